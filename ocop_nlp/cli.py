@@ -1,0 +1,150 @@
+"""The `ocop` command: parse arguments, call one library function, format the result.
+
+No logic lives here. Errors from the library arrive as OcopError and leave as one plain
+sentence on stderr with exit status 1; usage errors exit 2 (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from ocop_nlp import __version__
+from ocop_nlp.errors import OcopError
+
+
+def _write(text: str, out: str | None) -> None:
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(text, encoding="utf-8", newline="\n")
+    else:
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        sys.stdout.write(text)
+
+
+def cmd_extract(a: argparse.Namespace) -> int:
+    from ocop_nlp.extract.pipeline import extract_article
+    from ocop_nlp.extract.views import extraction_markdown
+    from ocop_nlp.parse.reader import read_input
+
+    ex = extract_article(read_input(a.input))
+    for w in ex.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if a.format == "md":
+        _write(extraction_markdown(ex), a.output)
+    else:
+        _write(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2) + "\n", a.output)
+    return 0
+
+
+def cmd_draft(a: argparse.Namespace) -> int:
+    from ocop_nlp.draft.render import draft, load_extraction_or_article
+
+    ex = load_extraction_or_article(a.input)
+    _write(draft(ex, a.template, a.format), a.output)
+    return 0
+
+
+def cmd_batch(a: argparse.Namespace) -> int:
+    from ocop_nlp.batch.local import run_batch
+
+    if a.engine != "local" or a.db or (a.workers not in (None, 1)):
+        print(
+            "note: this release runs batches in one local process; --workers, --engine dask "
+            "and --db arrive with the scale issue.",
+            file=sys.stderr,
+        )
+    s = run_batch(a.input, a.output)
+    print(s.line(), file=sys.stderr)
+    if s.ok == 0 and s.failed > 0:
+        print("Nothing succeeded; see the errors file next to the output.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_templates(a: argparse.Namespace) -> int:
+    from ocop_nlp.draft.render import list_templates
+
+    for t in list_templates():
+        print(f"{t.name:20} {', '.join(t.formats):10} {t.description}")
+    return 0
+
+
+def _not_yet(name: str, issue: int):
+    def run(a: argparse.Namespace) -> int:
+        print(
+            f"`ocop {name}` is not in this release yet (tracked in issue {issue}).", file=sys.stderr
+        )
+        return 1
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ocop",
+        description="Read Vietnamese provincial news; extract meetings, figures, challenges and "
+        "directives; draft summaries.",
+    )
+    p.add_argument("--version", action="version", version=f"ocop-nlp {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    e = sub.add_parser("extract", help="extract one article (JSON or Markdown)")
+    e.add_argument("input", help=".txt, .html, .json record, URL, or - for stdin")
+    e.add_argument("--format", choices=["json", "md"], default="json")
+    e.add_argument("-o", "--output", help="write here instead of stdout")
+    e.set_defaults(func=cmd_extract)
+
+    b = sub.add_parser("batch", help="extract many articles into a JSONL file (resumable)")
+    b.add_argument("input", help=".jsonl / .jsonl.gz of article records, or a folder")
+    b.add_argument("-o", "--output", required=True, help="OUT.jsonl (appended; ids skipped)")
+    b.add_argument("--db", help="also record in this store (a later release)")
+    b.add_argument("--workers", type=int, help="worker processes (a later release)")
+    b.add_argument("--engine", choices=["local", "dask"], default="local")
+    b.add_argument("--scheduler", help="Dask scheduler address (a later release)")
+    b.set_defaults(func=cmd_batch)
+
+    d = sub.add_parser("draft", help="draft a meeting summary from an article or extraction")
+    d.add_argument("input", help="any INPUT of extract, or an extraction .json")
+    d.add_argument("--template", help="a template name (see `ocop templates`) or a .j2 path")
+    d.add_argument("--format", choices=["md", "html"], default="md")
+    d.add_argument("-o", "--output", help="write here instead of stdout")
+    d.set_defaults(func=cmd_draft)
+
+    t = sub.add_parser("templates", help="list the drafting templates")
+    t.set_defaults(func=cmd_templates)
+
+    for name, issue, helptext in [
+        ("crawl", 5, "collect articles from portals into a store (a later release)"),
+        ("export", 5, "export from the store (a later release)"),
+        ("directives", 5, "query tracked directives (a later release)"),
+        ("serve", 5, "the web workspace (a later release)"),
+    ]:
+        x = sub.add_parser(name, help=helptext)
+        x.add_argument("args", nargs="*")
+        x.set_defaults(func=_not_yet(name, issue))
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args))
+    except OcopError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Stopped by the user; a batch can be resumed with the same command.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Settings and the packaged lexicons.
+
+Settings come in layers: packaged defaults (below, each key commented) -> environment variables
+`OCOP_<KEY>` -> keyword arguments from the command line; then they are frozen. Lexicons are
+versioned TOML files in `ocop_nlp/data/`, read once per process.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from ocop_nlp.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # Inputs above this many bytes are refused: a 20 MB "article" is a mistake, not news.
+    max_input_bytes: int = 5_000_000
+    # Bodies longer than this many characters are cut (with a warning) before analysis.
+    max_text_chars: int = 400_000
+    # Seconds to wait for a URL given to `extract` before giving up.
+    fetch_timeout: float = 20.0
+    # The User-Agent sent when fetching; names the tool so site owners can reach us.
+    user_agent: str = "ocop-nlp/0.1 (+https://example.org/ocop-nlp; contact: set OCOP_USER_AGENT)"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Defaults, then `OCOP_*` environment variables, then explicit overrides (None = unset)."""
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        env = os.environ.get(f"OCOP_{f.name.upper()}")
+        if env is None:
+            continue
+        try:
+            values[f.name] = type(getattr(Settings(), f.name))(env)
+        except ValueError as e:
+            raise ConfigError(
+                f"The environment variable OCOP_{f.name.upper()}={env!r} is not a valid value "
+                f"for {f.name}; unset it or give a {type(getattr(Settings(), f.name)).__name__}."
+            ) from e
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return replace(Settings(), **values)
+
+
+@cache
+def lexicon(name: str) -> dict[str, Any]:
+    """The packaged lexicon `ocop_nlp/data/<name>.toml`, parsed once."""
+    text = (
+        resources.files("ocop_nlp")
+        .joinpath("data")
+        .joinpath(f"{name}.toml")
+        .read_text(encoding="utf-8")
+    )
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"The lexicon file data/{name}.toml is not valid TOML: {e}.") from e
+
+
+LEXICONS = ("page", "cues", "titles", "units")
+
+
+def rules_version() -> str:
+    """One string naming every lexicon version, stored with each extraction."""
+    return "+".join(f"{n}:{lexicon(n).get('version', '?')}" for n in LEXICONS)

@@ -1,0 +1,93 @@
+"""Challenges: one difficulty or shortcoming per clause.
+
+"công tác tuyên truyền chưa hiệu quả, nhận thức của các hợp tác xã ... còn hạn chế…" is two
+challenges. A clause counts when it states a shortcoming (a predicate: "chưa hiệu quả",
+"còn gặp nhiều khó khăn"), not when it only names the topic ("thảo luận về những khó khăn").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ocop_nlp.config import lexicon
+from ocop_nlp.extract.clauses import Piece, colon_split, split_top, trim
+from ocop_nlp.records import Challenge, Sentence
+
+
+@cache
+def _res() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+    c = lexicon("cues")
+    return (
+        [re.compile(p, re.IGNORECASE) for p in c["challenge_patterns"]],
+        [re.compile(p, re.IGNORECASE) for p in c["challenge_blockers"]],
+    )
+
+
+@cache
+def _discussion() -> re.Pattern[str]:
+    words = lexicon("cues")["challenge_discussion"]
+    return re.compile(r"(?i)(?<![\w])(?:" + "|".join(map(re.escape, words)) + r")(?![\w])")
+
+
+def is_challenge_clause(text: str) -> bool:
+    """
+    >>> is_challenge_clause("công tác tuyên truyền chưa hiệu quả")
+    True
+    >>> is_challenge_clause("các đại biểu thảo luận về những khó khăn, hạn chế")
+    False
+    """
+    pats, blockers = _res()
+    if not any(p.search(text) for p in pats):
+        return False
+    return not any(b.search(text) for b in blockers)
+
+
+def clauses_of(text: str, start: int) -> list[Piece]:
+    """Split an item into clauses: a comma-piece closes a clause when it states a shortcoming."""
+    pieces = split_top(text, ",", start)
+    out: list[Piece] = []
+    acc: list[Piece] = []
+    for p in pieces:
+        acc.append(p)
+        if is_challenge_clause(p.text):
+            out.append(_merge(acc, text, start))
+            acc = []
+    if acc:
+        if out:
+            out[-1] = _merge([out[-1], *acc], text, start)
+        else:
+            out.append(_merge(acc, text, start))
+    return out
+
+
+def _merge(ps: list[Piece], text: str, base: int) -> Piece:
+    a, b = ps[0].start, ps[-1].end
+    return trim(text[a - base : b - base], a)
+
+
+def extract_challenges(sentences: list[Sentence], skip: set[int] | None = None) -> list[Challenge]:
+    """Challenges of the article. `skip` holds indexes of sentences already read as directives."""
+    skip = skip or set()
+    out: list[Challenge] = []
+    for idx, s in enumerate(sentences):
+        if idx in skip:
+            continue
+        body, base = s.text, s.start
+        cs = colon_split(body)
+        if cs is not None:
+            head, at = cs
+            if is_challenge_clause(head) and not any(
+                w in head.lower() for w in lexicon("cues")["challenge_list_heads"]
+            ):
+                pass  # the head is itself a shortcoming: keep the whole sentence
+            else:
+                body, base = body[at:], s.start + at
+        for item in split_top(body, ";", base):
+            if _discussion().search(item.text):
+                continue  # "thảo luận về những khó khăn, hạn chế": the topic, not a problem
+            for cl in clauses_of(item.text, item.start):
+                if is_challenge_clause(cl.text):
+                    piece = trim(cl.text, cl.start)
+                    out.append(Challenge(piece.text, piece.start, piece.end))
+    return out

@@ -1,0 +1,140 @@
+"""The extraction pipeline: Article in, Extraction out.
+
+Each stage declares what it needs and what it adds to the working document; the pipeline
+checks the order once, when it is built, so a misordered custom pipeline fails before any text
+runs. The per-article function `extract_article` is pure and picklable (batch and Dask call it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ocop_nlp import __version__
+from ocop_nlp.config import Settings, load_settings, rules_version
+from ocop_nlp.errors import EmptyTextError, OcopError
+from ocop_nlp.extract.achievements import extract_achievements
+from ocop_nlp.extract.challenges import extract_challenges
+from ocop_nlp.extract.directives import extract_directives
+from ocop_nlp.extract.figures import extract_figures
+from ocop_nlp.extract.meeting import extract_meeting
+from ocop_nlp.nlp.normalize import normalize_text
+from ocop_nlp.nlp.sentences import split_sentences
+from ocop_nlp.nlp.words import underthesea_version
+from ocop_nlp.parse.encodings import repair_legacy_text
+from ocop_nlp.parse.reader import content_id
+from ocop_nlp.records import Article, Extraction
+
+
+@dataclass(slots=True)
+class Doc:
+    """The working document a pipeline enriches, stage by stage."""
+
+    article: Article
+    settings: Settings
+    text: str = ""
+    sentences: list = field(default_factory=list)
+    default_year: int | None = None
+    extraction: Extraction | None = None
+    directive_sentences: set[int] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    name: str
+    requires: frozenset[str]
+    provides: frozenset[str]
+    run: Callable[[Doc], None]
+
+
+def _normalise(doc: Doc) -> None:
+    text = doc.article.text or ""
+    repaired, legacy = repair_legacy_text(text)
+    if legacy:
+        doc.warnings.append(f"The text was in the legacy {legacy} encoding and was converted.")
+        text = repaired
+    text = normalize_text(text)
+    if len(text) > doc.settings.max_text_chars:
+        doc.warnings.append(
+            f"The text is {len(text):,} characters; only the first "
+            f"{doc.settings.max_text_chars:,} were analysed."
+        )
+        text = text[: doc.settings.max_text_chars]
+    if not text.strip():
+        raise EmptyTextError("The article has no text to analyse (it is empty or whitespace).")
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 0.3 * len(text):
+        doc.warnings.append("The text has few letters; it may not be an article.")
+    elif not _looks_vietnamese(text):
+        doc.warnings.append("The text does not look like Vietnamese; little will be found in it.")
+    doc.text = text
+    pub = doc.article.published
+    doc.default_year = int(pub[:4]) if pub and pub[:4].isdigit() else None
+
+
+_VI_MARKS = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+
+
+def _looks_vietnamese(text: str) -> bool:
+    sample = text[:5000].lower()
+    letters = sum(ch.isalpha() for ch in sample) or 1
+    return sum(ch in _VI_MARKS for ch in sample) / letters > 0.04
+
+
+def _sentences(doc: Doc) -> None:
+    doc.sentences = split_sentences(doc.text)
+
+
+def _extract(doc: Doc) -> None:
+    a = doc.article
+    ex = Extraction(id=a.id or content_id(doc.text), article=a, text=doc.text)
+    ex.meeting = extract_meeting(a.title, doc.sentences, doc.default_year)
+    ex.directives, doc.directive_sentences = extract_directives(doc.sentences, doc.default_year)
+    ex.challenges = extract_challenges(doc.sentences, doc.directive_sentences)
+    ex.figures = extract_figures(doc.sentences, doc.default_year)
+    ex.achievements = extract_achievements(doc.sentences, doc.directive_sentences)
+    doc.extraction = ex
+
+
+DEFAULT_STAGES: tuple[Stage, ...] = (
+    Stage("normalise", frozenset({"article"}), frozenset({"text"}), _normalise),
+    Stage("sentences", frozenset({"text"}), frozenset({"sentences"}), _sentences),
+    Stage("extract", frozenset({"sentences"}), frozenset({"extraction"}), _extract),
+)
+
+
+class Pipeline:
+    def __init__(self, stages: Sequence[Stage] = DEFAULT_STAGES) -> None:
+        have = {"article"}
+        for st in stages:
+            missing = st.requires - have
+            if missing:
+                raise OcopError(
+                    f"Pipeline stage {st.name!r} needs {sorted(missing)} which no earlier stage "
+                    "provides; reorder the stages."
+                )
+            have |= st.provides
+        self.stages = tuple(stages)
+
+    def __call__(self, article: Article, settings: Settings | None = None) -> Extraction:
+        doc = Doc(article=article, settings=settings or load_settings())
+        for st in self.stages:
+            st.run(doc)
+        assert doc.extraction is not None
+        ex = doc.extraction
+        ex.warnings = [*article.warnings, *doc.warnings]
+        ex.versions = {
+            "ocop_nlp": __version__,
+            "rules": rules_version(),
+            "underthesea": underthesea_version(),
+        }
+        return ex
+
+
+_DEFAULT = Pipeline()
+
+
+def extract_article(article: Article, settings: Settings | None = None) -> Extraction:
+    """Extract one article. Pure: the same article always gives the same extraction."""
+    return _DEFAULT(article, settings)

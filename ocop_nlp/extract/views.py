@@ -1,0 +1,44 @@
+"""A Markdown view of an extraction, for `ocop extract --format md`."""
+
+from __future__ import annotations
+
+from ocop_nlp.records import Extraction
+
+
+def extraction_markdown(ex: Extraction) -> str:
+    a = ex.article
+    lines = [f"# {a.title or ex.id}", ""]
+    meta = [x for x in [a.published, a.author, a.url] if x]
+    if meta:
+        lines += [" · ".join(meta), ""]
+    m = ex.meeting
+    if m:
+        chair = f"{m.chair.title or ''} {m.chair.name or ''}".strip() if m.chair else "—"
+        lines += [
+            "## Meeting",
+            "",
+            f"- kind: {m.kind or '—'}",
+            f"- date: {m.date or '—'}",
+            f"- chair: {chair}",
+            f"- topic: {m.topic or '—'}",
+            "",
+        ]
+    lines += ["## Figures", ""]
+    lines += [
+        f"- {f.value:g} {f.unit}"
+        + (f" ({f.qualifier})" if f.qualifier else "")
+        + f" — «{f.text}» [{f.start}:{f.end}]"
+        for f in ex.figures
+    ] or ["- none"]
+    lines += ["", "## Challenges", ""]
+    lines += [f"- {c.text} [{c.start}:{c.end}]" for c in ex.challenges] or ["- none"]
+    lines += ["", "## Directives", ""]
+    for d in ex.directives:
+        who = f"{d.issuer.title or ''} {d.issuer.name or ''}".strip() if d.issuer else "—"
+        dl = f" (hạn: {d.deadline})" if d.deadline else ""
+        lines.append(f"- **{d.addressee or '—'}** ← {who}: {d.action}{dl} [{d.start}:{d.end}]")
+    if not ex.directives:
+        lines.append("- none")
+    if ex.warnings:
+        lines += ["", "## Warnings", ""] + [f"- {w}" for w in ex.warnings]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,56 @@
+"""Word segmentation (underthesea) with offsets, loaded lazily and once per process.
+
+Vietnamese words span several syllables ("hợp tác xã", "tổ chức"); the figure extractor reads
+units and qualifiers in words, not syllables. underthesea returns strings; we map them back to
+offsets in the sentence so evidence stays exact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+_SYLLABLES = re.compile(r"\w+(?:[&'’.\-]\w+)*|[^\w\s]")
+
+
+@cache
+def _tokenizer() -> Callable[[str], list[str]]:
+    from underthesea import word_tokenize  # heavy: ~0.4 s, so only when first needed
+
+    return word_tokenize
+
+
+def underthesea_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("underthesea")
+    except Exception:  # noqa: BLE001 - a missing distribution only means "unknown"
+        return "unknown"
+
+
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    """[(word, start, end)] for `text`; a word may hold several syllables.
+
+    >>> [w for w, _, _ in word_spans("66 tổ chức, cá nhân với 69 sản phẩm")]  # doctest: +SKIP
+    ['66', 'tổ chức', ',', 'cá nhân', 'với', '69', 'sản phẩm']
+    """
+    try:
+        words = _tokenizer()(text)
+    except Exception:  # noqa: BLE001 - the segmenter failing must not lose the sentence
+        words = []
+    out: list[tuple[str, int, int]] = []
+    pos = 0
+    for w in words:
+        i = text.find(w, pos)
+        if i < 0:
+            # underthesea altered the token (rare: odd spacing); fall back to syllables.
+            return syllable_spans(text)
+        out.append((w, i, i + len(w)))
+        pos = i + len(w)
+    return out or syllable_spans(text)
+
+
+def syllable_spans(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _SYLLABLES.finditer(text)]
