@@ -20,9 +20,9 @@ from ocop_nlp.parse.encodings import (
 )
 
 TONES = ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]
-LOWER = [
-    unicodedata.normalize("NFC", base + tone) for base in "aăâeêioôơuưy" for tone in TONES
-] + ["đ"]
+LOWER = [unicodedata.normalize("NFC", base + tone) for base in "aăâeêioôơuưy" for tone in TONES] + [
+    "đ"
+]
 LOWER = [ch for ch in LOWER if not ch.isascii()]
 UPPER = [ch.upper() for ch in LOWER]
 TCVN3_CAPITALS = set("ĂÂÊÔƠƯĐ")  # the only capitals with a TCVN3 code of their own
@@ -138,7 +138,9 @@ def test_vni_keeps_the_case_of_every_capital_without_context():
 
 def test_tcvn3_capitals_without_a_code_read_as_lowercase_in_running_text():
     # "Hồ" and "HỒ" are the same TCVN3 bytes; in a normal sentence the lowercase reading wins.
-    text, legacy = repair_legacy_text(_encode_legacy("Chủ tịch HỒ Chí Minh", TCVN3).decode("cp1252"))
+    text, legacy = repair_legacy_text(
+        _encode_legacy("Chủ tịch HỒ Chí Minh", TCVN3).decode("cp1252")
+    )
     assert (text, legacy) == ("Chủ tịch Hồ Chí Minh", TCVN3)
 
 
@@ -213,7 +215,10 @@ def test_foreign_paragraph_is_left_alone():
 
 
 def test_plain_ascii_and_empty_text_are_left_alone():
-    assert repair_legacy_text("UBND tinh Lao Cai, OCOP 2024") == ("UBND tinh Lao Cai, OCOP 2024", None)
+    assert repair_legacy_text("UBND tinh Lao Cai, OCOP 2024") == (
+        "UBND tinh Lao Cai, OCOP 2024",
+        None,
+    )
     assert repair_legacy_text("") == ("", None)
 
 
@@ -258,7 +263,9 @@ def test_normalize_unicode_leaves_nfc_and_ascii_alone():
     assert normalize_unicode("") == ""
 
 
-@pytest.mark.parametrize("declared", ["iso-8859-1", "windows-1252", "text/html; charset=ISO-8859-1"])
+@pytest.mark.parametrize(
+    "declared", ["iso-8859-1", "windows-1252", "text/html; charset=ISO-8859-1"]
+)
 def test_utf8_page_with_a_wrong_declared_charset_decodes_as_utf8(declared):
     text, warnings = decode_bytes(SENTENCES[0].encode("utf-8"), declared=declared)
     assert text == SENTENCES[0]
@@ -266,7 +273,9 @@ def test_utf8_page_with_a_wrong_declared_charset_decodes_as_utf8(declared):
 
 
 def test_utf8_page_with_a_wrong_meta_charset_decodes_as_utf8():
-    page = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">' + SENTENCES[1]
+    page = (
+        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">' + SENTENCES[1]
+    )
     text, warnings = decode_bytes(page.encode("utf-8"))
     assert text == page
     assert "<meta>" in warnings[0]
@@ -350,6 +359,6 @@ def test_unknown_declared_charset_is_ignored_with_a_warning():
 
 def test_non_vietnamese_single_byte_text_falls_back_to_detection():
     russian = "Комитет утвердил новый бюджет для сельских дорог и школ в этом году."
-    text, warnings = decode_bytes((russian + " ") .encode("cp1251") * 5)
+    text, warnings = decode_bytes((russian + " ").encode("cp1251") * 5)
     assert text.startswith(russian)
     assert warnings and "guessed" in warnings[0]

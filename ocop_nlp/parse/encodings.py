@@ -72,9 +72,28 @@ _ONSETS = (
     "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
     "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
 )  # fmt: skip
-_RHYMES = frozenset(
-    ["a", "ac", "ach", "ai", "am", "an", "ang", "anh", "ao", "ap", "at", "au", "ay", "ăc", "ăm", "ăn", "ăng", "ăp", "ăt", "âc", "âm", "ân", "âng", "âp", "ât", "âu", "ây", "e", "ec", "em", "en", "eng", "eo", "ep", "et", "ê", "êch", "êm", "ên", "ênh", "êp", "êt", "êu", "i", "ia", "ich", "im", "in", "inh", "ip", "it", "iu", "iêc", "iêm", "iên", "iêng", "iêp", "iêt", "iêu", "o", "oc", "oi", "om", "on", "ong", "op", "ot", "ooc", "oong", "ô", "ôc", "ôi", "ôm", "ôn", "ông", "ôp", "ôt", "ơ", "ơi", "ơm", "ơn", "ơp", "ơt", "u", "ua", "uc", "ui", "um", "un", "ung", "up", "ut", "uôc", "uôi", "uôm", "uôn", "uông", "uôt", "ư", "ưa", "ưc", "ưi", "ưm", "ưn", "ưng", "ưt", "ưu", "ươc", "ươi", "ươm", "ươn", "ương", "ươp", "ươt", "ươu", "y", "yêm", "yên", "yêt", "yêu", "oa", "oac", "oach", "oai", "oam", "oan", "oang", "oanh", "oao", "oap", "oat", "oay", "oăc", "oăm", "oăn", "oăng", "oăt", "oe", "oen", "oeo", "oet", "uân", "uâng", "uât", "uây", "uê", "uêch", "uên", "uênh", "uêu", "uơ", "oem", "oeng", "yêng", "uy", "uych", "uyn", "uynh", "uyp", "uyt", "uyu", "uya", "uyên", "uyêt", "ak", "ăk", "âk", "ek", "êk", "ok", "ôk", "ơk", "uk", "ưk"]
-)
+_RHYMES = frozenset((
+    "a", "ac", "ach", "ai", "am", "an", "ang", "anh", "ao", "ap", "at", "au", "ay",
+    "ăc", "ăm", "ăn", "ăng", "ăp", "ăt",
+    "âc", "âm", "ân", "âng", "âp", "ât", "âu", "ây",
+    "e", "ec", "em", "en", "eng", "eo", "ep", "et",
+    "ê", "êch", "êm", "ên", "ênh", "êp", "êt", "êu",
+    "i", "ia", "ich", "im", "in", "inh", "ip", "it", "iu",
+    "iêc", "iêm", "iên", "iêng", "iêp", "iêt", "iêu",
+    "o", "oc", "oi", "om", "on", "ong", "op", "ot", "ooc", "oong",
+    "ô", "ôc", "ôi", "ôm", "ôn", "ông", "ôp", "ôt",
+    "ơ", "ơi", "ơm", "ơn", "ơp", "ơt",
+    "u", "ua", "uc", "ui", "um", "un", "ung", "up", "ut",
+    "uôc", "uôi", "uôm", "uôn", "uông", "uôt",
+    "ư", "ưa", "ưc", "ưi", "ưm", "ưn", "ưng", "ưt", "ưu",
+    "ươc", "ươi", "ươm", "ươn", "ương", "ươp", "ươt", "ươu",
+    "y", "yêm", "yên", "yêng", "yêt", "yêu",
+    "oa", "oac", "oach", "oai", "oam", "oan", "oang", "oanh", "oao", "oap", "oat", "oay",
+    "oăc", "oăm", "oăn", "oăng", "oăt", "oe", "oem", "oen", "oeng", "oeo", "oet",
+    "uân", "uâng", "uât", "uây", "uê", "uêch", "uên", "uênh", "uêu", "uơ",
+    "uy", "uych", "uyn", "uynh", "uyp", "uyt", "uyu", "uya", "uyên", "uyêt",
+    "ak", "ăk", "âk", "ek", "êk", "ok", "ôk", "ơk", "uk", "ưk",
+))  # fmt: skip
 # k closes syllables only in Central Highlands names (Đắk Lắk, Pắk), as k opens Kạn and Kon.
 _STOP_CODAS = ("c", "ch", "k", "p", "t")
 _STOP_TONES = ("\u0301", "\u0323")  # only sắc and nặng go with a stop coda
@@ -482,13 +501,16 @@ _XML_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:\-]
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';,\s]+)""", re.IGNORECASE)
 
 # Browsers read these labels as windows-1252 (WHATWG Encoding Standard); so do we.
-_WINDOWS_1252_LABELS = frozenset(
-    ["iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii", "ansi_x3.4-1968", "cp819", "ibm819", "iso-ir-100", "csisolatin1", "windows-1252", "cp1252", "x-cp1252"]
-)
+_WINDOWS_1252_LABELS = frozenset((
+    "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii",
+    "ansi_x3.4-1968", "cp819", "ibm819", "iso-ir-100", "csisolatin1", "windows-1252", "cp1252",
+    "x-cp1252",
+))  # fmt: skip
 # Font encodings are not web charsets, but pages do name them; scoring finds them anyway.
-_LEGACY_LABELS = frozenset(
-    ["tcvn", "tcvn3", "tcvn-3", "tcvn5712", "tcvn-5712", "tcvn5712-1", "tcvn5712-3", "x-viet-tcvn5712", "vn3", "abc", "vni", "vni-win", "vni-windows", "x-viet-vni"]
-)
+_LEGACY_LABELS = frozenset((
+    "tcvn", "tcvn3", "tcvn-3", "tcvn5712", "tcvn-5712", "tcvn5712-1", "tcvn5712-3",
+    "x-viet-tcvn5712", "vn3", "abc", "vni", "vni-win", "vni-windows", "x-viet-vni",
+))  # fmt: skip
 
 
 def _declared_labels(data: bytes, declared: str | None) -> list[tuple[str, str]]:
@@ -617,7 +639,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, list[st
     for label, where in _declared_labels(data, declared):
         codec = _codec_for(label)
         if codec is None:
-            warnings.append(f"{where.capitalize()} names the unknown charset {label!r}; ignored it.")
+            warnings.append(
+                f"{where.capitalize()} names the unknown charset {label!r}; ignored it."
+            )
             continue
         if utf8 is not None and not data.isascii() and codec != "utf-8":
             warnings.append(
@@ -653,13 +677,13 @@ def _pick_declared(data: bytes, declared: list[tuple[str, str]], warnings: list[
     and the font encodings (read as windows-1252) compete with it and win only on more evidence.
     """
     options = []
-    for codec, decoded in declared:
+    for _codec, decoded in declared:
         notes: list[str] = []
         text = _finish(decoded, notes)
         options.append((_vietnamese_evidence(text), -len(options), text, notes))
     if all(len(decoded) == len(data) for _, decoded in declared):
         seen = {codec for codec, _ in declared}
-        for codec, name in (("cp1252", "windows-1252"), ("cp1258", "Windows-1258")):
+        for codec, name in (("cp1258", "Windows-1258"), ("cp1252", "windows-1252")):
             if codec in seen:
                 continue
             try:
@@ -691,7 +715,9 @@ def _guess_single_byte(data: bytes, warnings: list[str]) -> str:
     evidence, _, text, codec, notes = max(candidates)
     if evidence > 0:
         if not notes:
-            warnings.append(f"No charset was declared; the bytes read as Vietnamese in {codec}.")
+            warnings.append(
+                f"The bytes are not UTF-8; read them as {codec}, which gives Vietnamese."
+            )
         warnings.extend(notes)
         return text
 
@@ -700,8 +726,8 @@ def _guess_single_byte(data: bytes, warnings: list[str]) -> str:
     match = from_bytes(data).best()
     if match is not None:
         warnings.append(
-            f"No charset was declared and the text is not Vietnamese; guessed {match.encoding}."
+            f"The bytes are not UTF-8 and not Vietnamese; guessed the charset {match.encoding}."
         )
         return _finish(str(match), warnings)
-    warnings.append("No charset was declared and none could be guessed; read as windows-1252.")
+    warnings.append("The charset could not be guessed; read the bytes as windows-1252.")
     return _finish(_decode_cp1252_lenient(data), warnings)
