@@ -185,6 +185,44 @@ def test_tcvn3_paste_inside_a_unicode_page_is_repaired_and_the_template_kept():
     assert len(warnings) == 1 and TCVN3 in warnings[0]
 
 
+def test_tcvn3_capital_at_the_start_of_a_paragraph_or_sentence_is_restored():
+    text = "Ủy ban nhân dân tỉnh họp. Ấp Bình An được khen; Ở xã khác thì chưa."
+    legacy = _encode_legacy(text, TCVN3).decode("cp1252")
+    expected = "Ủy ban nhân dân tỉnh họp. Ấp Bình An được khen; ở xã khác thì chưa."
+    assert repair_legacy_text(f"<p>{legacy}</p>") == (f"<p>{expected}</p>", TCVN3)
+
+
+def test_tcvn3_line_that_reads_as_syllables_either_way_is_converted_in_a_legacy_document():
+    # "Lóng tóng" is well formed too; only the rest of the document says it is TCVN3.
+    document = "Lúng túng\n" + SENTENCES[5]
+    legacy = _encode_legacy(document, TCVN3).decode("cp1252")
+    assert legacy.startswith("Lóng tóng\n")
+    assert repair_legacy_text(legacy) == (document, TCVN3)
+
+
+def test_unicode_line_beside_a_tcvn3_paste_is_not_converted():
+    legacy = _encode_legacy(SENTENCES[0], TCVN3).decode("cp1252")
+    document = f"Tôi có cá.\n{legacy}\nCổng thông tin"
+    assert repair_legacy_text(document) == (f"Tôi có cá.\n{SENTENCES[0]}\nCổng thông tin", TCVN3)
+
+
+@pytest.mark.parametrize("encoding", [TCVN3, VNI])
+def test_legacy_bytes_declared_as_windows_1258_are_still_repaired(encoding):
+    text, warnings = decode_bytes(_encode_legacy(SENTENCES[9], encoding), declared="windows-1258")
+    assert text == SENTENCES[9]
+    assert warnings[-1] == f"The text was typed in the legacy {encoding} encoding; converted it."
+
+
+def test_legacy_label_in_the_header_is_understood():
+    data = _encode_legacy(SENTENCES[10], VNI)
+    assert decode_bytes(data, declared="VNI-Windows")[0] == SENTENCES[10]
+
+
+def test_windows_1258_bytes_declared_as_latin1_are_repaired():
+    data = _cp1258_style(SENTENCES[11]).encode("cp1258")
+    assert decode_bytes(data, declared="iso-8859-1")[0] == SENTENCES[11]
+
+
 def test_tcvn3_soft_hyphen_is_the_letter_u_horn():
     assert repair_legacy_text("ng\u00adêi d©n") == ("người dân", TCVN3)
 
@@ -212,6 +250,13 @@ def test_english_french_and_other_latin_text_is_left_alone(sentence):
 def test_foreign_paragraph_is_left_alone():
     paragraph = " ".join(FOREIGN)
     assert repair_legacy_text(paragraph) == (paragraph, None)
+
+
+def test_undeclared_western_text_reads_as_windows_1252():
+    paragraph = " ".join(FOREIGN)
+    text, warnings = decode_bytes(paragraph.encode("cp1252"))
+    assert text == paragraph
+    assert warnings == ["The bytes are not UTF-8 and not Vietnamese; guessed the charset cp1252."]
 
 
 def test_plain_ascii_and_empty_text_are_left_alone():

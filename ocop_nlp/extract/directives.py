@@ -2,8 +2,10 @@
 
 "Đối với các Sở, ngành liên quan, Phó Chủ tịch UBND tỉnh yêu cầu: A; B; C" gives three
 directives to "các Sở, ngành liên quan". The speaker carries across sentences ("Phát biểu tại
-Hội nghị, Phó Chủ tịch ... nhấn mạnh: ... Vì vậy, cấp ủy ... cần ..."), a title alone resolves
-to the person named with it earlier, and a body's plans for itself ("Sở sẽ ...") are not orders.
+Hội nghị, Phó Chủ tịch ... nhấn mạnh: ... Vì vậy, cấp ủy ... cần ..."), a title alone or a
+pronoun ("Đồng chí", "Bà") resolves to the person named earlier, lists continue over
+"- ..." lines and "Một là, ..." sentences, and a body's plans for itself ("Sở sẽ ...") are not
+orders.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from functools import cache
 from ocop_nlp.config import lexicon
 from ocop_nlp.extract.clauses import Piece, colon_split, split_enumeration, split_top, trim
 from ocop_nlp.extract.dates import find_deadline
-from ocop_nlp.extract.officials import OfficialMatch, find_officials
+from ocop_nlp.extract.officials import UPPER, OfficialMatch, find_officials
+from ocop_nlp.nlp.words import pos_spans
 from ocop_nlp.records import Directive, Official, Sentence
 
 
@@ -26,6 +29,7 @@ def _alt(words: list[str]) -> str:
 @cache
 def _res() -> dict[str, re.Pattern[str]]:
     c = lexicon("cues")
+    t = lexicon("titles")
     strong = [w for w in c["strong_directive_verbs"] if w not in ("giao", "giao cho")]
     return {
         # "yêu cầu" and friends as verbs; "giao" only when it is not giao thông/ban/lưu/...
@@ -35,37 +39,43 @@ def _res() -> dict[str, re.Pattern[str]]:
             r"diện|lộ|điểm)\b))(?![\w])"
         ),
         "speech": re.compile(rf"(?i)(?<![\w])(?:{_alt(c['speech_verbs'])})(?![\w])"),
+        # Words before "yêu cầu"/"chỉ đạo" that make it a noun: "đạt yêu cầu", "sự chỉ đạo".
         "not_verb_before": re.compile(
             r"(?i)(?:đạt|đáp ứng|theo|các|những|có|là|được|với|của|bàn|về|một số|nhiều|"
-            r"mọi|đúng|trên|thực hiện|tại|này|so với|lại|sự|việc|lãnh đạo,|công tác|nhiệm vụ)\s*$"
+            r"mọi|đúng|trên|thực hiện|tại|này|so với|lại|sự|việc|lãnh đạo,|công tác|nhiệm vụ|"
+            r"phát biểu|dự và|ý kiến|tham gia|trực tiếp|ban|đã được|cấp có thẩm quyền)\s*$"
         ),
         "pronoun": re.compile(
-            rf"(?i)(?:^|[,;.:]\s*|\s)(?:{_alt(c['issuer_pronouns'])})(?:\s+[\w]+){{0,4}}?\s+"
-            r"(?:cũng\s+|còn\s+|đã\s+|tiếp tục\s+)?$"
+            rf"(?i)(?:^|[,;.:]\s*|\s)(?:{_alt(c['issuer_pronouns'])})\s+"
+            r"(?:cũng\s+|còn\s+|đã\s+|tiếp tục\s+|đồng thời\s+)*$"
         ),
         "lead": re.compile(rf"(?i)^(?:{_alt(c['lead_adverbials'])})(?:[^,]{{0,60}}),\s*"),
-        "addr_head": re.compile(r"(?i)^(?:đối với|riêng|về phía|riêng đối với)\s+"),
-        "addr_start": re.compile(rf"(?i)^(?:{_alt(c['addressee_starts'])})(?![\w])"),
-        "obligation": re.compile(
-            rf"(?i)(?<![\w])(?:{_alt(c['obligation_after_subject'])})(?![\w])"
+        "addr_head": re.compile(r"(?i)^(?:riêng đối với|đối với|riêng|về phía)\s+"),
+        "addr_start": re.compile(
+            rf"(?:(?i:{_alt(c['addressee_starts'])})|{_alt(t['bodies'])})(?![\w])"
         ),
-        "action": re.compile(rf"(?i)(?<![\w])(?:{_alt(c['action_starts'] + ['chủ trì'])})(?![\w])"),
-        "strict": re.compile(
-            r"(?i)(?<![\w])(?:cần phải|cần|phải|có trách nhiệm|chịu trách nhiệm)(?![\w])"
-        ),
+        "obligation": re.compile(rf"(?i)^(?:{_alt(c['obligation_after_subject'])})(?![\w])"),
         "strip": re.compile(rf"(?i)^(?:{_alt(c['modals_to_strip'])})\s+"),
-        "self_plan": re.compile(r"(?i)(?<![\w])(?:sẽ|dự kiến|phấn đấu)(?![\w])"),
+        "self_plan": re.compile(r"(?i)(?<![\w])(?:sẽ|dự kiến|phấn đấu sẽ)(?![\w])"),
         "list_marker": re.compile(r"^\s*(?:[-–•+*]|\d+[.)]|[a-zđ][.)])\s+"),
+        "enum_head": re.compile(rf"(?i)^(?:{_alt(c['enumerators'])})\s*[,:]\s*"),
+        "announcement": re.compile(c["announcement"], re.IGNORECASE),
     }
+
+
+@cache
+def _noun_like() -> frozenset[str]:
+    return frozenset(lexicon("cues")["noun_like_verbs"])
 
 
 @dataclass(slots=True)
 class _State:
     speaker: Official | None = None
     speaker_until_para: int = -1
+    last_named: Official | None = None
     known: dict[str, Official] = field(default_factory=dict)
-    # A sentence ending with "yêu cầu:" opens a list of lines ("- ...") that follows.
-    pending_list: tuple[Official | None, str | None] | None = None
+    # "... tập trung vào ba nhóm nhiệm vụ." or "... như sau:" opens a list that follows.
+    pending: tuple[Official | None, str | None] | None = None
 
 
 def _official(om: OfficialMatch, state: _State) -> Official:
@@ -73,6 +83,7 @@ def _official(om: OfficialMatch, state: _State) -> Official:
         off = Official(om.name, om.title)
         if om.title:
             state.known[om.title] = off
+        state.last_named = off
         return off
     if om.title and om.title in state.known:
         return state.known[om.title]
@@ -86,49 +97,53 @@ def _official(om: OfficialMatch, state: _State) -> Official:
 def _speaker_before(
     text: str, pos: int, offs: list[OfficialMatch], state: _State
 ) -> Official | None:
-    """The official (or pronoun for the current speaker) whose words start at `pos`."""
+    """The official (or a pronoun for one named earlier) whose words start at `pos`."""
     for om in reversed(offs):
         gap = text[om.end : pos]
         if om.end <= pos and len(gap) <= 40 and not re.search(r"[.;:]", gap):
             return _official(om, state)
-    if _res()["pronoun"].search(text[max(0, pos - 60) : pos]) and state.speaker:
-        return state.speaker
+    if _res()["pronoun"].search(text[max(0, pos - 40) : pos]):
+        return state.speaker or state.last_named
     return None
 
 
 def _strip_lead(text: str, start: int) -> tuple[str, int]:
     r = _res()
-    changed = True
-    while changed:
-        changed = False
-        m = r["lead"].match(text)
-        if m:
-            text, start = text[m.end() :], start + m.end()
-            changed = True
-    return text, start
+    while True:
+        m = r["lead"].match(text) or r["enum_head"].match(text)
+        if not m:
+            return text, start
+        text, start = text[m.end() :], start + m.end()
 
 
-def _addressee_then_action(
-    text: str, start: int, need_modal: bool, strict: bool = False
-) -> tuple[str | None, Piece]:
-    """'các địa phương tiếp tục phối hợp ...' -> ('các địa phương', 'tiếp tục phối hợp ...')."""
+def split_addressee(text: str) -> tuple[str | None, int]:
+    """'các huyện ven biển chú trọng ...' -> ('các huyện ven biển', offset of 'chú trọng').
+
+    The addressee is a noun phrase that opens the clause; it ends at the first verb (by
+    underthesea's POS tags) that is not part of a name ("Sở ... Phát triển nông thôn",
+    "chủ đầu tư", "Huyện ủy").
+    """
     r = _res()
-    text2, start2 = _strip_lead(text, start)
-    if r["addr_start"].match(text2):
-        # Inside a list ("yêu cầu: A; B"), only a real modal ("X cần ...") names a new addressee.
-        pat = r["strict"] if strict else r["obligation"] if need_modal else r["action"]
-        m = pat.search(text2)
-        if m and 0 < m.start() <= 160 and not r["self_plan"].search(text2[: m.start()]):
-            addr = text2[: m.start()].strip(" ,:")
-            # An addressee holds no verb of its own: "Sở sẽ", "xã đã đạt" are statements.
-            if addr and not re.search(r"(?i)\b(?:đã|đang|là|được|sẽ)\b", addr):
-                action = text2[m.start() :]
-                return addr, _action_piece(action, start2 + m.start())
-        if need_modal:
-            return None, Piece("", start, start)
-    if need_modal:
-        return None, Piece("", start, start)
-    return None, _action_piece(text2, start2)
+    if not r["addr_start"].match(text):
+        return None, 0
+    words = pos_spans(text[:240])
+    noun_like = _noun_like()
+    seen_noun = False
+    for k, (w, tag, a, _b) in enumerate(words):
+        if k >= 18:
+            return None, 0
+        if tag.startswith("V") and seen_noun:
+            capital = w[:1] in UPPER
+            if not capital and w.lower() not in noun_like:
+                addr = text[:a].rstrip(" ,")
+                if not addr or re.search(r"(?i)(?<![\w])(?:đã|đang|sẽ|là|được)(?![\w])", addr):
+                    return None, 0
+                return addr, a
+        if tag in (".", ":", ";") or w in (":", ";", "."):
+            return None, 0
+        if tag.startswith("N") or tag in ("Ny", "Np", "Nc", "Nu"):
+            seen_noun = True
+    return None, 0
 
 
 def _action_piece(text: str, start: int) -> Piece:
@@ -145,31 +160,60 @@ def _items(body: str, base: int) -> list[Piece]:
     return out
 
 
+def _directive(
+    issuer: Official | None, addr: str | None, act: Piece, base: int, default_year: int | None
+) -> Directive:
+    dl = find_deadline(act.text, default_year)
+    deadline = None
+    if dl is not None:
+        deadline = dl.text if dl.kind == "duration" or not dl.value else dl.value
+    return Directive(issuer, addr, act.text, deadline, base + act.start, base + act.end)
+
+
 def _make(
     items: list[Piece],
     issuer: Official | None,
     addressee: str | None,
-    text: str,
     base: int,
     default_year: int | None,
 ) -> list[Directive]:
+    """One directive per list item; an item that names its own addressee keeps it."""
     r = _res()
     out: list[Directive] = []
-    for k, it in enumerate(items):
+    for it in items:
+        text, start = _strip_lead(it.text, it.start)
         addr = addressee
-        own_addr, act = _addressee_then_action(it.text, it.start, need_modal=True, strict=True)
-        if own_addr:
-            addr = own_addr
-        else:
-            act = _action_piece(it.text, it.start)
-        if not act.text or len(act.text.split()) < 2:
+        own, at = split_addressee(text)
+        if own:
+            addr, text, start = own, text[at:], start + at
+        act = _action_piece(text, start)
+        if len(act.text.split()) < 2 or r["self_plan"].match(act.text):
             continue
-        if k > 0 and r["self_plan"].match(act.text):
+        if r["announcement"].search(act.text):
             continue
-        dl = find_deadline(act.text, default_year)
-        deadline = (dl.value or dl.text) if dl else None
-        out.append(Directive(issuer, addr, act.text, deadline, base + act.start, base + act.end))
+        out.append(_directive(issuer, addr, act, base, default_year))
     return out
+
+
+def _strong_verb(
+    text: str, offs: list[OfficialMatch], state: _State
+) -> tuple[re.Match[str], Official] | None:
+    r = _res()
+    for m in r["strong"].finditer(text):
+        if r["not_verb_before"].search(text[: m.start()]):
+            continue
+        if re.match(r"\s*[,.]", text[m.end() :]):
+            continue  # "Phát biểu chỉ đạo, ..." names the speech, not an order
+        who = _speaker_before(text, m.start(), offs, state)
+        if (
+            who is None
+            and state.speaker is not None
+            and (m.start() < 25 or re.search(r"(?i)(đồng thời|cũng)\s*$", text[: m.start()]))
+        ):
+            who = state.speaker
+        if who is not None:
+            return m, who
+    return None
 
 
 def extract_directives(
@@ -186,19 +230,17 @@ def extract_directives(
         for om in offs:
             if om.name:
                 _official(om, state)
-        found: list[Directive] = []
 
-        if state.pending_list is not None:
-            issuer, addr = state.pending_list
-            if r["list_marker"].match(text) or (found == [] and text[:1].islower()):
-                found = _make(_items(text, 0), issuer, addr, text, s.start, default_year)
+        if state.pending is not None:
+            if r["list_marker"].match(text) or r["enum_head"].match(text):
+                issuer, addr = state.pending
+                found = _make(_items(text, 0), issuer, addr, s.start, default_year)
                 if found:
                     out.extend(found)
                     used.add(idx)
-                    continue
-            state.pending_list = None
+                continue
+            state.pending = None
 
-        # Who speaks here? An official (or pronoun) right before a speech verb.
         speech_at = None
         for m in r["speech"].finditer(text):
             who = _speaker_before(text, m.start(), offs, state)
@@ -210,90 +252,122 @@ def extract_directives(
         if s.paragraph > state.speaker_until_para:
             state.speaker = None
 
-        # Addressee at the head: "Đối với các Sở, ngành liên quan, ..."
-        head_addr = None
-        h = r["addr_head"].match(text)
-        h_start = h.start() if h else 0
-        if h:
-            stop = speech_at.start() if speech_at else len(text)
-            first_off = next((o.start for o in offs if o.start > h.end()), stop)
-            seg = text[h.end() : min(stop, first_off)]
-            if "," in seg:
-                head_addr = seg[: seg.rfind(",")].strip(" ,")
-
-        strong = None
-        for m in r["strong"].finditer(text):
-            if r["not_verb_before"].search(text[: m.start()]):
-                continue
-            who = _speaker_before(text, m.start(), offs, state)
-            if (
-                who is None
-                and state.speaker is not None
-                and (m.start() < 25 or re.search(r"(?i)(đồng thời|cũng)\s*$", text[: m.start()]))
-            ):
-                who = state.speaker
-            if who is not None:
-                strong = (m, who)
-                break
-
+        head_addr, head_end = _head_addressee(text, offs, speech_at)
+        found: list[Directive] = []
+        strong = _strong_verb(text, offs, state)
         if strong is not None:
             m, who = strong
             state.speaker = who
-            state.speaker_until_para = s.paragraph + 1
-            rest, rest_at = text[m.end() :], m.end()
-            addr = head_addr
-            cs = colon_split(rest)
-            if cs is not None and len(cs[0]) < 120:
-                pre = cs[0].strip(" ,")
-                if pre and r["addr_start"].match(pre):
-                    addr = pre
-                body, body_at = rest[cs[1] :], rest_at + cs[1]
-            else:
-                own, act = _addressee_then_action(rest.lstrip(" ,"), 0, need_modal=False)
-                lead = len(rest) - len(rest.lstrip(" ,"))
-                if own:
-                    addr = own
-                    body, body_at = rest[lead + act.start :], rest_at + lead + act.start
-                else:
-                    body, body_at = rest, rest_at
-            items = _items(body, body_at)
-            if not items and text.rstrip().endswith(":"):
-                state.pending_list = (who, addr)
-                used.add(idx)
-                continue
-            found = _make(items, who, addr, text, s.start, default_year)
-            if not items or text.rstrip().endswith(":"):
-                state.pending_list = (who, addr)
+            found = _after_strong_verb(text, m.end(), who, head_addr, s.start, default_year, state)
         elif state.speaker is not None:
-            # Inside the speaker's words: "Vì vậy, cấp ủy, chính quyền các cấp ... cần ...".
-            body, body_at = text, 0
-            if speech_at is not None:
-                cs = colon_split(text[speech_at.end() :])
-                if cs is None:
-                    body = ""
-                else:
-                    body, body_at = text[speech_at.end() + cs[1] :], speech_at.end() + cs[1]
-            items = _items(body, body_at) if body else []
-            if items:
-                addr, act = _addressee_then_action(items[0].text, items[0].start, need_modal=True)
-                if head_addr and not addr and h is not None and items[0].start == h_start:
-                    # "Đối với X, cần ..." puts the addressee ahead of the modal.
-                    cut = h.end() + len(head_addr)
-                    rest = text[cut:]
-                    skip = len(rest) - len(rest.lstrip(" ,"))
-                    addr, act = head_addr, _action_piece(rest.lstrip(" ,"), cut + skip)
-                if act.text:
-                    first = Directive(
-                        state.speaker, addr, act.text, None, s.start + act.start, s.start + act.end
-                    )
-                    dl = find_deadline(act.text, default_year)
-                    first.deadline = (dl.value or dl.text) if dl else None
-                    found = [
-                        first,
-                        *_make(items[1:], state.speaker, addr, text, s.start, default_year),
-                    ]
-        if found:
-            out.extend(found)
+            found = _obligation(text, speech_at, head_addr, head_end, s.start, state, default_year)
+        if found or state.pending is not None:
             used.add(idx)
             state.speaker_until_para = s.paragraph + 1
+        out.extend(found)
     return out, used
+
+
+def _head_addressee(
+    text: str, offs: list[OfficialMatch], speech_at: re.Match[str] | None
+) -> tuple[str | None, int]:
+    """'Đối với các Sở, ngành liên quan, ...' -> ('các Sở, ngành liên quan', end of head)."""
+    h = _res()["addr_head"].match(text)
+    if not h:
+        return None, 0
+    stop = speech_at.start() if speech_at else len(text)
+    first_off = next((o.start for o in offs if o.start > h.end()), stop)
+    seg = text[h.end() : min(stop, first_off)]
+    if "," not in seg:
+        return None, 0
+    cut = seg.rfind(",") if (speech_at or first_off < len(text)) else seg.find(",")
+    if speech_at is None and first_off == len(text):
+        # No speaker in the sentence: the head ends at the comma before the action.
+        addr_end = _first_action_comma(seg)
+        cut = addr_end if addr_end is not None else cut
+    return seg[:cut].strip(" ,"), h.end() + cut + 1
+
+
+def _first_action_comma(seg: str) -> int | None:
+    for m in re.finditer(",", seg):
+        rest = seg[m.end() :].lstrip()
+        if _res()["obligation"].match(rest) or _res()["strip"].match(rest):
+            return m.start()
+    return None
+
+
+def _after_strong_verb(
+    text: str,
+    at: int,
+    who: Official,
+    head_addr: str | None,
+    base: int,
+    default_year: int | None,
+    state: _State,
+) -> list[Directive]:
+    r = _res()
+    rest = text[at:]
+    lead = len(rest) - len(rest.lstrip(" ,"))
+    addr = head_addr
+    if rest[lead : lead + 1] == ":":
+        body_at = at + lead + 1
+    else:
+        own, off = split_addressee(rest[lead:])
+        if own:
+            addr = own
+        body_at = at + lead + off
+        cs = colon_split(text[body_at:])
+        if cs is not None and (
+            len(cs[0]) < 40 or r["announcement"].search(cs[0]) or cs[0].rstrip().endswith("sau")
+        ):
+            body_at = body_at + cs[1]
+    body = text[body_at:]
+    if not body.strip(" .…:") or r["announcement"].search(body.strip()):
+        state.pending = (who, addr)
+        return []
+    found = _make(_items(body, body_at), who, addr, base, default_year)
+    if text.rstrip().endswith(":"):
+        state.pending = (who, addr)
+    return found
+
+
+def _obligation(
+    text: str,
+    speech_at: re.Match[str] | None,
+    head_addr: str | None,
+    head_end: int,
+    base: int,
+    state: _State,
+    default_year: int | None,
+) -> list[Directive]:
+    """Inside the speaker's words: "Vì vậy, cấp ủy, chính quyền các cấp ... cần ..."."""
+    r = _res()
+    if speech_at is not None:
+        cs = colon_split(text[speech_at.end() :])
+        if cs is None:
+            return []
+        body_at = speech_at.end() + cs[1]
+    else:
+        body_at = head_end if head_addr else 0
+    items = _items(text[body_at:], body_at)
+    if not items:
+        return []
+    first, fstart = _strip_lead(items[0].text, items[0].start)
+    addr, at = split_addressee(first)
+    if addr is None and head_addr:
+        addr, at = head_addr, 0
+    if addr is None:
+        return []
+    rest = first[at:]
+    if not r["obligation"].match(rest) and not r["strip"].match(rest):
+        return []
+    if r["self_plan"].search(rest[:30]):
+        return []
+    act = _action_piece(rest, fstart + at)
+    if len(act.text.split()) < 2:
+        return []
+    who = state.speaker
+    return [
+        _directive(who, addr, act, base, default_year),
+        *_make(items[1:], who, addr, base, default_year),
+    ]

@@ -54,3 +54,31 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
 
 def syllable_spans(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in _SYLLABLES.finditer(text)]
+
+
+@cache
+def _tagger() -> Callable[[str], list[tuple[str, str]]]:
+    from underthesea import pos_tag
+
+    return pos_tag
+
+
+def pos_spans(text: str) -> list[tuple[str, str, int, int]]:
+    """[(word, tag, start, end)] from underthesea's POS tagger (tags: N, Np, V, A, L, M, CH, …).
+
+    Used only on the few clauses where an addressee must be told from its action ("các huyện
+    ven biển | chú trọng ..."), so its cost stays off the hot path.
+    """
+    try:
+        tagged = _tagger()(text)
+    except Exception:  # noqa: BLE001 - a tagger failure must not lose the clause
+        return []
+    out: list[tuple[str, str, int, int]] = []
+    pos = 0
+    for w, tag in tagged:
+        i = text.find(w, pos)
+        if i < 0:
+            return out
+        out.append((w, tag, i, i + len(w)))
+        pos = i + len(w)
+    return out

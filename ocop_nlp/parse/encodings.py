@@ -25,6 +25,7 @@ import functools
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -287,7 +288,7 @@ class _SegmentScore:
     replacements: list[tuple[int, int, str]]
 
 
-def _score_segment(text: str, start: int, end: int, convert) -> _SegmentScore:
+def _score_segment(text: str, start: int, end: int, convert: Callable[[str], str]) -> _SegmentScore:
     score = _SegmentScore(start, end, 0, 0, [])
     for m in _TOKEN.finditer(text, start, end):
         token = m.group()
@@ -373,9 +374,8 @@ def _starts_sentence(text: str, start: int) -> bool:
     """Does a segment begin a line, or follow a block tag such as <p> or <td>?"""
     if start == 0 or text[start - 1] == "\n":
         return True
-    if text[start - 1] == ">":
-        return _BLOCK_TAG.match(text, text.rfind("<", 0, start)) is not None
-    return False
+    tag_start = text.rfind("<", 0, start)
+    return text[start - 1] == ">" and tag_start >= 0 and bool(_BLOCK_TAG.match(text, tag_start))
 
 
 def _restore_tcvn3_case(original: str, converted: str, starts_sentence: bool) -> str:
@@ -406,7 +406,7 @@ def _restore_tcvn3_case(original: str, converted: str, starts_sentence: bool) ->
                 if ambiguous[i]:
                     chars[i] = chars[i].upper()
         gap = converted[previous_end:a]
-        initial = (previous_end == 0 and starts_sentence) or _SENTENCE_BREAK.search(gap)
+        initial = starts_sentence if previous_end == 0 else bool(_SENTENCE_BREAK.search(gap))
         if initial and ambiguous[a]:
             chars[a] = chars[a].upper()
         previous_end = b
@@ -643,7 +643,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, list[st
                 f"{where.capitalize()} names the unknown charset {label!r}; ignored it."
             )
             continue
-        if utf8 is not None and not data.isascii() and codec != "utf-8":
+        if utf8 is not None and not data.isascii() and not codec.startswith("utf-8"):
             warnings.append(
                 f"The bytes are UTF-8 although {where} says {label!r}; read them as UTF-8."
             )
@@ -723,8 +723,12 @@ def _guess_single_byte(data: bytes, warnings: list[str]) -> str:
 
     from charset_normalizer import from_bytes  # heavy; only needed for foreign pages
 
-    match = from_bytes(data).best()
+    results = from_bytes(data)
+    match = results.best()
     if match is not None:
+        # Western code pages often tie; windows-1252 is what browsers assume for such pages.
+        tied = [m for m in results if (m.chaos, m.coherence) == (match.chaos, match.coherence)]
+        match = next((m for m in tied if m.encoding == "cp1252"), match)
         warnings.append(
             f"The bytes are not UTF-8 and not Vietnamese; guessed the charset {match.encoding}."
         )
