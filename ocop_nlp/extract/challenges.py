@@ -24,6 +24,9 @@ def _res() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
     )
 
 
+_CONTINUES = re.compile(r"(?i)^(?:chưa|còn|không|thiếu|thậm chí)\s")
+
+
 @cache
 def _discussion() -> re.Pattern[str]:
     words = lexicon("cues")["challenge_discussion"]
@@ -49,6 +52,11 @@ def clauses_of(text: str, start: int) -> list[Piece]:
     out: list[Piece] = []
     acc: list[Piece] = []
     for p in pieces:
+        # "chưa ổn định, chưa đảm bảo an toàn": a piece that opens with the marker has no
+        # subject of its own and continues the clause before it.
+        if out and not acc and _CONTINUES.match(p.text):
+            out[-1] = _merge([out[-1], p], text, start)
+            continue
         acc.append(p)
         if is_challenge_clause(p.text):
             out.append(_merge(acc, text, start))

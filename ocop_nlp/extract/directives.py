@@ -60,6 +60,13 @@ def _res() -> dict[str, re.Pattern[str]]:
         "list_marker": re.compile(r"^\s*(?:[-–•+*]|\d+[.)]|[a-zđ][.)])\s+"),
         "enum_head": re.compile(rf"(?i)^(?:{_alt(c['enumerators'])})\s*[,:]\s*"),
         "announcement": re.compile(c["announcement"], re.IGNORECASE),
+        "action": re.compile(rf"(?i)(?:{_alt(c['action_starts'] + ['chủ trì'])})(?![\w])"),
+        "lead_verb": re.compile(rf"(?i)^(?:{_alt(c['strong_directive_verbs'])})\s+"),
+        # Known bodies, with their place, joined by "," or "và": "Huyện ủy, UBND huyện Na Hang".
+        "body_np": re.compile(
+            rf"(?:(?:các\s+)?(?:{_alt(t['bodies'])})(?:\s+(?:{_alt(t['levels'])})"
+            rf"(?:\s+[{UPPER}][\w'’]*)*)?(?:\s*,\s*|\s+và\s+|\s+(?=[a-zđà-ỹ])))+"
+        ),
     }
 
 
@@ -116,6 +123,17 @@ def _strip_lead(text: str, start: int) -> tuple[str, int]:
         text, start = text[m.end() :], start + m.end()
 
 
+def _lexicon_addressee(text: str) -> tuple[str, int] | None:
+    """A known body at the head: 'Sở Văn hóa, Thể thao và Du lịch chủ trì ...'."""
+    m = _res()["body_np"].match(text)
+    if not m:
+        return None
+    rest = text[m.end() :].lstrip(" ,")
+    if not rest or not rest[0].islower():
+        return None
+    return m.group(0).rstrip(" ,"), len(text) - len(rest)
+
+
 def split_addressee(text: str) -> tuple[str | None, int]:
     """'các huyện ven biển chú trọng ...' -> ('các huyện ven biển', offset of 'chú trọng').
 
@@ -124,6 +142,9 @@ def split_addressee(text: str) -> tuple[str | None, int]:
     "chủ đầu tư", "Huyện ủy").
     """
     r = _res()
+    lex = _lexicon_addressee(text)
+    if lex is not None:
+        return lex
     if not r["addr_start"].match(text):
         return None, 0
     words = pos_spans(text[:240])
@@ -132,9 +153,10 @@ def split_addressee(text: str) -> tuple[str | None, int]:
     for k, (w, tag, a, _b) in enumerate(words):
         if k >= 18:
             return None, 0
-        if tag.startswith("V") and seen_noun:
+        starts_action = seen_noun and bool(r["action"].match(text, a))
+        if (tag.startswith("V") and seen_noun) or starts_action:
             capital = w[:1] in UPPER
-            if not capital and w.lower() not in noun_like:
+            if starts_action or (not capital and w.lower() not in noun_like):
                 addr = text[:a].rstrip(" ,")
                 if not addr or re.search(r"(?i)(?<![\w])(?:đã|đang|sẽ|là|được)(?![\w])", addr):
                     return None, 0
@@ -182,6 +204,9 @@ def _make(
     out: list[Directive] = []
     for it in items:
         text, start = _strip_lead(it.text, it.start)
+        v = r["lead_verb"].match(text)  # "...; giao Sở Công Thương xây dựng ..."
+        if v:
+            text, start = text[v.end() :], start + v.end()
         addr = addressee
         own, at = split_addressee(text)
         if own:
