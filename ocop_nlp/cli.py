@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+import traceback
 from pathlib import Path
 
 from ocop_nlp import __version__
@@ -18,8 +20,11 @@ from ocop_nlp.errors import OcopError
 
 def _write(text: str, out: str | None) -> None:
     if out:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_text(text, encoding="utf-8", newline="\n")
+        try:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            Path(out).write_text(text, encoding="utf-8", newline="\n")
+        except OSError as e:
+            raise OcopError(f"Could not write {out}: {e.strerror or e}.") from e
     else:
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         sys.stdout.write(text)
@@ -59,7 +64,7 @@ def cmd_batch(a: argparse.Namespace) -> int:
         )
     s = run_batch(a.input, a.output)
     print(s.line(), file=sys.stderr)
-    if s.ok == 0 and s.failed > 0:
+    if s.ok == 0 and s.skipped == 0 and s.failed > 0:
         print("Nothing succeeded; see the errors file next to the output.", file=sys.stderr)
         return 1
     return 0
@@ -144,6 +149,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped by the user; a batch can be resumed with the same command.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of stdout went away (`ocop extract x | head`); point stdout at devnull so
+        # the interpreter's last flush does not print a second error (Python docs, SIGPIPE).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as e:  # noqa: BLE001 - users get a sentence; -v shows the traceback
+        if args.verbose:
+            traceback.print_exc()
+        print(
+            f"ocop {args.command} stopped on an unexpected error ({e.__class__.__name__}: {e}); "
+            "this is a bug, please report it with the input (run with -v for the details).",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

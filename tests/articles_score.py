@@ -62,7 +62,9 @@ def _same_figure(e: dict, g: dict) -> bool:
 
 def _same_challenge(e: str, g: dict) -> bool:
     a, b = _norm(e), _norm(g["text"])
-    return a == b or (len(a) > 10 and (a in b or b in a) and min(len(a), len(b)) > 0.6 * max(len(a), len(b)))
+    return a == b or (
+        len(a) > 10 and (a in b or b in a) and min(len(a), len(b)) > 0.6 * max(len(a), len(b))
+    )
 
 
 def _same_directive(e: dict, g: dict) -> bool:
@@ -70,22 +72,30 @@ def _same_directive(e: dict, g: dict) -> bool:
 
 
 def score(paths: list[Path] | None = None, verbose: bool = False) -> dict[str, Counts]:
-    totals = {k: Counts() for k in ("meeting", "figures", "challenges", "directives",
-                                    "addressee", "issuer")}
+    totals = {
+        k: Counts()
+        for k in ("meeting", "figures", "challenges", "directives", "addressee", "issuer")
+    }
     for jp in paths or sorted(ARTICLES.glob("*.json")):
         exp = json.loads(jp.read_text(encoding="utf-8"))
         got = extract_article(read_input(str(jp.with_suffix(".txt")))).to_dict()
         em, gm = exp.get("meeting"), got.get("meeting")
         ok_meeting = (em is None and gm is None) or (
-            em is not None and gm is not None and em.get("kind") == gm.get("kind")
+            em is not None
+            and gm is not None
+            and em.get("kind") == gm.get("kind")
             and em.get("date") == gm.get("date")
-            and _norm((em.get("chair") or {}).get("name")) == _norm((gm.get("chair") or {}).get("name"))
+            and _norm((em.get("chair") or {}).get("name"))
+            == _norm((gm.get("chair") or {}).get("name"))
         )
         totals["meeting"].add(int(ok_meeting), int(not ok_meeting), int(not ok_meeting))
         if not ok_meeting:
             totals["meeting"].misses.append(f"{jp.stem}: expected {em}, got {gm}")
-        for key, same in (("figures", _same_figure), ("challenges", _same_challenge),
-                          ("directives", _same_directive)):
+        for key, same in (
+            ("figures", _same_figure),
+            ("challenges", _same_challenge),
+            ("directives", _same_directive),
+        ):
             tp, fp, fn, missed = _match(exp.get(key, []), got[key], same)
             totals[key].add(tp, fp, fn)
             totals[key].misses += [f"{jp.stem}: missed {m}" for m in missed]
@@ -95,7 +105,9 @@ def score(paths: list[Path] | None = None, verbose: bool = False) -> dict[str, C
                     print("   MISSED", m)
                 for g in got[key]:
                     if not any(same(e, g) for e in exp.get(key, [])):
-                        print("   EXTRA ", {k: g[k] for k in g if k not in ("start", "end", "issuer")})
+                        print(
+                            "   EXTRA ", {k: g[k] for k in g if k not in ("start", "end", "issuer")}
+                        )
         for e in exp.get("directives", []):
             g = next((g for g in got["directives"] if _same_directive(e, g)), None)
             if g is None:
@@ -103,7 +115,9 @@ def score(paths: list[Path] | None = None, verbose: bool = False) -> dict[str, C
             a_ok = _norm(e.get("addressee")) == _norm(g.get("addressee"))
             totals["addressee"].add(int(a_ok), int(not a_ok), int(not a_ok))
             if not a_ok:
-                totals["addressee"].misses.append(f"{jp.stem}: {e.get('addressee')!r} vs {g.get('addressee')!r}")
+                totals["addressee"].misses.append(
+                    f"{jp.stem}: {e.get('addressee')!r} vs {g.get('addressee')!r}"
+                )
             iss = g.get("issuer") or {}
             i_ok = _norm(e.get("issuer")) in (_norm(iss.get("name")), _norm(iss.get("title")))
             totals["issuer"].add(int(i_ok), int(not i_ok), int(not i_ok))

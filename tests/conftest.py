@@ -49,3 +49,156 @@ def run_cli(capsys):
         return code, out.out, out.err
 
     return run
+
+
+# --- our own articles, as the inputs users give ---------------------------------------------
+
+
+def article_parts(name: str) -> tuple[str, list[str]]:
+    """(headline, paragraphs) of tests/articles/NAME.txt."""
+    lines = (ARTICLES / f"{name}.txt").read_text(encoding="utf-8").split("\n")
+    return lines[0].strip(), [ln.strip() for ln in lines[1:] if ln.strip()]
+
+
+def article_record(path: Path, **extra) -> dict:
+    """A contract article record for one of our .txt articles (id = the file's stem)."""
+    title, paras = article_parts(path.stem)
+    return {"id": path.stem, "title": title, "text": "\n".join(paras), **extra}
+
+
+@pytest.fixture(scope="session")
+def article_paths() -> list[Path]:
+    return sorted(ARTICLES.glob("*.txt"))
+
+
+@pytest.fixture
+def sharepoint_page() -> str:
+    """A provincial SharePoint portal page (modelled on the seed's layout) around article 01."""
+    title, paras = article_parts("01_cao_bang_so_ket_6_thang")
+    body = "\n".join(f"<p>{p}</p>" for p in paras[:2])
+    body += (
+        '\n<p style="text-align:center"><img src="/SiteAssets/hoi-nghi.jpg" alt="" /></p>'
+        '\n<p style="text-align:center"><em>Quang cảnh Hội nghị</em></p>\n'
+    )
+    body += "\n".join(f"<p>{p}</p>" for p in paras[2:])
+    return f"""<!DOCTYPE html>
+<html dir="ltr" lang="vi-VN">
+<head><meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
+<title>{title}</title>
+<script type="text/javascript">var _spPageContextInfo = {{webServerRelativeUrl: "/"}};</script>
+<style>.Title {{ font-weight: bold }}</style></head>
+<body>
+<div id="s4-ribbonrow"><span class="ms-skip"><a href="javascript:;">Skip Ribbon Commands</a></span>
+<a href="#mainContent">Skip to main content</a></div>
+<div class="header">Cổng thông tin điện tử tỉnh Cao Bằng kính chào quý khách!
+<a href="/">Trang chủ</a> <a href="/gopy">Góp ý</a> <a href="/sodo">Sơ đồ trang</a>
+<a href="/lienhe">Liên hệ</a></div>
+<ul class="menu"><li><a href="/gioithieu">Giới thiệu</a></li><li><a href="/tintuc">Tin tức - Sự
+kiện</a></li><li><a href="/vanban">Văn bản chỉ đạo điều hành</a></li></ul>
+<table id="tableforprint" width="100%">
+<tr><td><p class="Title">{title}</p></td></tr>
+<tr><td class="Time">(Cập nhật lúc: 13/07/2024 08:05:11 )</td></tr>
+<tr><td><div class="ExternalClass4F2A9C0B1E3D4A5B6C7D8E9F00112233"><div>
+{body}
+<p style="text-align:right"><strong>Hoàng Lan</strong></p>
+</div></div></td></tr>
+</table>
+<div class="related"><h3>Tin liên quan</h3><ul>
+<li><a href="/tin/1">Hội chợ nông sản tỉnh Cao Bằng năm 2024 (05/07/2024)</a></li>
+<li><a href="/tin/2">Tập huấn kỹ năng bán hàng trực tuyến cho chủ thể OCOP (28/06/2024)</a></li>
+</ul></div>
+<div class="footer">Bản quyền thuộc Cổng thông tin điện tử tỉnh Cao Bằng</div>
+<a href="/_layouts/Authenticate.aspx">Sign In</a>
+</body></html>
+"""
+
+
+@pytest.fixture
+def wordpress_page() -> str:
+    """A WordPress news page (article/entry-content, meta article:published_time) of article 02."""
+    title, paras = article_parts("02_quang_ngai_tong_ket_nam")
+    body = "\n".join(f"<p>{p}</p>" for p in paras[:2])
+    body += (
+        '\n<figure class="wp-block-image"><img src="/wp-content/uploads/2024/01/hn.jpg" alt="" />'
+        "<figcaption>Toàn cảnh hội nghị</figcaption></figure>\n"
+    )
+    body += "\n".join(f"<p>{p}</p>" for p in paras[2:])
+    return f"""<!DOCTYPE html>
+<html lang="vi">
+<head><meta charset="UTF-8">
+<title>{title} – Tin tức Quảng Ngãi</title>
+<meta property="og:title" content="{title}">
+<meta property="article:published_time" content="2024-01-19T07:45:00+07:00">
+<link rel="stylesheet" href="/wp-content/themes/news/style.css">
+<script src="/wp-includes/js/jquery/jquery.min.js"></script></head>
+<body class="post-template-default single single-post">
+<header class="site-header"><p class="site-title"><a href="/">Tin tức Quảng Ngãi</a></p>
+<nav class="main-navigation"><ul><li><a href="/thoi-su">Thời sự</a></li>
+<li><a href="/kinh-te">Kinh tế</a></li><li><a href="/xa-hoi">Xã hội</a></li></ul></nav></header>
+<main id="main" class="site-main">
+<article id="post-4521" class="post-4521 post type-post status-publish">
+<header class="entry-header"><h1 class="entry-title">{title}</h1>
+<div class="entry-meta"><span class="byline">Đăng bởi <a href="/author/bbt">Ban biên tập</a></span>
+</div></header>
+<div class="entry-content">
+{body}
+<p><strong>Minh Châu</strong></p>
+</div>
+<footer class="entry-footer"><span class="cat-links">Chuyên mục: <a href="/kinh-te">Kinh tế</a>
+</span></footer>
+</article>
+<div id="comments" class="comments-area"><h3 class="comment-reply-title">Để lại một bình luận</h3>
+<form action="/wp-comments-post.php"><textarea name="comment"></textarea></form></div>
+</main>
+<aside id="secondary" class="widget-area"><section class="widget"><h2 class="widget-title">Bài
+viết mới</h2><ul><li><a href="/p/1">Khai mạc hội chợ xuân tại thành phố Quảng Ngãi</a></li></ul>
+</section></aside>
+<footer class="site-footer"><p>Bản quyền thuộc Tin tức Quảng Ngãi. Ghi rõ nguồn khi phát hành lại.</p>
+</footer>
+</body></html>
+"""
+
+
+# --- a real web server and a real `ocop` process --------------------------------------------
+
+
+@pytest.fixture
+def web_root(tmp_path):
+    """A real http.server on 127.0.0.1 serving a temporary folder: yields (base URL, folder)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    root = tmp_path / "www"
+    root.mkdir()
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # keep test output clean
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", root
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def run_ocop():
+    """Run `python -m ocop_nlp ARGS` as a real process; returns (exit status, stdout, stderr)."""
+    import subprocess
+    import sys
+
+    def run(*args: str, stdin: bytes | None = None, timeout: float = 60) -> tuple[int, str, str]:
+        p = subprocess.run(
+            [sys.executable, "-m", "ocop_nlp", *args],
+            input=stdin,
+            capture_output=True,
+            timeout=timeout,
+        )
+        return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+
+    return run

@@ -22,7 +22,12 @@ from typing import Any, TextIO
 
 from ocop_nlp.errors import InputError, OcopError
 from ocop_nlp.extract.pipeline import extract_article
-from ocop_nlp.parse.reader import article_from_bytes, article_from_record, content_id
+from ocop_nlp.parse.reader import (
+    article_from_bytes,
+    article_from_record,
+    content_id,
+    read_file_bytes,
+)
 
 
 @dataclass(slots=True)
@@ -52,7 +57,7 @@ class BatchSummary:
         return s + f" ({self.seconds:.1f} s, {rate:.1f} articles/s)"
 
 
-def iter_tasks(source: Path) -> Iterator[Task | tuple[str, str, str]]:
+def iter_tasks(source: Path) -> Iterator[Task | tuple[str, str, str] | None]:
     """Tasks from INPUT; a record that cannot even be read yields (id, reason, message)."""
     if source.is_dir():
         for p in sorted(source.rglob("*")):
@@ -66,26 +71,42 @@ def iter_tasks(source: Path) -> Iterator[Task | tuple[str, str, str]]:
             "(one JSON object per line) or a folder of .html/.txt files."
         )
     opener = gzip.open if name.endswith(".gz") else open
+    lineno = 0
     try:
-        with opener(source, "rt", encoding="utf-8", errors="replace") as f:  # type: ignore[operator]
+        # utf-8-sig: a file saved by a Windows editor starts with a byte order mark.
+        with opener(source, "rt", encoding="utf-8-sig", errors="replace") as f:  # type: ignore[operator]
             for lineno, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as e:
-                    yield (f"line-{lineno}", "bad json", f"Line {lineno} is not JSON: {e.msg}.")
-                    continue
-                if not isinstance(rec, dict):
-                    yield (f"line-{lineno}", "bad input", f"Line {lineno} is not a JSON object.")
-                    continue
-                rid = rec.get("id")
-                if rid is None:
-                    rid = content_id(str(rec.get("text", "")))
-                    rec["id"] = rid
-                yield Task(id=str(rid), record=rec)
+                yield _task_of_line(line, lineno)
     except (OSError, EOFError) as e:
-        raise InputError(f"Could not read {source}: {e}.") from e
+        if lineno == 0:
+            raise InputError(f"Could not read {source}: {e}.") from e
+        # A .gz cut short (a copy that did not finish): keep what was read, report the rest.
+        yield (
+            f"line-{lineno + 1}",
+            "bad input",
+            f"{source} could not be read after line {lineno} ({e}); the records after it were "
+            "not processed.",
+        )
+
+
+def _task_of_line(line: str, lineno: int) -> Task | tuple[str, str, str] | None:
+    if not line.strip():
+        return None
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as e:
+        return (
+            f"line-{lineno}",
+            "bad json",
+            f"Line {lineno} is not valid JSON ({e.msg}, column {e.colno}).",
+        )
+    if not isinstance(rec, dict):
+        return (f"line-{lineno}", "bad input", f"Line {lineno} is not a JSON object.")
+    rid = rec.get("id")
+    if rid is None:
+        rid = content_id(str(rec.get("text", "")))
+        rec["id"] = rid
+    return Task(id=str(rid), record=rec)
 
 
 def process_task(task: Task) -> tuple[str, dict[str, Any] | None, str | None, str | None]:
@@ -93,7 +114,7 @@ def process_task(task: Task) -> tuple[str, dict[str, Any] | None, str | None, st
     try:
         if task.path is not None:
             p = Path(task.path)
-            art = article_from_bytes(p.read_bytes(), p.name)
+            art = article_from_bytes(read_file_bytes(p), p.name)
         else:
             art = article_from_record(task.record or {})
         art.id = task.id
@@ -154,18 +175,24 @@ def run_batch(
     """Extract every article of `source` into `out` (JSONL), skipping ids already there."""
     src, dst = Path(source), Path(out)
     if not src.exists():
-        raise InputError(f"{src} does not exist.")
+        raise InputError(f"{src} does not exist; give a .jsonl, a .jsonl.gz or a folder.")
+    if dst.exists() and dst.resolve() == src.resolve():
+        raise InputError(f"The output {dst} is the input itself; write the results elsewhere.")
     dst.parent.mkdir(parents=True, exist_ok=True)
     err_path = dst.with_name(dst.name.removesuffix(".jsonl") + ".errors.jsonl")
     seen = done_ids(dst)
     summary = BatchSummary()
     prog = _Progress(progress or sys.stderr, None)
     t0 = time.monotonic()
+    # The errors file describes this run: records that failed before are tried again, so
+    # appending would list a failure once per run.
     with (
         open(dst, "a", encoding="utf-8", newline="\n") as fo,
-        open(err_path, "a", encoding="utf-8", newline="\n") as fe,
+        open(err_path, "w", encoding="utf-8", newline="\n") as fe,
     ):
         for task in iter_tasks(src):
+            if task is None:
+                continue
             if isinstance(task, tuple):
                 rid, reason, msg = task
                 _fail(fe, summary, rid, reason, msg)

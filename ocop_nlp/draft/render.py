@@ -6,14 +6,17 @@ an editor can check each claim against the source before publishing.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
-from ocop_nlp.errors import TemplateError
+from ocop_nlp.errors import InputError, TemplateError
+from ocop_nlp.nlp.sentences import split_sentences
 from ocop_nlp.records import Extraction
 
 BUILTIN = {
@@ -36,11 +39,32 @@ def list_templates() -> list[TemplateInfo]:
 
 
 def format_number(v: float) -> str:
-    """Vietnamese number style: 1234.5 -> '1.234,5', 1200000000 -> '1.200.000.000'."""
-    if float(v).is_integer():
-        return f"{int(v):,}".replace(",", ".")
-    whole, frac = f"{v:,.2f}".rstrip("0").split(".")
+    """Vietnamese number style: 1234.5 -> '1.234,5', 1200000000 -> '1.200.000.000'.
+
+    At most two decimals: 2.999 -> '3', 0.125 -> '0,12'.
+    """
+    r = round(float(v), 2)
+    if r.is_integer():
+        return f"{int(r):,}".replace(",", ".")
+    whole, frac = f"{r:,.2f}".rstrip("0").split(".")
     return whole.replace(",", ".") + "," + frac
+
+
+_SCALES = ((1e9, "tỷ"), (1e6, "triệu"))
+
+
+def format_quantity(v: float, unit: str | None) -> str:
+    """A figure's number as a report writes it: sums of money in tỷ or triệu when exact.
+
+    >>> format_quantity(18600000000, "đồng"), format_quantity(1234567, "đồng")
+    ('18,6 tỷ', '1.234.567')
+    """
+    if unit == "đồng":
+        for scale, word in _SCALES:
+            q = v / scale
+            if q >= 1 and abs(q * 100 - round(q * 100)) < 1e-6:
+                return f"{format_number(q)} {word}"
+    return format_number(v)
 
 
 def format_date(iso: str | None) -> str:
@@ -50,8 +74,27 @@ def format_date(iso: str | None) -> str:
     return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else iso
 
 
+class _Sentences:
+    """The sentences of an extraction's text, as the extractors split it (same offsets)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = [(s.start, s.end) for s in split_sentences(text)]
+        self.starts = [a for a, _ in self.spans]
+
+    def around(self, start: int, end: int) -> str:
+        """The sentence(s) holding [start, end): what an editor checks the line against."""
+        i = bisect.bisect_right(self.starts, start) - 1
+        if i < 0 or start >= self.spans[i][1]:
+            return _sentence_of(self.text, start, end)
+        j = i
+        while j + 1 < len(self.spans) and self.spans[j][1] < end:
+            j += 1
+        return self.text[self.spans[i][0] : self.spans[j][1]]
+
+
 def _sentence_of(text: str, start: int, end: int) -> str:
-    """The source sentence around [start, end): what an editor checks the line against."""
+    """Fallback: the line-and-full-stop bounded text around [start, end)."""
     a = max(
         text.rfind("\n", 0, start),
         max(text.rfind(". ", 0, start), -1) + 1 if text.rfind(". ", 0, start) >= 0 else 0,
@@ -68,21 +111,30 @@ def _sentence_of(text: str, start: int, end: int) -> str:
 def draft_context(ex: Extraction) -> dict[str, Any]:
     """The variables a template sees; documented in the README for template authors."""
     notes: list[dict[str, Any]] = []
+    sentences = _Sentences(ex.text)
+
+    first_note_of: dict[str, int] = {}
 
     def note(start: int, end: int) -> int:
+        n = len(notes) + 1
+        sentence = sentences.around(start, end)
         notes.append(
             {
-                "n": len(notes) + 1,
+                "n": n,
                 "start": start,
                 "end": end,
                 "evidence": ex.text[start:end],
-                "sentence": _sentence_of(ex.text, start, end),
+                "sentence": sentence,
+                # A list item's sentence is quoted once; later notes point back to it.
+                "same_sentence_as": first_note_of.setdefault(sentence, n) if sentence else None,
             }
         )
-        return len(notes)
+        if notes[-1]["same_sentence_as"] == n:
+            notes[-1]["same_sentence_as"] = None
+        return n
 
     figures = [
-        {**f.to_dict(), "value_vi": format_number(f.value), "note": note(f.start, f.end)}
+        {**f.to_dict(), "value_vi": format_quantity(f.value, f.unit), "note": note(f.start, f.end)}
         for f in ex.figures
     ]
     challenges = [{**c.to_dict(), "note": note(c.start, c.end)} for c in ex.challenges]
@@ -115,7 +167,8 @@ def _env(search: list[Path] | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("ocop_nlp", "draft/templates")]
     if search:
         loaders.insert(0, jinja2.FileSystemLoader([str(p) for p in search]))
-    env = jinja2.Environment(
+    # Sandboxed: a template file from a user may read the draft's values, not touch Python.
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html", "html.j2"]),
@@ -158,6 +211,19 @@ def draft(ex: Extraction, template: str | None = None, fmt: str = "md") -> str:
             f"The template {template} uses a value that drafts do not provide ({e.message}); "
             "see the README for the variables a template can use."
         ) from e
+    except jinja2.TemplateNotFound as e:
+        raise TemplateError(
+            f"The template {template} includes or extends {e.name!r}, which is not next to it "
+            "nor a built-in template."
+        ) from e
+    except jinja2.TemplateError as e:
+        raise TemplateError(f"The template {template} could not be rendered: {e}.") from e
+    except UnicodeDecodeError as e:
+        raise TemplateError(f"The template {template} is not UTF-8 text; save it as UTF-8.") from e
+    except (ArithmeticError, LookupError, TypeError, ValueError) as e:
+        raise TemplateError(
+            f"The template {template} failed while rendering ({e.__class__.__name__}: {e})."
+        ) from e
 
 
 def load_extraction_or_article(source: str) -> Extraction:
@@ -172,8 +238,37 @@ def load_extraction_or_article(source: str) -> Extraction:
     if p.suffix.lower() == ".json" and p.is_file():
         try:
             d = json.loads(p.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             d = None
         if isinstance(d, dict) and d.get("schema") == SCHEMA:
-            return extraction_from_dict(d)
+            try:
+                ex = extraction_from_dict(d)
+            except (KeyError, TypeError, ValueError, AttributeError) as e:
+                raise InputError(
+                    f"{source} is an extraction with a missing or malformed field ({e!r}); "
+                    "extract the article again."
+                ) from e
+            _check_offsets(ex, source)
+            return ex
     return extract_article(read_input(source))
+
+
+def _check_offsets(ex: Extraction, source: str) -> None:
+    """Every item's offsets must point into the text, or footnotes would cite the wrong words."""
+    n = len(ex.text)
+    for kind, items in (
+        ("figure", ex.figures),
+        ("challenge", ex.challenges),
+        ("directive", ex.directives),
+        ("achievement", ex.achievements),
+    ):
+        for i, item in enumerate(items, 1):
+            if not (
+                isinstance(item.start, int)
+                and isinstance(item.end, int)
+                and 0 <= item.start <= item.end <= n
+            ):
+                raise InputError(
+                    f"{source}: {kind} {i} has offsets {item.start}–{item.end} outside the "
+                    f"text ({n} characters); the file was edited or cut, so extract it again."
+                )

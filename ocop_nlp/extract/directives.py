@@ -64,8 +64,9 @@ def _res() -> dict[str, re.Pattern[str]]:
         "lead_verb": re.compile(rf"(?i)^(?:{_alt(c['strong_directive_verbs'])})\s+"),
         # Known bodies, with their place, joined by "," or "và": "Huyện ủy, UBND huyện Na Hang".
         "body_np": re.compile(
-            rf"(?:(?:các\s+)?(?:{_alt(t['bodies'])})(?:\s+(?:{_alt(t['levels'])})"
-            rf"(?:\s+[{UPPER}][\w'’]*)*)?(?:\s*,\s*|\s+và\s+|\s+(?=[a-zđà-ỹ])))+"
+            rf"(?:(?:các\s+)?(?:{_alt(t['bodies'])})(?:\s+(?:các\s+)?(?:{_alt(t['levels'])})"
+            rf"(?:\s*,\s*(?:{_alt(t['levels'])})(?![\w]))*(?:\s+[{UPPER}][\w'’]*)*)?"
+            r"(?:\s*,\s*|\s+và\s+|\s+(?=[a-zđà-ỹ])))+"
         ),
     }
 
@@ -334,9 +335,17 @@ def _after_strong_verb(
     rest = text[at:]
     lead = len(rest) - len(rest.lstrip(" ,"))
     addr = head_addr
+    stripped, lead_at = _strip_lead(rest[lead:], lead)
+    cs = colon_split(stripped)
     if rest[lead : lead + 1] == ":":
         body_at = at + lead + 1
+    elif cs is not None and len(cs[0]) < 160 and r["addr_start"].match(cs[0]):
+        # "yêu cầu UBND các huyện, thị xã, thành phố: A; B" or "... X tập trung các nhiệm vụ: A"
+        own, _ = split_addressee(cs[0])
+        addr = own or cs[0].strip(" ,")
+        body_at = at + lead_at + cs[1]
     else:
+        lead = lead_at
         own, off = split_addressee(rest[lead:])
         if own:
             addr = own

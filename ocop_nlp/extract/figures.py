@@ -114,11 +114,9 @@ def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
         if not unit:
             continue
         qualifier, qual_end = _qualifier(words, unit_end)
-        start = n.start
-        a = u["approx"].search(text[: n.start])  # type: ignore[union-attr]
-        if a:
-            start = a.start()
-        end = unit_end
+        # The span is the number and its unit; approximators ("hơn", "khoảng") stay outside so
+        # the evidence reads the same as `value` and `unit`.
+        start, end = n.start, unit_end
         if n.kind == "words" and n.text.lower() in ("một", "mỗi"):
             continue
         out.append(

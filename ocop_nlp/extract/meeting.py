@@ -69,7 +69,7 @@ def extract_meeting(
         v = _verb_re().search(title) or re.search(r"(?i)(sơ kết|tổng kết|triển khai)", title)
         if v:
             kind = "hội nghị " + v.group(1).lower()
-    chair = _chair(lead)
+    chair = _chair(lead) or _leader(kind_sentence, kind)
     if kind is None and chair is None:
         return None
     date = None
@@ -97,6 +97,18 @@ def _topic(rest: str) -> str | None:
             break
     topic = rest[:end].strip(" ,.")
     return topic or None
+
+
+def _leader(s: Sentence | None, kind: str | None) -> Official | None:
+    """No "chủ trì": the official who 'có buổi làm việc' / leads the delegation chairs it."""
+    if s is None or kind is None:
+        return None
+    k = s.text.lower().find(kind)
+    for o in find_officials(s.text):
+        between = s.text[o.end : k].lower()
+        if o.end <= k and not re.search(r"(?<![\w])(?:dự|tham dự|cùng dự)(?![\w])", between):
+            return Official(o.name, o.title)
+    return None
 
 
 def _chair(lead: list[Sentence]) -> Official | None:

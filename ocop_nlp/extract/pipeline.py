@@ -69,6 +69,11 @@ def _normalise(doc: Doc) -> None:
     elif not _looks_vietnamese(text):
         doc.warnings.append("The text does not look like Vietnamese; little will be found in it.")
     doc.text = text
+    a = doc.article
+    # All text out is NFC (the contract): metadata too, not only the body.
+    a.title, a.author, a.source = (
+        normalize_text(v) if isinstance(v, str) else v for v in (a.title, a.author, a.source)
+    )
     pub = doc.article.published
     doc.default_year = int(pub[:4]) if pub and pub[:4].isdigit() else None
 

@@ -28,14 +28,18 @@ def fetch_url(url: str, settings: Settings) -> Response:
         ) as r:
             if r.status_code >= 400:
                 raise FetchError(f"The server answered {r.status_code} for {url}.")
+            too_large = TooLargeError(
+                f"The page at {url} is larger than {settings.max_input_bytes:,} bytes; "
+                "raise OCOP_MAX_INPUT_BYTES if it really is one article."
+            )
+            declared = r.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > settings.max_input_bytes:
+                raise too_large  # refused before a byte of the body is read
             chunks, size = [], 0
             for chunk in r.iter_content(65536):
                 size += len(chunk)
                 if size > settings.max_input_bytes:
-                    raise TooLargeError(
-                        f"The page at {url} is larger than {settings.max_input_bytes:,} bytes; "
-                        "raise OCOP_MAX_INPUT_BYTES if it really is one article."
-                    )
+                    raise too_large
                 chunks.append(chunk)
             ctype = r.headers.get("Content-Type", "")
             charset = None

@@ -195,7 +195,7 @@ def html_to_article(html: str, url: str | None = None) -> Article:
     lines = [re.sub(r"\s+", " ", ln).strip() for ln in raw.split("\n")]
     text = "\n".join(ln for ln in lines if ln)
 
-    parts = split_page(text)
+    parts = split_page(text, first_line_title=not title)
     body = parts.body
     author = parts.author
     if title and body.startswith(title):

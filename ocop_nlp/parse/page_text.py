@@ -84,8 +84,12 @@ def looks_like_author(line: str) -> bool:
     return caps >= max(1, len(words) - 1)
 
 
-def split_page(text: str) -> PageParts:
+def split_page(text: str, first_line_title: bool = True) -> PageParts:
     """Split a normalised page text into title, date, author and body.
+
+    Without a date line, a short first line that does not end like a sentence is taken for the
+    headline; `first_line_title=False` turns that guess off (an HTML page whose markup already
+    named its title starts its body with a paragraph, however short).
 
     >>> p = split_page("Skip Ribbon Commands\\nTin mới\\n(Cập nhật lúc: 11/07/2018 10:28:58 )\\n"
     ...                "Ngày 10/7/2018, UBND tỉnh họp.\\nThu Cúc\\nSign In")
@@ -107,7 +111,7 @@ def split_page(text: str) -> PageParts:
             title = kept[date_idx - 1]
             dropped.extend(kept[: date_idx - 1])
         kept = kept[date_idx + 1 :]
-    if title is None and len(kept) > 1:
+    if title is None and first_line_title and len(kept) > 1:
         first = kept[0]
         if len(first.split()) <= 40 and not re.search(r"[.;:,]$", first):
             title = first

@@ -6,6 +6,7 @@ text on stdin. Bytes are decoded here, once, with legacy Vietnamese encodings re
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -14,14 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from ocop_nlp.config import Settings, load_settings
-from ocop_nlp.errors import InputError, TooLargeError
-from ocop_nlp.fetch.http import fetch_url
+from ocop_nlp.errors import EmptyTextError, EncodingError, InputError, TooLargeError
 from ocop_nlp.parse.encodings import decode_bytes
 from ocop_nlp.parse.html import html_to_article
 from ocop_nlp.parse.page_text import split_page
-from ocop_nlp.records import Article
+from ocop_nlp.records import SCHEMA, Article
 
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<%@|<head|<body|<\?xml)", re.I)
+_META_FIELDS = ("title", "url", "author", "source")
+# C0 controls other than tab, newlines, form feed and escape: text never holds many of them.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b")
 
 
 def content_id(text: str) -> str:
@@ -29,27 +33,76 @@ def content_id(text: str) -> str:
     return "sha1-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
+def _published(value: Any, warnings: list[str]) -> str | None:
+    """A record's `published` -> "YYYY-MM-DD" or None (with a warning when it is unreadable)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        v = value.strip()
+        m = _DMY.match(v)
+        try:
+            if m:
+                d, mth, y = (int(g) for g in m.groups())
+                return dt.date(y, mth, d).isoformat()
+            return dt.date.fromisoformat(v[:10]).isoformat()
+        except ValueError:
+            pass
+    warnings.append(
+        f'The record\'s "published" value {value!r} is not a date (YYYY-MM-DD); it was left out.'
+    )
+    return None
+
+
+def _check_is_text(text: str, what: str) -> None:
+    """Refuse binary data that arrived as a string (a PNG pasted into a JSON record)."""
+    sample = text[:8192]
+    if "\x00" in sample or len(_CONTROL.findall(sample)) > 0.1 * len(sample):
+        raise EncodingError(
+            f"The text of {what} holds binary data (NUL or control characters), not an article; "
+            "give the article's text instead."
+        )
+    visible = sum(1 for ch in sample if not ch.isspace()) or 1
+    if sample.count("\ufffd") > 0.3 * visible:
+        raise EncodingError(
+            f"The text of {what} is mostly undecodable bytes (shown as \ufffd); "
+            "decode it with the right charset first."
+        )
+
+
 def article_from_record(rec: dict[str, Any]) -> Article:
-    """A contract article record (dict) -> Article. Only `text` is required."""
+    """A contract article record (dict) -> Article. Only `text` is required.
+
+    An extraction (`"schema": "ocop-nlp/extraction@1"`) is a record too: its article fields are
+    nested under `article`, and its `text` is extracted again.
+    """
     if not isinstance(rec, dict):
         raise InputError('The JSON is not an article record (an object with a "text" field).')
+    warnings: list[str] = []
     text = rec.get("text")
+    meta = rec
+    if rec.get("schema") == SCHEMA and isinstance(rec.get("article"), dict):
+        meta = {**rec["article"], "id": rec.get("id")}
     if text is None and rec.get("html"):
         art = html_to_article(str(rec["html"]), rec.get("url"))
         text = art.text
+        warnings.extend(art.warnings)
     if not isinstance(text, str):
         raise InputError('The article record has no "text" field (a string is required).')
-    pub = rec.get("published")
-    if isinstance(pub, str) and len(pub) >= 10:
-        pub = pub[:10]
+    rid = rec.get("id")
+    _check_is_text(text, f"record {rid}" if rid is not None else "the record")
+    fields: dict[str, str | None] = {}
+    for name in _META_FIELDS:
+        value = meta.get(name)
+        if value is not None and not isinstance(value, str):
+            warnings.append(f'The record\'s "{name}" is not a string; it was left out.')
+            value = None
+        fields[name] = value
     return Article(
         text=text,
-        id=str(rec["id"]) if rec.get("id") is not None else None,
-        title=rec.get("title"),
-        url=rec.get("url"),
-        published=pub,
-        author=rec.get("author"),
-        source=rec.get("source"),
+        id=str(rid) if rid is not None else None,
+        published=_published(meta.get("published"), warnings),
+        warnings=warnings,
+        **fields,
     )
 
 
@@ -98,8 +151,11 @@ def read_input(source: str, settings: Settings | None = None) -> Article:
     if source == "-":
         data = sys.stdin.buffer.read(settings.max_input_bytes + 1)
         _check_size(len(data), "stdin", settings)
+        _check_not_empty(data, "The text on stdin")
         art = article_from_bytes(data, "stdin.txt")
     elif re.match(r"^https?://", source, re.I):
+        from ocop_nlp.fetch.http import fetch_url  # requests is only needed for URLs
+
         resp = fetch_url(source, settings)
         art = article_from_bytes(
             resp.body,
@@ -118,12 +174,28 @@ def read_input(source: str, settings: Settings | None = None) -> Article:
                 f"{source} is a folder; `ocop extract` reads one article "
                 "(use `ocop batch` for a folder)."
             )
-        _check_size(path.stat().st_size, source, settings)
-        art = article_from_bytes(path.read_bytes(), path.name)
-        art.source = art.source or None
+        data = read_file_bytes(path, settings)
+        _check_not_empty(data, source)
+        art = article_from_bytes(data, path.name)
     if art.id is None:
         art.id = content_id(art.text)
     return art
+
+
+def read_file_bytes(path: Path, settings: Settings | None = None) -> bytes:
+    """The bytes of one input file; its size is checked before a byte is read."""
+    settings = settings or load_settings()
+    try:
+        _check_size(path.stat().st_size, str(path), settings)
+        return path.read_bytes()
+    except OSError as e:
+        raise InputError(f"Could not read {path}: {e.strerror or e}.") from e
+
+
+def _check_not_empty(data: bytes, name: str) -> None:
+    if not data.strip():
+        what = "holds only whitespace" if data else "is empty"
+        raise EmptyTextError(f"{name} {what}; there is no article to read.")
 
 
 def _check_size(size: int, name: str, settings: Settings) -> None:
