@@ -66,7 +66,16 @@ def clauses_of(text: str, start: int) -> list[Piece]:
             out[-1] = _merge([out[-1], *acc], text, start)
         else:
             out.append(_merge(acc, text, start))
-    return out
+    # "yếu kém, thua lỗ": one- or two-word pieces are items of a noun list, not clauses.
+    merged: list[Piece] = []
+    for c in out:
+        if merged and len(c.text.split()) < 3:
+            merged[-1] = _merge([merged[-1], c], text, start)
+        else:
+            merged.append(c)
+    if len(merged) > 1 and len(merged[0].text.split()) < 3:
+        merged[0:2] = [_merge(merged[0:2], text, start)]
+    return merged
 
 
 def _merge(ps: list[Piece], text: str, base: int) -> Piece:

@@ -192,7 +192,7 @@ def _qualifier(words: list[tuple[str, int, int]], pos: int) -> tuple[str | None,
     taken: list[tuple[str, int, int]] = []
     while i < len(words) and len(taken) < 2:
         w = words[i][0]
-        if _is_stop(w, stops) or w[0].isdigit() or (w[0].isupper() and taken):
+        if _is_stop(w, stops) or w[0].isdigit() or w[0].isupper():
             break
         taken.append(words[i])
         i += 1

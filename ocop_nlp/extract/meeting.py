@@ -66,7 +66,7 @@ def extract_meeting(
                 topic = _topic(title[v.end() :])
     if kind == "hội nghị" and title:
         # "Hội nghị" in the lead, "sơ kết" in the headline: the headline says which kind.
-        v = _verb_re().search(title) or re.search(r"(?i)(sơ kết|tổng kết|triển khai)", title)
+        v = re.search(r"(?i)(?<![\w])(sơ kết|tổng kết|triển khai)(?![\w])", title)
         if v:
             kind = "hội nghị " + v.group(1).lower()
     chair = _chair(lead) or _leader(kind_sentence, kind)

@@ -125,6 +125,7 @@ def article_from_bytes(
     data: bytes, name: str, url: str | None = None, declared: str | None = None
 ) -> Article:
     text, warnings = decode_bytes(data, declared)
+    _check_is_text(text, name)
     suffix = Path(name).suffix.lower()
     if suffix in (".html", ".htm", ".jsp", ".aspx", ".php") or _HTML_SNIFF.match(data[:512]):
         art = html_to_article(text, url)
