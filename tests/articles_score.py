@@ -1,4 +1,4 @@
-"""Score the extractor on our own hand-written articles (tests/articles/*.json).
+"""Score the extractor on our own hand-written articles (corpora/own/*.json).
 
 Run directly for a per-article report: `python tests/articles_score.py`. The test module
 `test_articles.py` pins floors on the same numbers.
@@ -15,7 +15,7 @@ from pathlib import Path
 from ocop_nlp.extract.pipeline import extract_article
 from ocop_nlp.parse.reader import read_input
 
-ARTICLES = Path(__file__).resolve().parent / "articles"
+ARTICLES = Path(__file__).resolve().parent.parent / "corpora" / "own"
 
 
 def _norm(s: str | None) -> str:

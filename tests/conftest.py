@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLES = Path(__file__).resolve().parent / "articles"
+ARTICLES = Path(__file__).resolve().parent.parent / "corpora" / "own"
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "000_138ec00d05b4723d.txt"
 NEWS = SHARED / "data" / "news"
@@ -55,7 +55,7 @@ def run_cli(capsys):
 
 
 def article_parts(name: str) -> tuple[str, list[str]]:
-    """(headline, paragraphs) of tests/articles/NAME.txt."""
+    """(headline, paragraphs) of corpora/own/NAME.txt."""
     lines = (ARTICLES / f"{name}.txt").read_text(encoding="utf-8").split("\n")
     return lines[0].strip(), [ln.strip() for ln in lines[1:] if ln.strip()]
 

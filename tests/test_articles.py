@@ -1,4 +1,4 @@
-"""Our 25 hand-written articles (tests/articles): quality floors on every field.
+"""Our 25 hand-written articles (corpora/own): quality floors on every field.
 
 The floors sit just under what the extractor reaches today; raise them as it improves, never
 lower them to make a change pass. `python tests/articles_score.py -v` shows each miss.

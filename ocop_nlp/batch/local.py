@@ -61,7 +61,7 @@ def iter_tasks(source: Path) -> Iterator[Task | tuple[str, str, str] | None]:
     """Tasks from INPUT; a record that cannot even be read yields (id, reason, message)."""
     if source.is_dir():
         for p in sorted(source.rglob("*")):
-            if p.is_file() and p.suffix.lower() in (".html", ".htm", ".txt", ".json"):
+            if p.is_file() and p.suffix.lower() in (".html", ".htm", ".txt"):
                 yield Task(id=p.relative_to(source).as_posix(), path=str(p))
         return
     name = source.name.lower()

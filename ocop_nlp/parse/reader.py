@@ -145,8 +145,8 @@ def article_from_bytes(
 def read_input(source: str, settings: Settings | None = None) -> Article:
     """Read INPUT as `ocop extract` understands it.
 
-    >>> read_input("tests/articles/01_bac_kan_ocop_so_ket.txt").title  # doctest: +SKIP
-    'Bắc Kạn sơ kết 6 tháng thực hiện Chương trình OCOP'
+    >>> read_input("corpora/own/01_cao_bang_so_ket_6_thang.txt").title  # doctest: +SKIP
+    'Cao Bằng sơ kết Chương trình OCOP 6 tháng đầu năm 2024'
     """
     settings = settings or load_settings()
     if source == "-":

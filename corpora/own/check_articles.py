@@ -1,6 +1,6 @@
 """Self-check for the hand-written test articles in this folder.
 
-Run:  /work/venv/bin/python tests/articles/check_articles.py
+Run:  python corpora/own/check_articles.py
 It checks that every NN_slug.txt has a NN_slug.json that loads, and that the JSON is
 consistent with its text (see README.md for the conventions). It does not run ocop-nlp.
 Exit status 0 when every article passes, 1 otherwise.
