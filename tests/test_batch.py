@@ -133,7 +133,9 @@ def test_batch_rerun_skips_done_ids_and_writes_nothing_twice(run_cli, tmp_path, 
 def test_batch_rerun_on_more_records_does_only_the_new_ones(run_cli, tmp_path, records, expected):
     out = tmp_path / "out.jsonl"
     run_cli("batch", str(_write_jsonl(tmp_path / "a.jsonl", records[:5])), "-o", str(out))
-    code, _, err = run_cli("batch", str(_write_jsonl(tmp_path / "b.jsonl", records)), "-o", str(out))
+    code, _, err = run_cli(
+        "batch", str(_write_jsonl(tmp_path / "b.jsonl", records)), "-o", str(out)
+    )
     assert code == 0
     assert _summary(err).startswith(f"{len(records) - 5} ok, 0 failed; 5 already done")
     assert _by_id(out) == expected
@@ -159,7 +161,9 @@ def test_batch_resumes_after_a_torn_last_line(run_cli, tmp_path, records, expect
     torn = json.dumps(expected[records[10]["id"]], ensure_ascii=False)
     with open(out, "a", encoding="utf-8") as f:
         f.write(torn[: len(torn) // 2])  # a crash in the middle of writing record 11
-    code, _, err = run_cli("batch", str(_write_jsonl(tmp_path / "b.jsonl", records)), "-o", str(out))
+    code, _, err = run_cli(
+        "batch", str(_write_jsonl(tmp_path / "b.jsonl", records)), "-o", str(out)
+    )
     assert code == 0, err
     assert _summary(err).startswith(f"{len(records) - 10} ok, 0 failed; 10 already done")
     assert _by_id(out) == expected

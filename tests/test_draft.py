@@ -115,7 +115,9 @@ def test_footnote_quotes_the_one_sentence_that_holds_the_evidence(seed_extractio
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
-@pytest.mark.parametrize("name", ["01_cao_bang_so_ket_6_thang", "19_hoa_binh_so_ket_nhieu_nguoi_chi_dao"])
+@pytest.mark.parametrize(
+    "name", ["01_cao_bang_so_ket_6_thang", "19_hoa_binh_so_ket_nhieu_nguoi_chi_dao"]
+)
 def test_draft_from_an_extraction_file_equals_draft_from_the_article(run_cli, tmp_path, name, fmt):
     article = ARTICLES / f"{name}.txt"
     saved = tmp_path / "extraction.json"
@@ -161,7 +163,7 @@ def test_user_template_path_renders_with_the_draft_values(run_cli, tmp_path):
     )
     assert code == 0, err
     assert out.startswith("Cao Bằng sơ kết Chương trình OCOP 6 tháng đầu năm 2024\n")
-    assert "- Các Sở, ngành liên quan: 3\n" in out
+    assert "- các Sở, ngành liên quan: 3\n" in out
     assert out.endswith("38 chủ thể\n")
 
 
@@ -179,13 +181,24 @@ def test_user_template_can_extend_a_builtin_one(run_cli, tmp_path):
     [
         ("{% for x in figures %}{{ x.unit }}", "has a syntax error on line 1"),
         ("{{ article.title }}\n{{ figures | khong_co_bo_loc }}", "has a syntax error on line 2"),
-        ("{{ cuoc_hop.ngay }}", "uses a value that drafts do not provide ('cuoc_hop' is undefined)"),
+        (
+            "{{ cuoc_hop.ngay }}",
+            "uses a value that drafts do not provide ('cuoc_hop' is undefined)",
+        ),
         ("{{ meeting.chair.ho_ten }}", "uses a value that drafts do not provide"),
         ('{% include "khong-co.j2" %}', "includes or extends 'khong-co.j2'"),
         ("{{ figures[0].value / 0 }}", "failed while rendering (ZeroDivisionError"),
-        ("{{ article.__class__.__mro__ }}", "uses a value that drafts do not provide"),
+        ("{{ article.__class__.__mro__ }}", "reaches into Python internals"),
     ],
-    ids=["syntax", "unknown-filter", "unknown-variable", "unknown-field", "include", "zero", "dunder"],
+    ids=[
+        "syntax",
+        "unknown-filter",
+        "unknown-variable",
+        "unknown-field",
+        "include",
+        "zero",
+        "dunder",
+    ],
 )
 def test_bad_user_template_gives_a_clear_template_error(run_cli, tmp_path, source, message):
     tpl = tmp_path / "hong.md.j2"
@@ -263,7 +276,7 @@ def test_every_builtin_html_template_is_well_formed_for_every_article(
 
 def test_seed_directives_are_grouped_by_addressee_in_order_of_appearance(seed_extraction):
     groups = draft_context(seed_extraction)["directive_groups"]
-    assert [g["addressee"] for g in groups] == SEED_GROUPS
+    assert [g["addressee"][0].upper() + g["addressee"][1:] for g in groups] == SEED_GROUPS
     assert [len(g["directives"]) for g in groups] == [1, 3, 7]
     md = draft(seed_extraction, fmt="md")
     assert re.findall(r"^### (.+)$", md, re.M) == SEED_GROUPS
@@ -273,7 +286,9 @@ def _extraction(directives: list[tuple[str | None, str]], title: str = "Họp") 
     text = " ".join(action + "." for _, action in directives)
     ds, pos = [], 0
     for addressee, action in directives:
-        ds.append(Directive(Official("Minh", "Chủ tịch"), addressee, action, None, pos, pos + len(action)))
+        ds.append(
+            Directive(Official("Minh", "Chủ tịch"), addressee, action, None, pos, pos + len(action))
+        )
         pos += len(action) + 2
     return Extraction(id="t1", article=Article(text=text, title=title), text=text, directives=ds)
 
@@ -322,6 +337,6 @@ def test_draft_output_file(run_cli, tmp_path):
     )  # fmt: skip
     assert code == 0, err
     assert out == ""
-    assert [h.get_text() for h in _check_html(target.read_text(encoding="utf-8")).find_all("h2")] == (
-        SECTIONS
-    )
+    assert [
+        h.get_text() for h in _check_html(target.read_text(encoding="utf-8")).find_all("h2")
+    ] == (SECTIONS)

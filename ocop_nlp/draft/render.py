@@ -216,8 +216,15 @@ def draft(ex: Extraction, template: str | None = None, fmt: str = "md") -> str:
             f"The template {template} includes or extends {e.name!r}, which is not next to it "
             "nor a built-in template."
         ) from e
+    except jinja2.sandbox.SecurityError as e:
+        raise TemplateError(
+            f"The template {template} reaches into Python internals ({str(e).rstrip('.')}); "
+            "templates may only use the draft's values."
+        ) from e
     except jinja2.TemplateError as e:
-        raise TemplateError(f"The template {template} could not be rendered: {e}.") from e
+        raise TemplateError(
+            f"The template {template} could not be rendered: {str(e).rstrip('.')}."
+        ) from e
     except UnicodeDecodeError as e:
         raise TemplateError(f"The template {template} is not UTF-8 text; save it as UTF-8.") from e
     except (ArithmeticError, LookupError, TypeError, ValueError) as e:
