@@ -837,7 +837,11 @@ def find_deadline(text: str, default_year: int | None = None) -> TimeMatch | Non
         nxt = targets[i + 1] if i + 1 < len(targets) else None
         # "trước 17 giờ ngày 15/8/2024": the date is the deadline, the hour only sharpens it.
         time_then_date = kind == "time" and nxt is not None and nxt.kind == "date"
-        if time_then_date and _TIME_THEN_DATE.match(text[target.end : nxt.start]):
+        if (
+            time_then_date
+            and nxt is not None
+            and _TIME_THEN_DATE.match(text[target.end : nxt.start])
+        ):
             end, kind, value = nxt.end, nxt.kind, nxt.value
         if best is None or (rank, start) < best[:2]:
             best = (rank, start, TimeMatch(start, end, text[start:end], kind, value))

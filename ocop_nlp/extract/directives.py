@@ -260,7 +260,7 @@ def extract_directives(
         if state.pending is not None:
             if r["list_marker"].match(text) or r["enum_head"].match(text):
                 issuer, addr = state.pending
-                found = _make(_items(text, 0), issuer, addr, s.start, default_year)
+                found: list[Directive] = _make(_items(text, 0), issuer, addr, s.start, default_year)
                 if found:
                     out.extend(found)
                     used.add(idx)
@@ -279,7 +279,7 @@ def extract_directives(
             state.speaker = None
 
         head_addr, head_end = _head_addressee(text, offs, speech_at)
-        found: list[Directive] = []
+        found = []
         strong = _strong_verb(text, offs, state)
         if strong is not None:
             m, who = strong

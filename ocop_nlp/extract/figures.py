@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from ocop_nlp.config import lexicon
@@ -19,38 +20,34 @@ from ocop_nlp.nlp.words import word_spans
 from ocop_nlp.records import Figure, Sentence
 
 
+@dataclass(frozen=True, slots=True)
+class _Units:
+    spell: dict[str, str]
+    measure: re.Pattern[str]
+    time: re.Pattern[str]
+    ordinal: re.Pattern[str]
+    unit_stops: frozenset[str]
+    qual_stops: frozenset[str]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
 @cache
-def _units() -> dict[str, object]:
+def _units() -> _Units:
     u = lexicon("units")
     spell = {s: canon for canon, spellings in u["measures"].items() for s in spellings}
-    measure_re = re.compile(
-        r"\s*("
-        + "|".join(re.escape(s) for s in sorted(spell, key=len, reverse=True))
-        + r")(?![\w²³])"
+    return _Units(
+        spell=spell,
+        measure=re.compile(r"\s*(" + _alternation(list(spell)) + r")(?![\w²³])"),
+        time=re.compile(r"\s*(?:" + _alternation(u["time_units"]) + r")(?!\w)", re.IGNORECASE),
+        ordinal=re.compile(
+            r"(?:^|\W)(?:" + _alternation(u["ordinal_before"]) + r")\s*$", re.IGNORECASE
+        ),
+        unit_stops=frozenset(u["unit_stops"]),
+        qual_stops=frozenset(u["qualifier_stops"]),
     )
-    time_re = re.compile(
-        r"\s*(?:"
-        + "|".join(re.escape(s) for s in sorted(u["time_units"], key=len, reverse=True))
-        + r")(?!\w)",
-        re.IGNORECASE,
-    )
-    before = sorted(u["ordinal_before"], key=len, reverse=True)
-    ordinal_re = re.compile(
-        r"(?:^|\W)(?:" + "|".join(re.escape(b) for b in before) + r")\s*$", re.IGNORECASE
-    )
-    approx = sorted(u["approximators"], key=len, reverse=True)
-    approx_re = re.compile(
-        r"(?:^|(?<=\s))(?:" + "|".join(re.escape(a) for a in approx) + r")\s+$", re.IGNORECASE
-    )
-    return {
-        "spell": spell,
-        "measure": measure_re,
-        "time": time_re,
-        "ordinal": ordinal_re,
-        "approx": approx_re,
-        "unit_stops": frozenset(u["unit_stops"]),
-        "qual_stops": frozenset(u["qualifier_stops"]),
-    }
 
 
 def _blocked(sentence: str, default_year: int | None) -> list[tuple[int, int]]:
@@ -97,14 +94,14 @@ def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
         if _overlaps(n.start, n.end, blocked) or _not_a_figure(text, n):
             continue
         after = text[n.end :]
-        if u["time"].match(after):  # type: ignore[union-attr]
+        if u.time.match(after):
             continue
-        m = u["measure"].match(after)  # type: ignore[union-attr]
+        m = u.measure.match(after)
         unit: str | None = None
         unit_end = n.end
         value = n.value
         if m:
-            unit = u["spell"][m.group(1)]  # type: ignore[index]
+            unit = u.spell[m.group(1)]
             unit_end = n.end + m.end()
             # "2,5 triệu đồng", "41 tỷ đồng": the scale is in the number; money is in đồng.
         if words is None:
@@ -136,7 +133,7 @@ def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
 def _not_a_figure(text: str, n: NumberMatch) -> bool:
     u = _units()
     before = text[: n.start]
-    if u["ordinal"].search(before):  # type: ignore[union-attr]
+    if u.ordinal.search(before):
         return True
     # A bare year ("năm 2019" is caught by dates; "2019" alone after a noun too).
     if n.kind == "digits" and re.fullmatch(r"(19|20)\d\d", n.text) and n.value_max is None:
@@ -148,7 +145,7 @@ def _not_a_figure(text: str, n: NumberMatch) -> bool:
 def _counted_noun(words: list[tuple[str, int, int]], pos: int) -> tuple[str | None, int]:
     """The noun right after the number: 'sản phẩm', or a list 'tổ chức, cá nhân'."""
     u = _units()
-    stops: frozenset[str] = u["unit_stops"]  # type: ignore[assignment]
+    stops: frozenset[str] = u.unit_stops
     i = next((k for k, (_, a, _) in enumerate(words) if a >= pos), len(words))
     if i >= len(words) or _is_stop(words[i][0], stops) or words[i][0][0].isdigit():
         return None, pos
@@ -187,7 +184,7 @@ def _join(
 def _qualifier(words: list[tuple[str, int, int]], pos: int) -> tuple[str | None, int]:
     """What is said of the counted thing: 'đăng ký tham gia', 'đạt yêu cầu' (two words at most)."""
     u = _units()
-    stops: frozenset[str] = u["qual_stops"]  # type: ignore[assignment]
+    stops: frozenset[str] = u.qual_stops
     i = next((k for k, (_, a, _) in enumerate(words) if a >= pos), len(words))
     taken: list[tuple[str, int, int]] = []
     while i < len(words) and len(taken) < 2:

@@ -477,7 +477,9 @@ def _parse_group(words: list[str], i: int, after_scale: bool, bare: bool) -> tup
     return (value, j) if hundreds else None
 
 
-def _parse_words(words: list[str], bare: bool) -> tuple[int, int, tuple[int, int, int]] | None:
+def _parse_words(
+    words: list[str], bare: bool
+) -> tuple[int, int, tuple[int, int, int] | None] | None:
     """The longest word numeral at the head of `words`.
 
     Returns (value, words used, first scale run as (from, to, exponent) or None). Groups close at

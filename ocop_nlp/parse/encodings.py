@@ -112,6 +112,7 @@ def _split_tone(ch: str) -> tuple[str | None, str]:
 
 
 def _rhyme_fits(onset: str, rhyme: str, tone: str) -> bool:
+    options: tuple[str, ...]
     if onset == "gi":
         if not rhyme:
             return True  # gì
@@ -524,9 +525,9 @@ def _declared_labels(data: bytes, declared: str | None) -> list[tuple[str, str]]
             found.append((declared.strip().strip("\"'"), "the HTTP header"))
     head = data[:4096]
     for pattern, where in ((_META_CHARSET, "the page's <meta>"), (_XML_ENCODING, "the XML head")):
-        m = pattern.search(head)
-        if m:
-            found.append((m.group(1).decode("ascii"), where))
+        mb = pattern.search(head)
+        if mb:
+            found.append((mb.group(1).decode("ascii"), where))
     return found
 
 
@@ -607,9 +608,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, list[st
         what, advice = kind
         raise EncodingError(f"This looks like {what}, not text or HTML; {advice}.")
 
-    for bom, codec, label in _BOMS:
+    for bom, bom_codec, label in _BOMS:
         if data.startswith(bom):
-            text = data[len(bom) :].decode(codec, errors="replace")
+            text = data[len(bom) :].decode(bom_codec, errors="replace")
             if "\ufffd" in text:
                 warnings.append(f"Some bytes are not valid {label}; they were replaced with �.")
             return _finish(text, warnings), warnings
@@ -676,7 +677,7 @@ def _pick_declared(data: bytes, declared: list[tuple[str, str]], warnings: list[
     A single-byte label on a Vietnamese site is often just the server's default, so Windows-1258
     and the font encodings (read as windows-1252) compete with it and win only on more evidence.
     """
-    options = []
+    options: list[tuple[float, int, str, list[str]]] = []
     for _codec, decoded in declared:
         notes: list[str] = []
         text = _finish(decoded, notes)
