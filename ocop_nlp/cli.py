@@ -26,7 +26,8 @@ def _write(text: str, out: str | None) -> None:
         except OSError as e:
             raise OcopError(f"Could not write {out}: {e.strerror or e}.") from e
     else:
-        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        if hasattr(sys.stdout, "reconfigure"):  # a console may default to another encoding
+            sys.stdout.reconfigure(encoding="utf-8")
         sys.stdout.write(text)
 
 

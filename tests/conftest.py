@@ -132,7 +132,8 @@ def wordpress_page() -> str:
 <link rel="stylesheet" href="/wp-content/themes/news/style.css">
 <script src="/wp-includes/js/jquery/jquery.min.js"></script></head>
 <body class="post-template-default single single-post">
-<header class="site-header"><p class="site-title"><a href="/">Tin tức Quảng Ngãi</a></p>
+<header class="site-header"><div class="date">Thứ Hai, 22/01/2024</div>
+<p class="site-title"><a href="/">Tin tức Quảng Ngãi</a></p>
 <nav class="main-navigation"><ul><li><a href="/thoi-su">Thời sự</a></li>
 <li><a href="/kinh-te">Kinh tế</a></li><li><a href="/xa-hoi">Xã hội</a></li></ul></nav></header>
 <main id="main" class="site-main">

@@ -288,3 +288,21 @@ def test_python_dash_m_runs_the_cli(run_ocop):
     code, out, _ = run_ocop("--version")
     assert code == 0
     assert out.startswith("ocop-nlp ")
+
+
+def test_extract_fetches_plain_text_from_a_real_server(run_cli, web_root, txt_extraction):
+    base, root = web_root
+    (root / "bai.txt").write_bytes(ARTICLE_01.read_bytes())
+    code, out, err = run_cli("extract", f"{base}/bai.txt")
+    assert code == 0, err
+    d = _extraction(out)
+    assert d["article"]["url"] == f"{base}/bai.txt"
+    assert d["text"] == txt_extraction["text"]
+
+
+def test_extract_of_a_jsonl_file_points_to_batch(run_cli, tmp_path):
+    path = tmp_path / "records.jsonl"
+    path.write_text(json.dumps(article_record(ARTICLE_01), ensure_ascii=False) + "\n")
+    code, out, err = run_cli("extract", str(path))
+    assert code == 1 and out == ""
+    assert "use `ocop batch`" in err

@@ -194,8 +194,7 @@ def run_batch(
             if task is None:
                 continue
             if isinstance(task, tuple):
-                rid, reason, msg = task
-                _fail(fe, summary, rid, reason, msg)
+                _fail(fe, summary, *task)
                 continue
             if task.id in seen:
                 summary.skipped += 1

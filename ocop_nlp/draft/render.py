@@ -171,7 +171,7 @@ def _env(search: list[Path] | None = None) -> jinja2.Environment:
     env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "html.j2", "htm.j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -263,12 +263,13 @@ def load_extraction_or_article(source: str) -> Extraction:
 def _check_offsets(ex: Extraction, source: str) -> None:
     """Every item's offsets must point into the text, or footnotes would cite the wrong words."""
     n = len(ex.text)
-    for kind, items in (
+    kinds: list[tuple[str, list[Any]]] = [
         ("figure", ex.figures),
         ("challenge", ex.challenges),
         ("directive", ex.directives),
         ("achievement", ex.achievements),
-    ):
+    ]
+    for kind, items in kinds:
         for i, item in enumerate(items, 1):
             if not (
                 isinstance(item.start, int)

@@ -118,6 +118,38 @@ def _meta(soup: BeautifulSoup, *names: str) -> str | None:
     return None
 
 
+def _date_of(soup: BeautifulSoup, selectors: list[str]) -> str | None:
+    for sel in selectors:
+        for t in soup.select(sel):
+            found = _iso(str(t.get("datetime") or "")) or _iso(t.get_text(" ", strip=True))
+            if found:
+                return found
+    return None
+
+
+def _published(soup: BeautifulSoup) -> str | None:
+    """The SharePoint date cell, then the page's own metadata, then date-looking elements.
+
+    Metadata comes before `.date`: portal headers show today's date ("Thứ Hai, 22/01/2024")
+    in such elements, above the article.
+    """
+    return (
+        _date_of(soup, ["td.Time", ".Time"])
+        or _iso(_meta(soup, "article:published_time", "pubdate", "date", "dc.date") or "")
+        or _date_of(
+            soup,
+            [
+                "article time[datetime]",
+                "time[datetime]",
+                ".post-date",
+                ".ngaydang",
+                ".date",
+                ".time",
+            ],
+        )
+    )
+
+
 def _density_body(soup: BeautifulSoup) -> Tag | None:
     """The element holding the most paragraph text directly: where the article is."""
     best, best_score = None, 0.0
@@ -150,24 +182,15 @@ def html_to_article(html: str, url: str | None = None) -> Article:
         "h1",
         "h2.title",
     ]:
-        t = soup.select_one(sel)
-        if t and t.get_text(strip=True) and t.get_text(strip=True).lower() != "home":
-            title = t.get_text(" ", strip=True)
+        title_el = soup.select_one(sel)
+        if title_el and title_el.get_text(strip=True).lower() not in ("", "home"):
+            title = title_el.get_text(" ", strip=True)
             break
     title = title or _meta(soup, "og:title", "twitter:title")
     if not title and soup.title and soup.title.string:
         title = re.split(r"\s+[|\-–]\s+", soup.title.string.strip())[0]
 
-    published = None
-    for sel in ["td.Time", ".Time", "time[datetime]", ".date", ".post-date", ".time", ".ngaydang"]:
-        t = soup.select_one(sel)
-        if t:
-            published = _iso(str(t.get("datetime") or "")) or _iso(t.get_text(" ", strip=True))
-            if published:
-                break
-    published = published or _iso(
-        _meta(soup, "article:published_time", "pubdate", "date", "dc.date") or ""
-    )
+    published = _published(soup)
 
     body_el = None
     for sel in _BODY_SELECTORS:

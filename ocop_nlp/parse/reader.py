@@ -170,6 +170,11 @@ def read_input(source: str, settings: Settings | None = None) -> Article:
             raise InputError(
                 f"{source} does not exist; give a .txt, .html or .json file, a URL, or - for stdin."
             )
+        if path.name.lower().endswith((".jsonl", ".jsonl.gz", ".ndjson")):
+            raise InputError(
+                f"{source} holds many article records; `ocop extract` reads one "
+                "(use `ocop batch` for a .jsonl)."
+            )
         if path.is_dir():
             raise InputError(
                 f"{source} is a folder; `ocop extract` reads one article "
