@@ -16,6 +16,7 @@ import jinja2
 import jinja2.sandbox
 
 from ocop_nlp.errors import InputError, TemplateError
+from ocop_nlp.extract.views import format_number
 from ocop_nlp.nlp.sentences import split_sentences
 from ocop_nlp.records import Extraction
 
@@ -36,18 +37,6 @@ class TemplateInfo:
 
 def list_templates() -> list[TemplateInfo]:
     return [TemplateInfo(n, d, _FORMATS) for n, d in BUILTIN.items()]
-
-
-def format_number(v: float) -> str:
-    """Vietnamese number style: 1234.5 -> '1.234,5', 1200000000 -> '1.200.000.000'.
-
-    At most two decimals: 2.999 -> '3', 0.125 -> '0,12'.
-    """
-    r = round(float(v), 2)
-    if r.is_integer():
-        return f"{int(r):,}".replace(",", ".")
-    whole, frac = f"{r:,.2f}".rstrip("0").split(".")
-    return whole.replace(",", ".") + "," + frac
 
 
 _SCALES = ((1e9, "tỷ"), (1e6, "triệu"))
@@ -71,7 +60,8 @@ def format_date(iso: str | None) -> str:
     if not iso:
         return ""
     m = re.match(r"(\d{4})-(\d{2})-(\d{2})", iso)
-    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else iso
+    # News style writes "ngày 10/7/2018", without leading zeros.
+    return f"{int(m.group(3))}/{int(m.group(2))}/{m.group(1)}" if m else iso
 
 
 class _Sentences:

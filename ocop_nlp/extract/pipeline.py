@@ -75,7 +75,7 @@ def _normalise(doc: Doc) -> None:
         normalize_text(v) if isinstance(v, str) else v for v in (a.title, a.author, a.source)
     )
     pub = doc.article.published
-    doc.default_year = int(pub[:4]) if pub and pub[:4].isdigit() else None
+    doc.default_year = int(pub[:4]) if isinstance(pub, str) and pub[:4].isdigit() else None
 
 
 _VI_MARKS = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
@@ -143,3 +143,10 @@ _DEFAULT = Pipeline()
 def extract_article(article: Article, settings: Settings | None = None) -> Extraction:
     """Extract one article. Pure: the same article always gives the same extraction."""
     return _DEFAULT(article, settings)
+
+
+def normalised_text(article: Article, settings: Settings | None = None) -> str:
+    """The text every extraction offset (and every annotation offset) indexes into."""
+    doc = Doc(article=article, settings=settings or load_settings())
+    _normalise(doc)
+    return doc.text

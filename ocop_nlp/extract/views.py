@@ -5,6 +5,18 @@ from __future__ import annotations
 from ocop_nlp.records import Extraction
 
 
+def format_number(v: float) -> str:
+    """Vietnamese number style: 1234.5 -> '1.234,5', 1200000000 -> '1.200.000.000'.
+
+    At most two decimals: 2.999 -> '3', 0.125 -> '0,12'.
+    """
+    r = round(float(v), 2)
+    if r.is_integer():
+        return f"{int(r):,}".replace(",", ".")
+    whole, frac = f"{r:,.2f}".rstrip("0").split(".")
+    return whole.replace(",", ".") + "," + frac
+
+
 def extraction_markdown(ex: Extraction) -> str:
     a = ex.article
     lines = [f"# {a.title or ex.id}", ""]
@@ -25,7 +37,7 @@ def extraction_markdown(ex: Extraction) -> str:
         ]
     lines += ["## Figures", ""]
     lines += [
-        f"- {f.value:g} {f.unit}"
+        f"- {format_number(f.value)} {f.unit}"
         + (f" ({f.qualifier})" if f.qualifier else "")
         + f" — «{f.text}» [{f.start}:{f.end}]"
         for f in ex.figures

@@ -620,8 +620,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, list[st
         try:
             text = data.decode(utf16)
         except UnicodeDecodeError:
-            pass
-        else:
+            text = ""
+        # NULs on one side are also what many binary formats look like: UTF-16 text is mostly
+        # printable once decoded.
+        printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text[:4096])
+        if text and printable >= 0.9 * min(len(text), 4096):
             warnings.append("The text is UTF-16 without a byte order mark; read it as UTF-16.")
             return _finish(text, warnings), warnings
 
