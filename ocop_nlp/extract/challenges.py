@@ -12,6 +12,7 @@ from functools import cache
 
 from ocop_nlp.config import lexicon
 from ocop_nlp.extract.clauses import Piece, colon_split, split_top, trim
+from ocop_nlp.nlp.words import pos_spans
 from ocop_nlp.records import Challenge, Sentence
 
 
@@ -41,9 +42,34 @@ def is_challenge_clause(text: str) -> bool:
     False
     """
     pats, blockers = _res()
-    if not any(p.search(text) for p in pats):
+    hits = [p for p in pats if p.search(text)]
+    if not hits or any(b.search(text) for b in blockers):
         return False
-    return not any(b.search(text) for b in blockers)
+    if all(p.pattern.startswith(_BROAD_STILL) for p in hits):
+        return _still_is_a_state(text)
+    return True
+
+
+_BROAD_STILL = "\\bcòn\\s+(?!"
+
+
+def _still_is_a_state(text: str) -> bool:
+    """'thiết bị còn thô sơ' (a state: a shortcoming) vs 'Ban còn phối hợp' (an added action)."""
+    m = re.search(r"(?i)\bcòn\s+", text)
+    if m is None:
+        return False
+    words = pos_spans(text[m.end() : m.end() + 40])
+    if not words:
+        return False
+    word, tag = words[0][0].lower(), words[0][1]
+    if tag.startswith("V"):
+        return word in _state_verbs()
+    return True
+
+
+@cache
+def _state_verbs() -> frozenset[str]:
+    return frozenset(lexicon("cues")["still_state_verbs"])
 
 
 def clauses_of(text: str, start: int) -> list[Piece]:
