@@ -60,6 +60,10 @@ def _res() -> dict[str, re.Pattern[str]]:
         "list_marker": re.compile(r"^\s*(?:[-–•+*]|\d+[.)]|[a-zđ][.)])\s+"),
         "enum_head": re.compile(rf"(?i)^(?:{_alt(c['enumerators'])})\s*[,:]\s*"),
         "announcement": re.compile(c["announcement"], re.IGNORECASE),
+        "body_before": re.compile(
+            rf"(?:^|[,;:.]\s*|\s)((?-i:{_alt(t['bodies'])})(?:\s+(?:{_alt(t['levels'])})"
+            rf"(?:\s+[{UPPER}][\w'’]*)*)?)\s+(?:cũng\s+|đã\s+|tiếp tục\s+|vừa\s+)*$"
+        ),
         "action": re.compile(rf"(?i)(?:{_alt(c['action_starts'] + ['chủ trì'])})(?![\w])"),
         "lead_verb": re.compile(rf"(?i)^(?:{_alt(c['strong_directive_verbs'])})\s+"),
         # Known bodies, with their place, joined by "," or "và": "Huyện ủy, UBND huyện Na Hang".
@@ -112,6 +116,10 @@ def _speaker_before(
             return _official(om, state)
     if _res()["pronoun"].search(text[max(0, pos - 40) : pos]):
         return state.speaker or state.last_named
+    # A body gives the order: "Chính phủ yêu cầu ...", "UBND tỉnh đề nghị ...".
+    b = _res()["body_before"].search(text[max(0, pos - 80) : pos])
+    if b:
+        return Official(None, re.sub(r"\s+", " ", b.group(1)))
     return None
 
 
