@@ -17,7 +17,7 @@ from functools import cache
 from ocop_nlp.config import lexicon
 from ocop_nlp.extract.clauses import Piece, colon_split, split_enumeration, split_top, trim
 from ocop_nlp.extract.dates import find_deadline
-from ocop_nlp.extract.officials import UPPER, OfficialMatch, find_officials
+from ocop_nlp.extract.officials import UPPER, OfficialMatch, find_officials, match_official_at
 from ocop_nlp.nlp.words import pos_spans
 from ocop_nlp.records import Directive, Official, Sentence
 
@@ -36,7 +36,7 @@ def _res() -> dict[str, re.Pattern[str]]:
         "strong": re.compile(
             rf"(?i)(?<![\w])(?:{_alt(strong)}|giao(?:\s+cho)?(?!\s*(?:thông|lưu|dịch|ban|nhận|"
             r"tiếp|thương|hữu|kết|khoán|đất|quyền|rừng|dục|hàng|thoa|nhau|tranh|thừa|nộp|"
-            r"diện|lộ|điểm)\b))(?![\w])"
+            r"diện|lộ|điểm)\b)(?!\s+\d))(?![\w])"
         ),
         "speech": re.compile(rf"(?i)(?<![\w])(?:{_alt(c['speech_verbs'])})(?![\w])"),
         # Words before "yêu cầu"/"chỉ đạo" that make it a noun: "đạt yêu cầu", "sự chỉ đạo".
@@ -60,6 +60,8 @@ def _res() -> dict[str, re.Pattern[str]]:
         "list_marker": re.compile(r"^\s*(?:[-–•+*]|\d+[.)]|[a-zđ][.)])\s+"),
         "enum_head": re.compile(rf"(?i)^(?:{_alt(c['enumerators'])})\s*[,:]\s*"),
         "announcement": re.compile(c["announcement"], re.IGNORECASE),
+        # "đề nghị phía Campuchia ...", "đề nghị Singapore tiếp tục ...", "hai bên ...".
+        "foreign": re.compile(r"(?:phía|hai\s+bên|các\s+bên|hai\s+nước)(?![\w])"),
         "body_before": re.compile(
             rf"(?:^|[,;:.]\s*|\s)((?-i:{_alt(t['bodies'])})(?:\s+(?:{_alt(t['levels'])})"
             rf"(?:\s+[{UPPER}][\w'’]*)*)?)\s+(?:cũng\s+|đã\s+|tiếp tục\s+|vừa\s+)*$"
@@ -154,9 +156,16 @@ def split_addressee(text: str) -> tuple[str | None, int]:
     lex = _lexicon_addressee(text)
     if lex is not None:
         return lex
-    if not r["addr_start"].match(text):
-        return None, 0
+    # An official can be asked too: "đề nghị Thủ tướng miễn tiền thuê đất ...".
+    om = match_official_at(text, 0)
+    if om is not None and om.end < len(text) and text[om.end : om.end + 2].strip()[:1].islower():
+        return text[: om.end].rstrip(" ,"), om.end + (
+            len(text[om.end :]) - len(text[om.end :].lstrip())
+        )
     words = pos_spans(text[:240])
+    proper = bool(words) and words[0][1] == "Np"  # "đề nghị Singapore tiếp tục ..."
+    if not (r["addr_start"].match(text) or r["foreign"].match(text) or proper):
+        return None, 0
     noun_like = _noun_like()
     seen_noun = False
     for k, (w, tag, a, _b) in enumerate(words):
@@ -218,6 +227,9 @@ def _make(
             text, start = text[v.end() :], start + v.end()
         addr = addressee
         own, at = split_addressee(text)
+        if own and addressee is None:
+            # "chỉ đạo: Bộ Y tế cần A; B; C" — the items after A are Bộ Y tế's too.
+            addressee = own
         if own:
             addr, text, start = own, text[at:], start + at
         act = _action_piece(text, start)
