@@ -55,6 +55,9 @@ def _res() -> dict[str, re.Pattern[str]]:
             rf"(?:(?i:{_alt(c['addressee_starts'])})|{_alt(t['bodies'])})(?![\w])"
         ),
         "obligation": re.compile(rf"(?i)^(?:{_alt(c['obligation_after_subject'])})(?![\w])"),
+        "modal_anywhere": re.compile(
+            rf"(?i)(?<![\w])(?:{_alt(c['obligation_after_subject'] + c['modals_to_strip'])})(?![\w])"
+        ),
         "strip": re.compile(rf"(?i)^(?:{_alt(c['modals_to_strip'])})\s+"),
         "self_plan": re.compile(r"(?i)(?<![\w])(?:sẽ|dự kiến|phấn đấu sẽ)(?![\w])"),
         "list_marker": re.compile(r"^\s*(?:[-–•+*]|\d+[.)]|[a-zđ][.)])\s+"),
@@ -162,9 +165,13 @@ def split_addressee(text: str) -> tuple[str | None, int]:
         return text[: om.end].rstrip(" ,"), om.end + (
             len(text[om.end :]) - len(text[om.end :].lstrip())
         )
+    if not (r["addr_start"].match(text) or r["foreign"].match(text) or text[:1] in UPPER):
+        return None, 0
     words = pos_spans(text[:240])
-    proper = bool(words) and words[0][1] == "Np"  # "đề nghị Singapore tiếp tục ..."
-    if not (r["addr_start"].match(text) or r["foreign"].match(text) or proper):
+    # A capitalised opening counts only as a proper noun: "đề nghị Singapore tiếp tục ...".
+    if not (r["addr_start"].match(text) or r["foreign"].match(text)) and (
+        not words or words[0][1] != "Np"
+    ):
         return None, 0
     noun_like = _noun_like()
     seen_noun = False
@@ -407,6 +414,9 @@ def _obligation(
     if not items:
         return []
     first, fstart = _strip_lead(items[0].text, items[0].start)
+    # Cheap test first: no modal anywhere in the clause means no obligation to find.
+    if not r["modal_anywhere"].search(first[:200]):
+        return []
     addr, at = split_addressee(first)
     if addr is None and head_addr:
         addr, at = head_addr, 0

@@ -16,7 +16,7 @@ from functools import cache
 from ocop_nlp.config import lexicon
 from ocop_nlp.extract.dates import find_ordinals, find_times
 from ocop_nlp.extract.numbers import NumberMatch, find_numbers
-from ocop_nlp.nlp.words import word_spans
+from ocop_nlp.nlp.words import Words, word_spans
 from ocop_nlp.records import Figure, Sentence
 
 
@@ -88,7 +88,7 @@ def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
     if not numbers:
         return []
     blocked = _blocked(text, default_year)
-    words: list[tuple[str, int, int]] | None = None
+    words: Words | None = None
     out: list[Figure] = []
     for n in numbers:
         if _overlaps(n.start, n.end, blocked) or _not_a_figure(text, n):
@@ -142,7 +142,7 @@ def _not_a_figure(text: str, n: NumberMatch) -> bool:
     return bool(re.match(r"^\s*[.)]\s", text[n.end :]) and not before.strip())
 
 
-def _counted_noun(words: list[tuple[str, int, int]], pos: int) -> tuple[str | None, int]:
+def _counted_noun(words: Words, pos: int) -> tuple[str | None, int]:
     """The noun right after the number: 'sản phẩm', or a list 'tổ chức, cá nhân'."""
     u = _units()
     stops: frozenset[str] = u.unit_stops
@@ -168,9 +168,7 @@ def _counted_noun(words: list[tuple[str, int, int]], pos: int) -> tuple[str | No
     return text, last[2]
 
 
-def _join(
-    words: list[tuple[str, int, int]], first: tuple[str, int, int], last: tuple[str, int, int]
-) -> str:
+def _join(words: Words, first: tuple[str, int, int], last: tuple[str, int, int]) -> str:
     parts = []
     for w, a, b in words:
         if a >= first[1] and b <= last[2]:
@@ -181,7 +179,7 @@ def _join(
     return out
 
 
-def _qualifier(words: list[tuple[str, int, int]], pos: int) -> tuple[str | None, int]:
+def _qualifier(words: Words, pos: int) -> tuple[str | None, int]:
     """What is said of the counted thing: 'đăng ký tham gia', 'đạt yêu cầu' (two words at most)."""
     u = _units()
     stops: frozenset[str] = u.qual_stops

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
+
+# Results are cached per sentence and shared: tuples, so no caller can change them.
+Words = tuple[tuple[str, int, int], ...]
+Tagged = tuple[tuple[str, str, int, int], ...]
 
 _SYLLABLES = re.compile(r"\w+(?:[&'’.\-]\w+)*|[^\w\s]")
 
@@ -30,7 +34,8 @@ def underthesea_version() -> str:
         return "unknown"
 
 
-def word_spans(text: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=4096)
+def word_spans(text: str) -> Words:
     """[(word, start, end)] for `text`; a word may hold several syllables.
 
     >>> [w for w, _, _ in word_spans("66 tổ chức, cá nhân với 69 sản phẩm")]  # doctest: +SKIP
@@ -49,11 +54,11 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
             return syllable_spans(text)
         out.append((w, i, i + len(w)))
         pos = i + len(w)
-    return out or syllable_spans(text)
+    return tuple(out) or syllable_spans(text)
 
 
-def syllable_spans(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group(0), m.start(), m.end()) for m in _SYLLABLES.finditer(text)]
+def syllable_spans(text: str) -> Words:
+    return tuple((m.group(0), m.start(), m.end()) for m in _SYLLABLES.finditer(text))
 
 
 @cache
@@ -63,7 +68,8 @@ def _tagger() -> Callable[[str], list[tuple[str, str]]]:
     return pos_tag
 
 
-def pos_spans(text: str) -> list[tuple[str, str, int, int]]:
+@lru_cache(maxsize=4096)
+def pos_spans(text: str) -> Tagged:
     """[(word, tag, start, end)] from underthesea's POS tagger (tags: N, Np, V, A, L, M, CH, …).
 
     Used only on the few clauses where an addressee must be told from its action ("các huyện
@@ -72,13 +78,13 @@ def pos_spans(text: str) -> list[tuple[str, str, int, int]]:
     try:
         tagged = _tagger()(text)
     except Exception:  # noqa: BLE001 - a tagger failure must not lose the clause
-        return []
+        return ()
     out: list[tuple[str, str, int, int]] = []
     pos = 0
     for w, tag in tagged:
         i = text.find(w, pos)
         if i < 0:
-            return out
+            return tuple(out)
         out.append((w, tag, i, i + len(w)))
         pos = i + len(w)
-    return out
+    return tuple(out)
