@@ -28,6 +28,7 @@ class _Units:
     ordinal: re.Pattern[str]
     unit_stops: frozenset[str]
     qual_stops: frozenset[str]
+    not_before: dict[str, list[str]]
 
 
 def _alternation(words: list[str]) -> str:
@@ -47,6 +48,7 @@ def _units() -> _Units:
         ),
         unit_stops=frozenset(u["unit_stops"]),
         qual_stops=frozenset(u["qualifier_stops"]),
+        not_before=dict(u.get("measure_not_before", {})),
     )
 
 
@@ -100,6 +102,8 @@ def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
         unit: str | None = None
         unit_end = n.end
         value = n.value
+        if m and _measure_is_another_word(m.group(1), after[m.end() :]):
+            m = None
         if m:
             unit = u.spell[m.group(1)]
             unit_end = n.end + m.end()
@@ -128,6 +132,17 @@ def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
             )
         )
     return out
+
+
+def _measure_is_another_word(spelling: str, rest: str) -> bool:
+    """'đồng chí' after a number is people, not money."""
+    nexts = _units().not_before.get(spelling)
+    if not nexts:
+        return False
+    word = rest.lstrip()
+    return any(
+        word.startswith(n) and word[len(n) : len(n) + 1] in ("", " ", ",", ".", ";") for n in nexts
+    )
 
 
 def _not_a_figure(text: str, n: NumberMatch) -> bool:
