@@ -28,5 +28,12 @@ def __getattr__(name: str):  # lazy: `ocop --help` must not import the NLP stack
     raise AttributeError(name)
 
 
-__all__ = ["Article", "Extraction", "OcopError", "extract_article", "read_input", "draft",
-           "__version__"]
+__all__ = [
+    "Article",
+    "Extraction",
+    "OcopError",
+    "extract_article",
+    "read_input",
+    "draft",
+    "__version__",
+]

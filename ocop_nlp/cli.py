@@ -50,6 +50,18 @@ def cmd_draft(a: argparse.Namespace) -> int:
     from ocop_nlp.draft.render import draft, load_extraction_or_article
 
     ex = load_extraction_or_article(a.input)
+    if a.format == "docx":
+        from ocop_nlp.draft.docx import draft_docx
+
+        if not a.output:
+            raise OcopError("A Word draft is a file: give its name with -o, e.g. -o tom-tat.docx.")
+        data = draft_docx(ex, a.template)
+        try:
+            Path(a.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(a.output).write_bytes(data)
+        except OSError as e:
+            raise OcopError(f"Could not write {a.output}: {e.strerror or e}.") from e
+        return 0
     _write(draft(ex, a.template, a.format), a.output)
     return 0
 
@@ -57,17 +69,53 @@ def cmd_draft(a: argparse.Namespace) -> int:
 def cmd_batch(a: argparse.Namespace) -> int:
     from ocop_nlp.batch.local import run_batch
 
-    if a.engine != "local" or a.db or (a.workers not in (None, 1)):
-        print(
-            "note: this release runs batches in one local process; --workers, --engine dask "
-            "and --db arrive with the scale issue.",
-            file=sys.stderr,
-        )
-    s = run_batch(a.input, a.output)
+    s = run_batch(
+        a.input, a.output, workers=a.workers, engine=a.engine, scheduler=a.scheduler, db=a.db
+    )
     print(s.line(), file=sys.stderr)
     if s.ok == 0 and s.skipped == 0 and s.failed > 0:
         print("Nothing succeeded; see the errors file next to the output.", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_train(a: argparse.Namespace) -> int:
+    from ocop_nlp.learn.report import format_comparison
+    from ocop_nlp.learn.train import train_model
+
+    r = train_model(Path(a.output) if a.output else None)
+    print(format_comparison(r.comparison))
+    print(f"\nwrote {r.model_path} ({r.size_bytes:,} bytes) and {r.meta_path}")
+    return 0
+
+
+def cmd_evaluate(a: argparse.Namespace) -> int:
+    from ocop_nlp.learn.report import format_comparison, format_gate
+    from ocop_nlp.learn.train import evaluate_model
+
+    if a.gate:
+        from ocop_nlp.learn.gate import gate_counts
+
+        print(format_gate(gate_counts()))
+        return 0
+    print(format_comparison(evaluate_model()))
+    return 0
+
+
+def cmd_export(a: argparse.Namespace) -> int:
+    from ocop_nlp.store.export import export
+
+    if a.output:
+        try:
+            Path(a.output).parent.mkdir(parents=True, exist_ok=True)
+            with open(a.output, "w", encoding="utf-8", newline="") as f:
+                export(a.db, f, a.what, a.format)
+        except OSError as e:
+            raise OcopError(f"Could not write {a.output}: {e.strerror or e}.") from e
+    else:
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(encoding="utf-8", newline="")
+        export(a.db, sys.stdout, a.what, a.format)
     return 0
 
 
@@ -105,28 +153,79 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", help="write here instead of stdout")
     e.set_defaults(func=cmd_extract)
 
-    b = sub.add_parser("batch", help="extract many articles into a JSONL file (resumable)")
-    b.add_argument("input", help=".jsonl / .jsonl.gz of article records, or a folder")
+    b = sub.add_parser(
+        "batch",
+        help="extract many articles into a JSONL file (parallel, resumable)",
+        description="Extract many articles, one extraction per line of OUT (in any order). "
+        "Resumable: ids already in OUT are skipped. Failures go to OUT.errors.jsonl.",
+    )
+    b.add_argument("input", help=".jsonl / .jsonl.gz of article records, a folder, or a store")
     b.add_argument("-o", "--output", required=True, help="OUT.jsonl (appended; ids skipped)")
-    b.add_argument("--db", help="also record in this store (a later release)")
-    b.add_argument("--workers", type=int, help="worker processes (a later release)")
-    b.add_argument("--engine", choices=["local", "dask"], default="local")
-    b.add_argument("--scheduler", help="Dask scheduler address (a later release)")
+    b.add_argument("--db", help="also record each extraction in this store (SQLite)")
+    b.add_argument(
+        "--workers",
+        type=int,
+        help="worker processes (default: one per core; 1 runs in this process); with "
+        "--engine dask and no --scheduler, the LocalCluster's workers",
+    )
+    b.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help='local processes (default) or Dask (pip install "ocop-nlp[dask]")',
+    )
+    b.add_argument(
+        "--scheduler",
+        help="with --engine dask: join this scheduler (tcp://HOST:8786) instead of starting "
+        "a LocalCluster here",
+    )
     b.set_defaults(func=cmd_batch)
 
     d = sub.add_parser("draft", help="draft a meeting summary from an article or extraction")
     d.add_argument("input", help="any INPUT of extract, or an extraction .json")
     d.add_argument("--template", help="a template name (see `ocop templates`) or a .j2 path")
-    d.add_argument("--format", choices=["md", "html"], default="md")
+    d.add_argument("--format", choices=["md", "html", "docx"], default="md")
     d.add_argument("-o", "--output", help="write here instead of stdout")
     d.set_defaults(func=cmd_draft)
+
+    x = sub.add_parser(
+        "export",
+        help="export articles, extractions or directives from a store",
+        description="Rows of a store as JSON lines or CSV (UTF-8 with a BOM, for Excel).",
+    )
+    x.add_argument("--db", required=True, help="the store (made by `ocop batch --db`)")
+    x.add_argument(
+        "--what", choices=["articles", "extractions", "directives"], default="extractions"
+    )
+    x.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    x.add_argument("-o", "--output", help="write here instead of stdout")
+    x.set_defaults(func=cmd_export)
 
     t = sub.add_parser("templates", help="list the drafting templates")
     t.set_defaults(func=cmd_templates)
 
+    tr = sub.add_parser(
+        "train",
+        help="train the clause-type model on the annotated corpus (needs ../shared/data)",
+        description="Compare model families with cross-validation grouped by article, fit the "
+        "winner on corpora/annotations/pass1*.jsonl and write models/clause_type.joblib with "
+        "its metadata (models/clause_type.json).",
+    )
+    tr.add_argument("-o", "--output", help="a folder for the model instead of models/")
+    tr.set_defaults(func=cmd_train)
+
+    ev = sub.add_parser(
+        "evaluate",
+        help="per-label P/R/F1, confusion matrix, rules vs model vs combined (grouped CV)",
+        description="Cross-validated clause-level report (GroupKFold by article) of rules, "
+        "model families and their combination, and item-level scores on held-out articles. "
+        "With --gate: the item-level scores of the pipeline as installed (the quality gate).",
+    )
+    ev.add_argument("--gate", action="store_true", help="score the installed pipeline only")
+    ev.set_defaults(func=cmd_evaluate)
+
     for name, issue, helptext in [
         ("crawl", 5, "collect articles from portals into a store (a later release)"),
-        ("export", 5, "export from the store (a later release)"),
         ("directives", 5, "query tracked directives (a later release)"),
         ("serve", 5, "the web workspace (a later release)"),
     ]:

@@ -203,3 +203,71 @@ def run_ocop():
         return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
 
     return run
+
+
+# --- batches: inputs, outputs and a real Dask cluster ---------------------------------------
+
+
+def write_jsonl(path: Path, records: list, extra_lines: tuple[str, ...] = ()) -> Path:
+    """Article records as JSON lines (gzip when the name ends in .gz), then any raw lines."""
+    lines = [json.dumps(r, ensure_ascii=False) for r in records] + list(extra_lines)
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    path.write_bytes(gzip.compress(data) if path.name.endswith(".gz") else data)
+    return path
+
+
+def jsonl_by_id(path: Path) -> dict[str, dict]:
+    """OUT as {id: extraction}; fails when a line is torn or an id was written twice."""
+    text = path.read_text(encoding="utf-8")
+    assert text == "" or text.endswith("\n"), "OUT must end with a whole line"
+    docs = [json.loads(line) for line in text.splitlines()]
+    ids = [d["id"] for d in docs]
+    assert len(ids) == len(set(ids)), "an id was written twice"
+    return {d["id"]: d for d in docs}
+
+
+def summary_line(err: str) -> str:
+    """The '12 ok, 3 failed: …' line of a batch's stderr."""
+    import re
+
+    return next(ln for ln in err.splitlines() if re.match(r"^\d[\d,]* ok, ", ln))
+
+
+@pytest.fixture(scope="session")
+def own_records() -> list[dict]:
+    """Our 25 articles as contract records (id = file stem)."""
+    return [article_record(p) for p in sorted(ARTICLES.glob("*.txt"))]
+
+
+@pytest.fixture(scope="session")
+def many_records(own_records) -> list[dict]:
+    """120 short distinct records cut from our articles (two paragraphs and a numbered line)."""
+    out = []
+    for i in range(120):
+        r = own_records[i % len(own_records)]
+        paras = r["text"].split("\n")
+        text = "\n".join(paras[i % 2 : i % 2 + 2] + [f"Bản tin thứ {i + 1} trong ngày."])
+        out.append({"id": f"tin-{i:03d}", "title": r["title"], "text": text})
+    return out
+
+
+@pytest.fixture(scope="session")
+def own_extractions(own_records) -> dict[str, dict]:
+    """What `ocop extract` gives for each of our records: every engine must give the same."""
+    from ocop_nlp.extract.pipeline import extract_article
+    from ocop_nlp.parse.reader import article_from_record
+
+    return {r["id"]: extract_article(article_from_record(r)).to_dict() for r in own_records}
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A real Dask LocalCluster: 2 worker processes, 1 thread each (skipped without Dask)."""
+    pytest.importorskip("dask.distributed", reason='Dask is not installed: pip install ".[dask]"')
+    from ocop_nlp.batch.cluster import start_local_cluster
+
+    cluster = start_local_cluster(n_workers=2, dashboard_address=":0")
+    try:
+        yield cluster
+    finally:
+        cluster.close()

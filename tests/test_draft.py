@@ -340,3 +340,27 @@ def test_draft_output_file(run_cli, tmp_path):
     assert [
         h.get_text() for h in _check_html(target.read_text(encoding="utf-8")).find_all("h2")
     ] == (SECTIONS)
+
+
+def test_docx_draft_holds_the_same_sections_and_items(run_cli, tmp_path, article_paths):
+    import docx
+
+    src = article_paths[0]
+    out = tmp_path / "tom-tat.docx"
+    code, _, err = run_cli("draft", str(src), "--format", "docx", "-o", str(out))
+    assert code == 0, err
+    d = docx.Document(str(out))
+    heads = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
+    for h in ["Kết quả", "Khó khăn, hạn chế", "Chỉ đạo", "Nguồn", "Dẫn chứng"]:
+        assert h in heads
+    from ocop_nlp.extract.pipeline import extract_article
+    from ocop_nlp.parse.reader import read_input
+
+    ex = extract_article(read_input(str(src)))
+    bullets = [p for p in d.paragraphs if p.style.name == "List Bullet"]
+    assert len(bullets) == len(ex.figures) + len(ex.challenges) + len(ex.directives)
+
+
+def test_docx_draft_needs_an_output_file(run_cli, article_paths):
+    code, out, err = run_cli("draft", str(article_paths[0]), "--format", "docx")
+    assert code == 1 and "-o" in err and "Traceback" not in err

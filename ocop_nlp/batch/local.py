@@ -1,21 +1,31 @@
 """`ocop batch`: many articles in, one extraction per line out; resumable, never dies on one.
 
-Records stream from the input (a `.jsonl`/`.jsonl.gz` of article records or a folder of
-`.html`/`.txt` files); each result is appended to OUT as one line and flushed, so a crash loses
-at most the article in hand, and a re-run skips the ids already in OUT. Failures go to
-`OUT.errors.jsonl` with the reason. The per-article function is pure and picklable: the
-parallel and Dask engines of a later release call the same `process_record`.
+Records stream from the input (a `.jsonl`/`.jsonl.gz` of article records, a folder of
+`.html`/`.txt` files, or a store); each result is appended to OUT as one line and flushed as
+it arrives, so a crash loses at most the articles in hand, and a re-run skips the ids already
+in OUT. Failures go to `OUT.errors.jsonl` with the reason.
+
+The per-article function `process_task` is pure and picklable; engines only decide where it
+runs: in this process (`workers=1`), in a pool of worker processes (the default, one per core)
+or on Dask (`ocop_nlp.batch.cluster`). Whatever the engine, only this process writes OUT, the
+errors file and the store, and at most a few chunks of work are in flight, so memory stays flat
+however long the input is.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import itertools
 import json
+import multiprocessing
 import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -28,6 +38,19 @@ from ocop_nlp.parse.reader import (
     content_id,
     read_file_bytes,
 )
+from ocop_nlp.records import Article, extraction_from_dict
+
+# (id, extraction dict or None, failure reason or None, message or None)
+Result = tuple[str, dict[str, Any] | None, str | None, str | None]
+# An input record that could not even be read: (id, reason, message)
+ReadFailure = tuple[str, str, str]
+Engine = Callable[[Iterable["Task"], Callable[[Result], None]], None]
+
+# Articles sent to a worker at once: large enough that messaging costs nothing next to ~50 ms
+# of analysis per article, small enough that results stream back and work spreads evenly.
+CHUNK_SIZE = 4
+# Chunks in flight per worker: one being analysed, the next waiting, one spare.
+CHUNKS_PER_WORKER = 3
 
 
 @dataclass(slots=True)
@@ -48,6 +71,7 @@ class BatchSummary:
     seconds: float = 0.0
 
     def line(self) -> str:
+        """'12,403 ok, 17 failed: 11 empty text, 6 bad encoding (…)'."""
         s = f"{self.ok:,} ok, {self.failed:,} failed"
         if self.reasons:
             s += ": " + ", ".join(f"{n:,} {r}" for r, n in self.reasons.most_common())
@@ -57,18 +81,28 @@ class BatchSummary:
         return s + f" ({self.seconds:.1f} s, {rate:.1f} articles/s)"
 
 
-def iter_tasks(source: Path) -> Iterator[Task | tuple[str, str, str] | None]:
+# --- input ------------------------------------------------------------------------------
+
+
+def iter_tasks(source: Path) -> Iterator[Task | ReadFailure | None]:
     """Tasks from INPUT; a record that cannot even be read yields (id, reason, message)."""
+    from ocop_nlp.store import is_store_path, open_store
+
     if source.is_dir():
         for p in sorted(source.rglob("*")):
             if p.is_file() and p.suffix.lower() in (".html", ".htm", ".txt"):
                 yield Task(id=p.relative_to(source).as_posix(), path=str(p))
         return
+    if is_store_path(source):
+        with open_store(source) as store:
+            for a in store.iter_articles():
+                yield Task(id=a.id, record=a.to_record())
+        return
     name = source.name.lower()
     if not (name.endswith(".jsonl") or name.endswith(".jsonl.gz") or name.endswith(".ndjson")):
         raise InputError(
             f"{source} is not a .jsonl, .jsonl.gz or a folder; batch reads article records "
-            "(one JSON object per line) or a folder of .html/.txt files."
+            "(one JSON object per line), a folder of .html/.txt files or a store (.db)."
         )
     opener = gzip.open if name.endswith(".gz") else open
     lineno = 0
@@ -89,7 +123,29 @@ def iter_tasks(source: Path) -> Iterator[Task | tuple[str, str, str] | None]:
         )
 
 
-def _task_of_line(line: str, lineno: int) -> Task | tuple[str, str, str] | None:
+def count_inputs(source: Path) -> int | None:
+    """How many records INPUT holds, when that is cheap to know (None for a .gz)."""
+    from ocop_nlp.store import is_store_path, open_store
+
+    if source.is_dir():
+        return sum(
+            1
+            for p in source.rglob("*")
+            if p.is_file() and p.suffix.lower() in (".html", ".htm", ".txt")
+        )
+    if is_store_path(source):
+        with open_store(source) as store:
+            return store.count_articles()
+    if source.name.lower().endswith(".gz"):
+        return None
+    n = 0
+    with open(source, "rb") as f:
+        while block := f.read(1 << 20):
+            n += block.count(b"\n")
+    return n
+
+
+def _task_of_line(line: str, lineno: int) -> Task | ReadFailure | None:
     if not line.strip():
         return None
     try:
@@ -109,7 +165,10 @@ def _task_of_line(line: str, lineno: int) -> Task | tuple[str, str, str] | None:
     return Task(id=str(rid), record=rec)
 
 
-def process_task(task: Task) -> tuple[str, dict[str, Any] | None, str | None, str | None]:
+# --- the per-article function (runs wherever the engine puts it) -------------------------
+
+
+def process_task(task: Task) -> Result:
     """(id, extraction dict, failure reason, message). Never raises for a bad record."""
     try:
         if task.path is not None:
@@ -126,17 +185,77 @@ def process_task(task: Task) -> tuple[str, dict[str, Any] | None, str | None, st
         return task.id, None, "internal error", f"{e.__class__.__name__}: {e}"
 
 
+def process_tasks(tasks: list[Task]) -> list[Result]:
+    """A chunk of tasks (one message to a worker, one back)."""
+    return [process_task(t) for t in tasks]
+
+
+_WARM_TEXT = (
+    "Chiều 10/7, Phó Chủ tịch UBND tỉnh Đỗ Thị Minh Hoa chủ trì hội nghị sơ kết Đề án OCOP. "
+    "Toàn tỉnh có 42 sản phẩm đạt yêu cầu. Phó Chủ tịch yêu cầu các sở, ngành tiếp tục đẩy "
+    "mạnh tuyên truyền; các địa phương cần chủ động bố trí nguồn vốn."
+)
+
+
+def warm_up() -> None:
+    """Load the models and lexicons of this process once, before the first real article.
+
+    Worker processes run it as their initializer, so no article pays for model loading and
+    timings per article stay even.
+    """
+    # A failed warm-up only means the first article loads the models instead.
+    with contextlib.suppress(Exception):
+        extract_article(Article(text=_WARM_TEXT, id="warm-up"))
+
+
+def _init_worker(parent_pid: int) -> None:
+    """A pool worker's start: watch the parent, then warm up."""
+    if os.name == "posix":
+        # A parent killed with -9 cannot tell its workers; they would wait for work forever.
+        import threading
+
+        def watch() -> None:
+            while True:
+                time.sleep(1.0)
+                try:
+                    os.kill(parent_pid, 0)
+                except ProcessLookupError:
+                    os._exit(1)
+                except PermissionError:  # the pid was reused by another user's process
+                    os._exit(1)
+
+        threading.Thread(target=watch, name="ocop-parent-watch", daemon=True).start()
+    warm_up()
+
+
+# --- resuming ------------------------------------------------------------------------------
+
+
 def done_ids(out: Path) -> set[str]:
     """Ids already written to OUT; a torn last line (crash mid-write) is cut off."""
     ids: set[str] = set()
     if not out.exists():
         return ids
     with open(out, "rb+") as f:
-        data = f.read()
-        good = data.rfind(b"\n") + 1
-        if good < len(data):
+        # Find the end of the last whole line without reading a huge OUT into memory twice.
+        size = f.seek(0, os.SEEK_END)
+        good = size
+        pos = size
+        while pos > 0:
+            step = min(pos, 1 << 16)
+            pos -= step
+            f.seek(pos)
+            block = f.read(step)
+            nl = block.rfind(b"\n")
+            if nl >= 0:
+                good = pos + nl + 1
+                break
+        else:
+            good = 0
+        if good < size:
             f.truncate(good)  # the half-written line of a killed run: redo that article
-        for line in data[:good].splitlines():
+        f.seek(0)
+        for line in f:
             try:
                 ids.add(str(json.loads(line)["id"]))
             except (ValueError, KeyError, TypeError):
@@ -144,10 +263,15 @@ def done_ids(out: Path) -> set[str]:
     return ids
 
 
-class _Progress:
-    def __init__(self, stream: TextIO, total: int | None) -> None:
+# --- progress --------------------------------------------------------------------------------
+
+
+class Progress:
+    """A live line on a terminal (done/total, articles/s, ETA, errors); silent otherwise."""
+
+    def __init__(self, stream: TextIO, total: int | None, live: bool | None = None) -> None:
         self.stream = stream
-        self.live = stream.isatty()
+        self.live = stream.isatty() if live is None else live
         self.total = total
         self.t0 = time.monotonic()
         self.last = 0.0
@@ -164,59 +288,218 @@ class _Progress:
         tot = f"/{self.total:,}" if self.total else ""
         eta = ""
         if self.total and rate > 0:
-            eta = f", ETA {max(0, self.total - n - s.skipped) / rate:.0f} s"
-        self.stream.write(f"\r{n:,}{tot} done, {rate:.1f} articles/s{eta}, {s.failed:,} errors ")
+            eta = f", ETA {_duration(max(0, self.total - n - s.skipped) / rate)}"
+        self.stream.write(
+            f"\r{n + s.skipped:,}{tot} done, {rate:.1f} articles/s{eta}, {s.failed:,} errors\x1b[K"
+        )
         self.stream.flush()
+
+    def finish(self, s: BatchSummary) -> None:
+        self.update(s, force=True)
+        if self.live:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _duration(seconds: float) -> str:
+    m, sec = divmod(int(seconds), 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+# --- where results go --------------------------------------------------------------------------
+
+
+class _Sink:
+    """The one writer: OUT, the errors file, the store, the summary and the progress line."""
+
+    def __init__(
+        self, out: TextIO, errors: TextIO, store: Any, summary: BatchSummary, progress: Progress
+    ) -> None:
+        self.out, self.errors, self.store = out, errors, store
+        self.summary, self.progress = summary, progress
+        self.written: set[str] = set()
+
+    def result(self, r: Result) -> None:
+        rid, doc, reason, msg = r
+        if doc is None:
+            self.fail(rid, reason or "error", msg or "")
+            return
+        if rid in self.written:  # a partition retried after its worker died came back twice
+            return
+        if self.store is not None:
+            # The store first: if we die between the two, the re-run redoes the article and
+            # the upsert makes that harmless; the other way round the store would miss it.
+            self.store.save_extraction(extraction_from_dict(doc))
+        self.out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        self.out.flush()
+        self.written.add(rid)
+        self.summary.ok += 1
+        self.progress.update(self.summary)
+
+    def fail(self, rid: str, reason: str, msg: str) -> None:
+        self.errors.write(
+            json.dumps({"id": rid, "reason": reason, "message": msg}, ensure_ascii=False) + "\n"
+        )
+        self.errors.flush()
+        self.summary.failed += 1
+        self.summary.reasons[reason] += 1
+        self.progress.update(self.summary)
+
+
+# --- engines -----------------------------------------------------------------------------------
+
+
+def chunked(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    it = iter(tasks)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def run_in_process(tasks: Iterable[Task], emit: Callable[[Result], None]) -> None:
+    """The engine of `--workers 1`: no pool, nothing to start."""
+    for task in tasks:
+        emit(process_task(task))
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # forkserver: workers fork from a small clean server, never from this process and its
+    # threads (a Dask client, a test runner); spawn where there is no forkserver (Windows).
+    # The fork server loads the models once (`preload`), so each worker starts warm and
+    # shares the model pages with its siblings.
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["ocop_nlp.batch.preload"])
+    return ctx
+
+
+def pool_engine(workers: int, chunk_size: int = CHUNK_SIZE) -> Engine:
+    """An engine that runs `process_task` in `workers` processes, each warmed up once."""
+
+    def run(tasks: Iterable[Task], emit: Callable[[Result], None]) -> None:
+        limit = workers * CHUNKS_PER_WORKER
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=_pool_context(),
+            initializer=_init_worker,
+            initargs=(os.getpid(),),
+        ) as pool:
+            pending: set[Future[list[Result]]] = set()
+            try:
+                for chunk in chunked(tasks, chunk_size):
+                    pending.add(pool.submit(process_tasks, chunk))
+                    if len(pending) >= limit:  # bounded: read more input only as work ends
+                        pending = _collect(pending, emit, FIRST_COMPLETED)
+                while pending:
+                    pending = _collect(pending, emit, FIRST_COMPLETED)
+            except BrokenProcessPool as e:
+                raise OcopError(
+                    "A worker process died (out of memory, or killed); the results written so "
+                    "far are kept: run the same command again to resume."
+                ) from e
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+
+    return run
+
+
+def _collect(
+    pending: set[Future[list[Result]]], emit: Callable[[Result], None], when: str
+) -> set[Future[list[Result]]]:
+    done, rest = wait(pending, return_when=when)
+    for fut in done:
+        for r in fut.result():
+            emit(r)
+    return rest
+
+
+# --- the batch ---------------------------------------------------------------------------------
+
+
+def errors_path(out: Path) -> Path:
+    return out.with_name(out.name.removesuffix(".jsonl") + ".errors.jsonl")
 
 
 def run_batch(
-    source: str | os.PathLike[str], out: str | os.PathLike[str], progress: TextIO | None = None
+    source: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    progress: TextIO | None = None,
+    *,
+    workers: int | None = None,
+    engine: str | Engine = "local",
+    scheduler: str | None = None,
+    db: str | os.PathLike[str] | None = None,
 ) -> BatchSummary:
-    """Extract every article of `source` into `out` (JSONL), skipping ids already there."""
+    """Extract every article of `source` into `out` (JSONL), skipping ids already there.
+
+    `workers`: processes (local engine; default one per core) or LocalCluster workers (dask);
+    `engine`: "local", "dask" or an `Engine` (a function of tasks and a result callback, as
+    `pool_engine` and `cluster.dask_engine` make); `scheduler`: a Dask scheduler to join;
+    `db`: a store that also records every extraction (idempotently).
+    """
     src, dst = Path(source), Path(out)
     if not src.exists():
-        raise InputError(f"{src} does not exist; give a .jsonl, a .jsonl.gz or a folder.")
+        raise InputError(f"{src} does not exist; give a .jsonl, .jsonl.gz, folder or store.")
     if dst.exists() and dst.resolve() == src.resolve():
         raise InputError(f"The output {dst} is the input itself; write the results elsewhere.")
+    if workers is not None and workers < 1:
+        raise InputError(f"--workers must be 1 or more (got {workers}).")
+    n_workers = workers or os.cpu_count() or 1
+    run: Engine
+    if callable(engine):
+        run = engine
+    elif engine not in ("local", "dask"):
+        raise InputError(f"Unknown engine {engine!r}; use local or dask.")
+    elif engine == "dask":
+        from ocop_nlp.batch.cluster import dask_engine
+
+        run = dask_engine(scheduler=scheduler, workers=workers)
+    elif n_workers == 1:
+        run = run_in_process
+    else:
+        run = pool_engine(n_workers)
+
     dst.parent.mkdir(parents=True, exist_ok=True)
-    err_path = dst.with_name(dst.name.removesuffix(".jsonl") + ".errors.jsonl")
     seen = done_ids(dst)
     summary = BatchSummary()
-    prog = _Progress(progress or sys.stderr, None)
-    t0 = time.monotonic()
-    # The errors file describes this run: records that failed before are tried again, so
-    # appending would list a failure once per run.
-    with (
-        open(dst, "a", encoding="utf-8", newline="\n") as fo,
-        open(err_path, "w", encoding="utf-8", newline="\n") as fe,
-    ):
-        for task in iter_tasks(src):
-            if task is None:
-                continue
-            if isinstance(task, tuple):
-                _fail(fe, summary, *task)
-                continue
-            if task.id in seen:
-                summary.skipped += 1
-                continue
-            seen.add(task.id)
-            rid, result, reason, msg = process_task(task)
-            if result is None:
-                _fail(fe, summary, rid, reason or "error", msg or "")
-            else:
-                fo.write(json.dumps(result, ensure_ascii=False) + "\n")
-                fo.flush()
-                summary.ok += 1
-            prog.update(summary)
-    prog.update(summary, force=True)
+    stream = progress or sys.stderr
+    prog = Progress(stream, None)
     if prog.live:
-        prog.stream.write("\n")
+        prog.total = count_inputs(src)
+    t0 = time.monotonic()
+    store = None
+    if db is not None:
+        from ocop_nlp.store import open_store
+
+        store = open_store(db)
+    try:
+        # The errors file describes this run: records that failed before are tried again, so
+        # appending would list a failure once per run.
+        with (
+            open(dst, "a", encoding="utf-8", newline="\n") as fo,
+            open(errors_path(dst), "w", encoding="utf-8", newline="\n") as fe,
+        ):
+            sink = _Sink(fo, fe, store, summary, prog)
+
+            def todo() -> Iterator[Task]:
+                for task in iter_tasks(src):
+                    if task is None:
+                        continue
+                    if isinstance(task, tuple):
+                        sink.fail(*task)
+                        continue
+                    if task.id in seen:
+                        summary.skipped += 1
+                        continue
+                    seen.add(task.id)
+                    yield task
+
+            run(todo(), sink.result)
+    finally:
+        if store is not None:
+            store.close()
+    prog.finish(summary)
     summary.seconds = time.monotonic() - t0
     return summary
-
-
-def _fail(fe: TextIO, s: BatchSummary, rid: str, reason: str, msg: str) -> None:
-    fe.write(json.dumps({"id": rid, "reason": reason, "message": msg}, ensure_ascii=False) + "\n")
-    fe.flush()
-    s.failed += 1
-    s.reasons[reason] += 1

@@ -38,6 +38,7 @@ class Doc:
     extraction: Extraction | None = None
     directive_sentences: set[int] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    model: str | None = None  # the clause-type model that refined the extraction, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +103,26 @@ def _extract(doc: Doc) -> None:
     doc.extraction = ex
 
 
-DEFAULT_STAGES: tuple[Stage, ...] = (
+def _model(doc: Doc) -> None:
+    # The learned half (issue 3): loaded once per process; without a usable model file this
+    # warns once and leaves the rules' items as they are.
+    from ocop_nlp.extract.model import default_model, refine
+
+    model = default_model()
+    if model is None or doc.extraction is None:
+        return
+    refine(doc.extraction, doc.sentences, model)
+    doc.model = model.version
+
+
+RULE_STAGES: tuple[Stage, ...] = (
     Stage("normalise", frozenset({"article"}), frozenset({"text"}), _normalise),
     Stage("sentences", frozenset({"text"}), frozenset({"sentences"}), _sentences),
     Stage("extract", frozenset({"sentences"}), frozenset({"extraction"}), _extract),
+)
+DEFAULT_STAGES: tuple[Stage, ...] = (
+    *RULE_STAGES,
+    Stage("model", frozenset({"extraction"}), frozenset({"refined"}), _model),
 )
 
 
@@ -134,6 +151,8 @@ class Pipeline:
             "rules": rules_version(),
             "underthesea": underthesea_version(),
         }
+        if doc.model:
+            ex.versions["model"] = doc.model
         return ex
 
 

@@ -25,6 +25,7 @@ def _tokenizer() -> Callable[[str], list[str]]:
     return word_tokenize
 
 
+@cache
 def underthesea_version() -> str:
     try:
         from importlib.metadata import version

@@ -1,0 +1,129 @@
+"""Clause features: underthesea words, our lexicon cues, and where the clause sits.
+
+A clause is described by a bag of string features, so the vectoriser is a plain
+`TfidfVectorizer(analyzer=identity)` and a model artifact stays small and readable:
+
+- `w:` lower-cased words from underthesea's segmentation ("w:tuyên_truyền") and `b:` bigrams;
+- `cue:` lexicon lists from `ocop_nlp/data/cues.toml` and `titles.toml` found in the clause
+  ("cue:strong_directive_verbs", "cue:challenge_patterns");
+- `pre:` the same cues in the sentence before the clause ("Chủ tịch yêu cầu: <clause>"), and
+  `prev:` in the sentence before, for a clause that opens its sentence (lists over lines);
+- shape: digits, percent, length, first clause of a sentence, after a colon, position.
+
+This module reads only `nlp/` and the lexicons, so the pipeline can use it at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache, lru_cache
+
+from ocop_nlp.config import lexicon
+from ocop_nlp.nlp.words import word_spans
+from ocop_nlp.records import Sentence
+
+# Bumped when the features change: a model trained on other features is refused at load.
+FEATURE_VERSION = 3  # 3: words sliced from the sentence segmentation
+
+_CUE_LISTS = (
+    "directive_verbs",
+    "strong_directive_verbs",
+    "obligation_modals",
+    "self_plan_cues",
+    "addressee_heads",
+    "challenge_nouns",
+    "challenge_markers",
+    "challenge_negators",
+    "achievement_markers",
+    "enumerators",
+    "speech_verbs",
+    "issuer_pronouns",
+    "obligation_after_subject",
+    "challenge_discussion",
+    "lead_adverbials",
+)
+
+
+def identity(tokens: list[str]) -> list[str]:
+    """The analyzer of the vectoriser: features are already tokens (module level: picklable)."""
+    return tokens
+
+
+def _phrase_re(words: Sequence[str]) -> re.Pattern[str]:
+    alt = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?i)(?<![\w])(?:{alt})(?![\w])")
+
+
+@cache
+def _cues() -> dict[str, list[re.Pattern[str]]]:
+    c = lexicon("cues")
+    t = lexicon("titles")
+    out: dict[str, list[re.Pattern[str]]] = {
+        name: [_phrase_re(c[name])] for name in _CUE_LISTS if c.get(name)
+    }
+    out["challenge_patterns"] = [re.compile(p, re.IGNORECASE) for p in c["challenge_patterns"]]
+    out["challenge_blockers"] = [re.compile(p, re.IGNORECASE) for p in c["challenge_blockers"]]
+    out["title_heads"] = [_phrase_re(t["heads"])]
+    out["bodies"] = [_phrase_re(t["bodies"])]
+    return out
+
+
+@lru_cache(maxsize=8192)
+def cue_names(text: str) -> tuple[str, ...]:
+    """Names of the lexicon lists that match `text`.
+
+    >>> cue_names("Phó Chủ tịch UBND tỉnh yêu cầu các địa phương")[:3]
+    ('directive_verbs', 'strong_directive_verbs', 'speech_verbs')
+    """
+    return tuple(name for name, pats in _cues().items() if any(p.search(text) for p in pats))
+
+
+def _len_bucket(n: int) -> str:
+    return "len:" + ("1-3" if n <= 3 else "4-8" if n <= 8 else "9-20" if n <= 20 else "21+")
+
+
+def clause_features(
+    text: str, spans: Sequence[tuple[int, int, int]], sentences: Sequence[Sentence]
+) -> list[list[str]]:
+    """Features of each clause `(start, end, sentence index)` of `text`."""
+    out: list[list[str]] = []
+    n = max(1, len(text))
+    for a, b, si in spans:
+        clause = text[a:b]
+        sent = sentences[si]
+        feats: list[str] = []
+        # The sentence's segmentation (cached, shared with the figure extractor) sliced to the
+        # clause: segmenting each clause again cost more than all the rules together.
+        lo, hi = a - sent.start, b - sent.start
+        words = [
+            w.lower().replace(" ", "_")
+            for w, ws, we in word_spans(sent.text)
+            if ws >= lo and we <= hi
+        ]
+        feats += [f"w:{w}" for w in words]
+        feats += [f"b:{x}|{y}" for x, y in zip(words, words[1:], strict=False)]
+        feats += [f"cue:{c}" for c in cue_names(clause)]
+        before = text[sent.start : a]
+        feats += [f"pre:{c}" for c in cue_names(before)]
+        # the first clause of its sentence: nothing but list marks before it
+        if not any(ch.isalnum() for ch in before):
+            feats.append("first_in_sentence")
+            if si > 0:
+                feats += [f"prev:{c}" for c in cue_names(sentences[si - 1].text)]
+        if before.rstrip().endswith(":"):
+            feats.append("after_colon")
+        if text[b : b + 2].lstrip().startswith(":"):
+            feats.append("before_colon")
+        if re.search(r"\d", clause):
+            feats.append("has_digit")
+        if re.search(r"\d\s*%", clause):
+            feats.append("has_percent")
+        if re.search(r"\d[\d.,]*\s+[^\W\d]", clause):
+            feats.append("number_then_word")
+        if clause[:1] in '“"':
+            feats.append("opens_quote")
+        feats.append(_len_bucket(len(clause.split())))
+        feats.append(f"pos:{min(4, int(5 * a / n))}")
+        out.append(feats)
+    return out

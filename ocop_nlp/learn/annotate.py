@@ -1,0 +1,305 @@
+"""The annotation tool: show an article's clauses with the rules' label, take a label, write
+stand-off JSONL with offsets computed here (nobody types an offset).
+
+    python -m ocop_nlp.learn.annotate show ID [ID ...]           # clauses, numbered, pre-labelled
+    python -m ocop_nlp.learn.annotate label ID --pass 1 -o FILE   # interactive, on a terminal
+    python -m ocop_nlp.learn.annotate apply DECISIONS --pass 1 -o FILE   # batch, scripted
+
+A decisions file has one line per article: `ID<TAB>TOKENS`, one token per clause in the order
+`show` numbers them. A token is a label letter — f(igure) c(hallenge) d(irective)
+a(chievement) o(ther) — optionally followed by `{...}` edits separated by `|`:
+`A=text` (addressee: the nearest occurrence of `text` at or before the clause), `I=text`
+(issuer, likewise), `A=-`/`I=-` (none), `xN` (figure N of the clause shown is wrong),
+`+text` (a figure the rules missed: the span of `text` in the clause). Lines starting with `#`
+are comments. Without edits, a directive takes the rules' issuer and addressee when a rule
+directive overlaps the clause, and a clause keeps the rules' figures inside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ocop_nlp.errors import OcopError
+from ocop_nlp.extract.pipeline import extract_article
+from ocop_nlp.extract.units import Unit, clause_units
+from ocop_nlp.learn.corpus import LABELS, article, indexed_text, text_sha1
+from ocop_nlp.records import Extraction
+
+LETTERS = {lab[0]: lab for lab in LABELS}
+
+
+@dataclass(slots=True)
+class Shown:
+    unit: Unit
+    rule: str
+    figures: list[dict]
+    issuer: tuple[int, int] | None
+    addressee: tuple[int, int] | None
+
+
+def _overlap(a: int, b: int, c: int, d: int) -> int:
+    return max(0, min(b, d) - max(a, c))
+
+
+def _find_before(text: str, needle: str | None, pos: int) -> tuple[int, int] | None:
+    """The last occurrence of `needle` that starts before `pos` (else the first after)."""
+    if not needle:
+        return None
+    i = text.rfind(needle, 0, pos)
+    if i < 0:
+        i = text.find(needle, pos)
+    return (i, i + len(needle)) if i >= 0 else None
+
+
+def rule_label(ex: Extraction, start: int, end: int) -> str:
+    """The label the rules give a clause: what their items overlap, most specific first."""
+    if any(_overlap(start, end, d.start, d.end) for d in ex.directives):
+        return "directive"
+    if any(_overlap(start, end, c.start, c.end) for c in ex.challenges):
+        return "challenge"
+    if any(start <= f.start and f.end <= end for f in ex.figures):
+        return "figure"
+    if any(_overlap(start, end, c.start, c.end) > 0.5 * (end - start) for c in ex.achievements):
+        return "achievement"
+    return "other"
+
+
+def shown_clauses(article_id: str) -> tuple[str, list[Shown]]:
+    text = indexed_text(article_id)
+    ex = extract_article(article(article_id))
+    if ex.text != text:
+        raise OcopError(f"{article_id}: the extraction's text is not the indexed text.")
+    out = []
+    for u in clause_units(text):
+        figs = [
+            {"span": [f.start, f.end], "value": f.value, "unit": f.unit}
+            for f in ex.figures
+            if u.start <= f.start and f.end <= u.end
+        ]
+        d = next((d for d in ex.directives if _overlap(u.start, u.end, d.start, d.end)), None)
+        iss = adr = None
+        if d is not None:
+            who = d.issuer.name or d.issuer.title if d.issuer else None
+            iss = _find_before(text, who, u.end)
+            adr = _find_before(text, d.addressee, u.end)
+        out.append(Shown(u, rule_label(ex, u.start, u.end), figs, iss, adr))
+    return text, out
+
+
+def render(article_id: str) -> str:
+    text, shown = shown_clauses(article_id)
+    lines = [f"## {article_id} ({len(shown)} clauses, sha1 {text_sha1(text)[:10]})"]
+    for k, s in enumerate(shown):
+        extra = ""
+        if s.rule == "directive":
+            extra = " ".join(
+                f"{n}=«{text[a:b]}»"
+                for n, sp in (("A", s.addressee), ("I", s.issuer))
+                if sp
+                for a, b in [sp]
+            )
+        figs = " ".join(
+            f"[{n}]{text[f['span'][0] : f['span'][1]]}" for n, f in enumerate(s.figures, 1)
+        )
+        lines.append(
+            f"{k:3} {s.rule[0]} | {text[s.unit.start : s.unit.end]}"
+            + (f"  ‖ {figs}" if figs else "")
+            + (f"  ‖ {extra}" if extra else "")
+        )
+    return "\n".join(lines)
+
+
+_TOKEN = re.compile(r"([fcdao])(?:\{([^}]*)\})?")
+
+
+def parse_tokens(line: str) -> list[tuple[str, list[str]]]:
+    out = []
+    pos = 0
+    line = line.strip()
+    while pos < len(line):
+        if line[pos].isspace():
+            pos += 1
+            continue
+        m = _TOKEN.match(line, pos)
+        if not m:
+            raise OcopError(f"Bad decision token at {line[pos : pos + 20]!r}.")
+        out.append((LETTERS[m.group(1)], [e for e in (m.group(2) or "").split("|") if e]))
+        pos = m.end()
+    return out
+
+
+def decide(
+    article_id: str, tokens: list[tuple[str, list[str]]], pass_no: int, annotator: str
+) -> list[dict]:
+    """Annotation lines for one article from its decisions (one per shown clause)."""
+    text, shown = shown_clauses(article_id)
+    if len(tokens) != len(shown):
+        raise OcopError(
+            f"{article_id}: {len(tokens)} decisions for {len(shown)} clauses; give one per clause."
+        )
+    sha = text_sha1(text)
+    out = []
+    for s, (label, edits) in zip(shown, tokens, strict=True):
+        u = s.unit
+        iss, adr = (s.issuer, s.addressee) if label == "directive" else (None, None)
+        figs = list(s.figures)
+        drop: set[int] = set()
+        for e in edits:
+            if e.startswith(("A=", "I=")):
+                val = e[2:].strip()
+                span = None if val == "-" else _find_before(text, val, u.end)
+                if val != "-" and span is None:
+                    raise OcopError(f"{article_id}: {val!r} is not in the text.")
+                if e[0] == "A":
+                    adr = span
+                else:
+                    iss = span
+            elif e.startswith("x"):
+                drop.add(int(e[1:]))
+            elif e.startswith("+"):
+                i = text.find(e[1:], u.start, u.end)
+                if i < 0:
+                    raise OcopError(f"{article_id}: figure {e[1:]!r} is not in clause {u}.")
+                figs.append({"span": [i, i + len(e) - 1], "value": None, "unit": None})
+            else:
+                raise OcopError(f"{article_id}: unknown edit {e!r}.")
+        figs = [f for n, f in enumerate(figs, 1) if n not in drop]
+        out.append(
+            {
+                "article": article_id,
+                "text_sha1": sha,
+                "start": u.start,
+                "end": u.end,
+                "label": label,
+                "issuer": list(iss) if iss else None,
+                "addressee": list(adr) if adr else None,
+                "figures": figs,
+                "rule": s.rule,
+                "pass": pass_no,
+                "annotator": annotator,
+            }
+        )
+    return out
+
+
+def apply_decisions(path: Path, pass_no: int, annotator: str) -> list[dict]:
+    out: list[dict] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        aid, _, rest = line.partition("\t")
+        try:
+            out.extend(decide(aid.strip(), parse_tokens(rest), pass_no, annotator))
+        except OcopError as e:
+            raise OcopError(f"{path}:{n}: {e}") from e
+    return out
+
+
+def interactive(article_id: str, pass_no: int, annotator: str) -> list[dict]:
+    text, shown = shown_clauses(article_id)
+    tokens: list[tuple[str, list[str]]] = []
+    for k, s in enumerate(shown):
+        print(f"\n[{k}/{len(shown)}] rules say {s.rule}\n  {text[s.unit.start : s.unit.end]}")
+        while True:
+            ans = input("label [f c d a o, Enter = rules' label, {edits} allowed]: ").strip()
+            ans = ans or s.rule[0]
+            try:
+                (tok,) = parse_tokens(ans)
+                tokens.append(tok)
+                break
+            except (OcopError, ValueError):
+                print("  one letter of f c d a o, e.g. d{A=các địa phương}")
+    return decide(article_id, tokens, pass_no, annotator)
+
+
+def write_lines(lines: list[dict], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "a", encoding="utf-8", newline="\n") as f:
+        for d in lines:
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+
+
+@dataclass(slots=True)
+class Agreement:
+    articles: int
+    clauses: int
+    percent: float
+    kappa: float
+    disagreements: list[tuple[str, int, int, str, str]]  # article, start, end, pass 1, pass 2
+
+
+def agreement() -> Agreement:
+    """Pass 1 against pass 2 on the clauses both passes labelled (same article and span)."""
+    from sklearn.metrics import cohen_kappa_score
+
+    from ocop_nlp.learn.corpus import annotation_files, read_annotation_lines
+
+    first = {
+        (a["article"], a["start"], a["end"]): a["label"]
+        for a in read_annotation_lines(annotation_files(1))
+    }
+    second = {
+        (a["article"], a["start"], a["end"]): a["label"]
+        for a in read_annotation_lines(annotation_files(2))
+    }
+    keys = [k for k in second if k in first]
+    if not keys:
+        raise OcopError("No clause is labelled in both passes (corpora/annotations/pass2*.jsonl).")
+    y1 = [first[k] for k in keys]
+    y2 = [second[k] for k in keys]
+    same = sum(a == b for a, b in zip(y1, y2, strict=True))
+    return Agreement(
+        len({k[0] for k in keys}),
+        len(keys),
+        same / len(keys),
+        float(cohen_kappa_score(y1, y2, labels=list(LABELS))),
+        [(*k, a, b) for k, a, b in zip(keys, y1, y2, strict=True) if a != b],
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m ocop_nlp.learn.annotate", description=__doc__)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("show", help="print the numbered clauses with the rules' label")
+    s.add_argument("ids", nargs="+")
+    sub.add_parser("agreement", help="Cohen's kappa and % agreement of pass 1 and pass 2")
+    for name in ("label", "apply"):
+        x = sub.add_parser(name)
+        x.add_argument("source", help="an article id (label) or a decisions file (apply)")
+        x.add_argument("--pass", dest="pass_no", type=int, choices=[1, 2], default=1)
+        x.add_argument("--annotator", default="a1")
+        x.add_argument("-o", "--output", required=True, help="append JSONL here")
+    a = p.parse_args(argv)
+    try:
+        if a.cmd == "show":
+            for aid in a.ids:
+                print(render(aid))
+            return 0
+        if a.cmd == "agreement":
+            ag = agreement()
+            print(
+                f"{ag.articles} articles, {ag.clauses} clauses: agreement {ag.percent:.1%}, "
+                f"Cohen's kappa {ag.kappa:.3f}"
+            )
+            for aid, st, en, l1, l2 in ag.disagreements:
+                print(f"  {aid} [{st}:{en}] pass 1 {l1}, pass 2 {l2}")
+            return 0
+        if a.cmd == "label":
+            lines = interactive(a.source, a.pass_no, a.annotator)
+        else:
+            lines = apply_decisions(Path(a.source), a.pass_no, a.annotator)
+        write_lines(lines, Path(a.output))
+        print(f"{len(lines)} clauses written to {a.output}", file=sys.stderr)
+        return 0
+    except OcopError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,448 @@
+"""SQLite store: schema, migrations and a small typed API (the only place SQL is written).
+
+Tables:
+- `articles`: one row per article (`id`), with what a crawler learns when fetching it (url,
+  canonical url, site, HTTP status, ETag, Last-Modified, the raw page zlib-compressed) and the
+  text; `content_hash` is UNIQUE, so the same story under a second URL is stored once.
+- `extractions`: one row per (article, content hash of the analysed text): running the same
+  article twice updates that row; a changed text gives a new row, so history survives. The
+  extraction JSON is kept whole, with the tool, rules and model versions that made it.
+- `directives`: the directives of the latest extraction of each article, one row per item, for
+  tracking who was asked to do what and when.
+
+A connection belongs to one process: batch workers return results and the parent writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ocop_nlp.errors import InputError
+from ocop_nlp.records import Extraction, extraction_from_dict
+
+STORE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# Named migrations, applied in order, each in its own transaction. Never edit one that shipped:
+# add the next. Statements are separate so each runs inside the same BEGIN ... COMMIT.
+MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (
+        1,
+        "articles, extractions, directives",
+        (
+            """CREATE TABLE articles (
+                id TEXT PRIMARY KEY,
+                url TEXT,
+                canonical_url TEXT,
+                site TEXT,
+                title TEXT,
+                published TEXT,
+                author TEXT,
+                text TEXT,
+                raw_html BLOB,
+                content_hash TEXT NOT NULL UNIQUE,
+                fetched_at TEXT,
+                http_status INTEGER,
+                etag TEXT,
+                last_modified TEXT
+            )""",
+            "CREATE INDEX articles_url ON articles (url)",
+            "CREATE INDEX articles_canonical_url ON articles (canonical_url)",
+            "CREATE INDEX articles_site_published ON articles (site, published)",
+            """CREATE TABLE extractions (
+                article_id TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                extraction TEXT NOT NULL,
+                tool_version TEXT,
+                rules_version TEXT,
+                model_version TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (article_id, content_hash)
+            )""",
+            """CREATE TABLE directives (
+                article_id TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                issuer_name TEXT,
+                issuer_title TEXT,
+                addressee TEXT,
+                action TEXT NOT NULL,
+                deadline TEXT,
+                start_offset INTEGER NOT NULL,
+                end_offset INTEGER NOT NULL,
+                published TEXT,
+                PRIMARY KEY (article_id, position)
+            )""",
+            "CREATE INDEX directives_addressee ON directives (addressee)",
+            "CREATE INDEX directives_published ON directives (published)",
+        ),
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def content_hash(data: str | bytes) -> str:
+    """A stable key for a text (or raw bytes): 'sha256-' and 32 hex digits."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return "sha256-" + hashlib.sha256(raw).hexdigest()[:32]
+
+
+def is_store_path(path: str | os.PathLike[str]) -> bool:
+    """True for a `.db`/`.sqlite`/`.sqlite3` name or any file that starts as SQLite does."""
+    p = Path(path)
+    if p.suffix.lower() in STORE_SUFFIXES:
+        return True
+    if p.is_file():
+        with open(p, "rb") as f:
+            return f.read(16) == _SQLITE_MAGIC
+    return False
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class StoredArticle:
+    """An `articles` row. `raw_html` is the page as fetched (bytes, compressed on disk)."""
+
+    id: str
+    text: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
+    site: str | None = None
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    raw_html: bytes | None = None
+    fetched_at: str | None = None
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None  # filled from text (or raw_html) when saved
+
+    def to_record(self) -> dict[str, Any]:
+        """The contract's article record (what `batch` reads); the page when there is no text."""
+        rec: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "url": self.canonical_url or self.url,
+            "published": self.published,
+            "author": self.author,
+            "source": self.site,
+        }
+        if self.text is not None:
+            rec["text"] = self.text
+        elif self.raw_html is not None:
+            rec["html"] = self.raw_html.decode("utf-8", errors="replace")
+        return rec
+
+
+@dataclass(slots=True)
+class StoredExtraction:
+    article_id: str
+    content_hash: str
+    extraction: Extraction
+    tool_version: str | None
+    rules_version: str | None
+    model_version: str | None
+    created_at: str
+    updated_at: str
+
+
+@dataclass(slots=True)
+class StoredDirective:
+    article_id: str
+    position: int
+    issuer_name: str | None
+    issuer_title: str | None
+    addressee: str | None
+    action: str
+    deadline: str | None
+    start: int
+    end: int
+    published: str | None
+    content_hash: str
+
+
+_ARTICLE_COLUMNS = (
+    "id, url, canonical_url, site, title, published, author, text, raw_html, content_hash, "
+    "fetched_at, http_status, etag, last_modified"
+)
+
+
+class Store:
+    """One open store. Use `open_store(path)`; close it (or use `with`) when done."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            # Autocommit mode: transactions are explicit (`_transaction`), so a migration's DDL
+            # and its version row commit together or not at all.
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, safe
+        except sqlite3.DatabaseError as e:
+            raise InputError(
+                f"{self.path} is not a usable SQLite store ({e}); give a store made by ocop "
+                "or a new file name."
+            ) from e
+        self._migrate()
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        done = self.schema_version()
+        if done > SCHEMA_VERSION:
+            raise InputError(
+                f"{self.path} was written by a newer ocop (schema {done}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade ocop-nlp to use it."
+            )
+        for version, name, statements in MIGRATIONS:
+            if version <= done:
+                continue
+            with self._transaction() as c:
+                for sql in statements:
+                    c.execute(sql)
+                c.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (version, name, _now()),
+                )
+
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    def migrations(self) -> list[tuple[int, str]]:
+        return [
+            (int(v), str(n))
+            for v, n in self.conn.execute(
+                "SELECT version, name FROM schema_migrations ORDER BY version"
+            )
+        ]
+
+    def journal_mode(self) -> str:
+        return str(self.conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+    # --- articles ------------------------------------------------------------------------
+
+    def save_article(self, a: StoredArticle) -> bool:
+        """Insert or update the article `a.id`; False when its content is already stored under
+        another id (the same story at a second URL), which is then left alone."""
+        if a.text is None and a.raw_html is None:
+            raise InputError(f"Article {a.id} has neither text nor a page; nothing to store.")
+        key = a.content_hash or content_hash(a.text if a.text is not None else a.raw_html or b"")
+        html = zlib.compress(a.raw_html) if a.raw_html is not None else None
+        try:
+            with self._transaction() as c:
+                c.execute(
+                    f"INSERT INTO articles ({_ARTICLE_COLUMNS}) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET url = excluded.url, "
+                    "canonical_url = excluded.canonical_url, site = excluded.site, "
+                    "title = excluded.title, published = excluded.published, "
+                    "author = excluded.author, text = excluded.text, "
+                    "raw_html = excluded.raw_html, content_hash = excluded.content_hash, "
+                    "fetched_at = excluded.fetched_at, http_status = excluded.http_status, "
+                    "etag = excluded.etag, last_modified = excluded.last_modified",
+                    (
+                        a.id,
+                        a.url,
+                        a.canonical_url,
+                        a.site,
+                        a.title,
+                        a.published,
+                        a.author,
+                        a.text,
+                        html,
+                        key,
+                        a.fetched_at,
+                        a.http_status,
+                        a.etag,
+                        a.last_modified,
+                    ),
+                )
+        except sqlite3.IntegrityError:
+            return False
+        a.content_hash = key
+        return True
+
+    def get_article(self, article_id: str) -> StoredArticle | None:
+        row = self.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return _article_of_row(row) if row else None
+
+    def count_articles(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def iter_articles(self, page: int = 200) -> Iterator[StoredArticle]:
+        """Every article in insertion order, `page` rows at a time (memory stays flat)."""
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                f"SELECT rowid, {_ARTICLE_COLUMNS} FROM articles WHERE rowid > ? "
+                "ORDER BY rowid LIMIT ?",
+                (last, page),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _article_of_row(row[1:])
+            last = rows[-1][0]
+
+    # --- extractions and directives ------------------------------------------------------
+
+    def save_extraction(self, ex: Extraction) -> bool:
+        """Record `ex` (idempotent: the same article and text twice is one row, updated).
+
+        Its directives replace the article's earlier ones. True when the row is new.
+        """
+        key = content_hash(ex.text)
+        v = ex.versions
+        now = _now()
+        doc = json.dumps(ex.to_dict(), ensure_ascii=False)
+        with self._transaction() as c:
+            new = (
+                c.execute(
+                    "SELECT 1 FROM extractions WHERE article_id = ? AND content_hash = ?",
+                    (ex.id, key),
+                ).fetchone()
+                is None
+            )
+            c.execute(
+                "INSERT INTO extractions (article_id, content_hash, extraction, tool_version, "
+                "rules_version, model_version, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (article_id, content_hash) DO UPDATE SET "
+                "extraction = excluded.extraction, tool_version = excluded.tool_version, "
+                "rules_version = excluded.rules_version, model_version = excluded.model_version, "
+                "updated_at = excluded.updated_at",
+                (
+                    ex.id,
+                    key,
+                    doc,
+                    v.get("ocop_nlp"),
+                    v.get("rules"),
+                    v.get("model") or v.get("underthesea"),
+                    now,
+                    now,
+                ),
+            )
+            c.execute("DELETE FROM directives WHERE article_id = ?", (ex.id,))
+            c.executemany(
+                "INSERT INTO directives (article_id, content_hash, position, issuer_name, "
+                "issuer_title, addressee, action, deadline, start_offset, end_offset, published) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        ex.id,
+                        key,
+                        i,
+                        d.issuer.name if d.issuer else None,
+                        d.issuer.title if d.issuer else None,
+                        d.addressee,
+                        d.action,
+                        d.deadline,
+                        d.start,
+                        d.end,
+                        ex.article.published,
+                    )
+                    for i, d in enumerate(ex.directives)
+                ],
+            )
+        return new
+
+    def count_extractions(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM extractions").fetchone()[0])
+
+    def iter_extractions(self) -> Iterator[StoredExtraction]:
+        cur = self.conn.execute(
+            "SELECT article_id, content_hash, extraction, tool_version, rules_version, "
+            "model_version, created_at, updated_at FROM extractions ORDER BY rowid"
+        )
+        for row in cur:
+            yield StoredExtraction(
+                row[0],
+                row[1],
+                extraction_from_dict(json.loads(row[2])),
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                row[7],
+            )
+
+    def directives(self, article_id: str | None = None) -> list[StoredDirective]:
+        sql = (
+            "SELECT article_id, position, issuer_name, issuer_title, addressee, action, "
+            "deadline, start_offset, end_offset, published, content_hash FROM directives"
+        )
+        args: tuple[str, ...] = ()
+        if article_id is not None:
+            sql += " WHERE article_id = ?"
+            args = (article_id,)
+        rows = self.conn.execute(sql + " ORDER BY article_id, position", args).fetchall()
+        return [StoredDirective(*row) for row in rows]
+
+
+def _article_of_row(row: tuple[Any, ...]) -> StoredArticle:
+    (aid, url, canon, site, title, pub, author, text, html, key, fetched, status, etag, lm) = row
+    return StoredArticle(
+        id=aid,
+        text=text,
+        url=url,
+        canonical_url=canon,
+        site=site,
+        title=title,
+        published=pub,
+        author=author,
+        raw_html=zlib.decompress(html) if html is not None else None,
+        fetched_at=fetched,
+        http_status=status,
+        etag=etag,
+        last_modified=lm,
+        content_hash=key,
+    )
+
+
+def open_store(path: str | os.PathLike[str]) -> Store:
+    """Open (creating and migrating when needed) the store at `path`."""
+    p = Path(path)
+    if p.parent and not p.parent.exists():
+        p.parent.mkdir(parents=True, exist_ok=True)
+    return Store(p)

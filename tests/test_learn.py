@@ -1,0 +1,234 @@
+"""The learned half: clause units, features, the annotation tool, the corpus loader, the
+model's loading rules and how it may change the rules' items."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pytest
+
+from ocop_nlp.errors import OcopError
+from ocop_nlp.extract import model as runtime
+from ocop_nlp.extract.clause_features import FEATURE_VERSION, clause_features, cue_names
+from ocop_nlp.extract.model import Policy, Prediction, refine
+from ocop_nlp.extract.units import Unit, clause_units
+from ocop_nlp.learn import corpus
+from ocop_nlp.learn.annotate import agreement, decide, parse_tokens, shown_clauses
+from ocop_nlp.learn.evaluate import ItemCounts, combine_labels, item_counts
+from ocop_nlp.nlp.sentences import split_sentences
+from ocop_nlp.records import Article, Challenge, Directive, Extraction, Official
+
+# Our own sentences (not from ../shared): a head, a list after a colon, a shortcoming.
+TEXT = (
+    "Phó Chủ tịch UBND tỉnh yêu cầu các địa phương: đẩy mạnh tuyên truyền; "
+    "chủ động bố trí nguồn vốn.\nCông tác tuyên truyền chưa hiệu quả, nhận thức của "
+    "người dân còn hạn chế.\nToàn tỉnh có 42 sản phẩm đạt 3 sao."
+)
+
+
+def test_clause_units_cut_at_the_colon_semicolons_and_shortcoming_commas():
+    got = [TEXT[u.start : u.end] for u in clause_units(TEXT)]
+    assert got == [
+        "Phó Chủ tịch UBND tỉnh yêu cầu các địa phương",
+        "đẩy mạnh tuyên truyền",
+        "chủ động bố trí nguồn vốn",
+        "Công tác tuyên truyền chưa hiệu quả",
+        "nhận thức của người dân còn hạn chế",
+        "Toàn tỉnh có 42 sản phẩm đạt 3 sao",
+    ]
+
+
+def test_features_carry_lexicon_cues_and_the_head_before_a_colon():
+    sents = split_sentences(TEXT)
+    units = clause_units(TEXT, sents)
+    feats = clause_features(TEXT, [(u.start, u.end, u.sentence) for u in units], sents)
+    assert "cue:strong_directive_verbs" in feats[0]
+    assert "pre:strong_directive_verbs" in feats[1] and "after_colon" in feats[1]
+    assert "cue:challenge_patterns" in feats[3]
+    assert "has_digit" in feats[5] and "number_then_word" in feats[5]
+    assert any(f.startswith("w:") for f in feats[3])
+    assert "obligation_modals" in cue_names("các xã cần làm tốt")
+
+
+def test_decision_tokens_take_labels_and_edits():
+    toks = parse_tokens("o d{A=các địa phương|I=-} f{x2|+42 sản phẩm} c a")
+    assert [t[0] for t in toks] == ["other", "directive", "figure", "challenge", "achievement"]
+    assert toks[1][1] == ["A=các địa phương", "I=-"]
+    assert toks[2][1] == ["x2", "+42 sản phẩm"]
+    with pytest.raises(OcopError):
+        parse_tokens("q")
+
+
+# --- the model at run time -------------------------------------------------------------
+
+
+def _extraction(text: str) -> Extraction:
+    return Extraction(id="t", article=Article(text=text), text=text)
+
+
+def _pred(text: str, phrase: str, label: str, prob: float) -> Prediction:
+    a = text.index(phrase)
+    return Prediction(Unit(a, a + len(phrase), 0), label, prob, {label: prob})
+
+
+def test_refine_vetoes_a_confident_other_and_adds_a_confident_directive():
+    text = "Xã có 5 hợp tác xã còn nhiều; các phòng cần rà soát hồ sơ đất đai."
+    ex = _extraction(text)
+    a = text.index("Xã có")
+    ex.challenges = [Challenge("Xã có 5 hợp tác xã còn nhiều", a, a + 27)]
+    who = Official("Nguyễn Văn A", "Chủ tịch")
+    ex.directives = [Directive(who, None, "x", None, 0, 2)]
+    preds = [
+        _pred(text, "Xã có 5 hợp tác xã còn nhiều", "other", 0.95),
+        _pred(text, "các phòng cần rà soát hồ sơ đất đai", "directive", 0.9),
+    ]
+    ex.directives = []
+    refine(ex, [], None, Policy(veto=0.9, add_directives=0.8), preds)
+    assert ex.challenges == []
+    assert [d.action for d in ex.directives] == ["các phòng cần rà soát hồ sơ đất đai"]
+
+
+def test_refine_keeps_items_under_the_threshold_and_never_adds_a_list_head():
+    text = "Chủ tịch yêu cầu tập trung vào ba nhóm nhiệm vụ: một việc khác hẳn."
+    ex = _extraction(text)
+    preds = [
+        _pred(text, "Chủ tịch yêu cầu tập trung vào ba nhóm nhiệm vụ", "directive", 0.99),
+        _pred(text, "một việc khác hẳn", "directive", 0.5),
+    ]
+    refine(ex, [], None, Policy(add_directives=0.75), preds)
+    assert ex.directives == []
+
+
+def test_a_missing_model_warns_once_and_the_pipeline_falls_back_to_rules(tmp_path):
+    with pytest.warns(RuntimeWarning, match="No clause-type model"):
+        assert runtime.load_model(tmp_path) is None
+
+
+def test_a_model_from_another_scikit_learn_is_refused_with_a_warning(tmp_path):
+    (tmp_path / "clause_type.joblib").write_bytes(b"not read")
+    meta = {"feature_version": FEATURE_VERSION, "versions": {"scikit-learn": "0.1.0"}}
+    (tmp_path / "clause_type.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.warns(RuntimeWarning, match="scikit-learn 0.1.0"):
+        assert runtime.load_model(tmp_path) is None
+    meta["feature_version"] = 999
+    (tmp_path / "clause_type.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.warns(RuntimeWarning, match="features version 999"):
+        assert runtime.load_model(tmp_path) is None
+
+
+def test_the_shipped_model_loads_and_records_itself_in_versions():
+    from ocop_nlp.extract.pipeline import extract_article
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a shipped model must load without a warning
+        model = runtime.load_model()
+    assert model is not None and set(model.labels) == set(corpus.LABELS)
+    meta = json.loads((runtime.model_dir() / "clause_type.json").read_text(encoding="utf-8"))
+    for key in ("data_sha1", "versions", "trained", "cv", "policy", "family"):
+        assert key in meta
+    assert (runtime.model_dir() / "clause_type.joblib").stat().st_size < 2_000_000
+    ex = extract_article(Article(text=TEXT, id="own"))
+    assert ex.versions["model"].startswith("clause_type:")
+
+
+def test_combined_clause_label_follows_the_policy():
+    p = Prediction(Unit(0, 1, 0), "other", 0.95)
+    assert combine_labels("challenge", p, Policy(veto=0.9)) == "other"
+    assert combine_labels("challenge", p, Policy()) == "challenge"
+    q = Prediction(Unit(0, 1, 0), "directive", 0.8)
+    assert combine_labels("other", q, Policy(add_directives=0.75)) == "directive"
+
+
+def test_item_counts_match_by_overlap_and_figures_by_value():
+    text = "Toàn tỉnh có 42 sản phẩm. Công tác tuyên truyền chưa hiệu quả."
+    ann = corpus.AnnotatedArticle(
+        "own",
+        text,
+        [
+            corpus.Clause(
+                "own", 0, 24, "figure", text[:24], figures=[{"span": [13, 24], "value": 42}]
+            ),
+            corpus.Clause("own", 26, 61, "challenge", text[26:61]),
+        ],
+    )
+    from ocop_nlp.records import Figure
+
+    ex = _extraction(text)
+    ex.figures = [Figure(42, "42 sản phẩm", "sản phẩm", None, 13, 24)]
+    ex.challenges = [Challenge("x", 26, 40), Challenge("y", 0, 5)]
+    got = item_counts(ann, ex)
+    assert (got["figures"].pred_ok, got["figures"].gold_ok) == (1, 1)
+    assert (got["challenges"].pred_ok, got["challenges"].pred_n) == (1, 2)
+    assert got["challenges"].recall == 1.0 and got["directives"].f1 == 1.0
+    assert ItemCounts(1, 2, 1, 1).f1 == pytest.approx(2 / 3)
+
+
+def test_gate_table_names_each_field_with_its_counts():
+    from ocop_nlp.learn.report import format_gate
+
+    table = format_gate({"directives": ItemCounts(3, 4, 2, 5)})
+    assert "| directives | 0.750 | 0.400 | 0.522 | 4/5 |" in table
+
+
+# --- with ../shared: the tool and the loader on real articles ---------------------------
+
+
+@pytest.fixture(scope="module")
+def shared():
+    try:
+        return corpus.require_shared()
+    except corpus.SharedDataMissing as e:
+        pytest.skip(str(e))
+
+
+def test_the_loader_says_clearly_when_shared_data_is_absent(monkeypatch, tmp_path):
+    monkeypatch.setenv("OCOP_SHARED_DATA", str(tmp_path / "nowhere"))
+    with pytest.raises(corpus.SharedDataMissing, match="OCOP_SHARED_DATA"):
+        corpus.load_corpus()
+
+
+def test_annotations_join_with_their_text_and_hash(shared):
+    arts = corpus.load_corpus()
+    assert len(arts) >= 80
+    assert sum(len(a.clauses) for a in arts) >= 1500
+    assert any(a.portal for a in arts) and any(not a.portal for a in arts)
+    dev = set(corpus.dev_ids())
+    assert all(a.id in dev for a in arts)  # annotate only the dev split
+    for a in arts[:5]:
+        for c in a.clauses:
+            assert c.text == a.text[c.start : c.end] and c.text.strip() == c.text
+
+
+def test_a_drifted_text_is_reported(shared, tmp_path):
+    line = next(corpus.read_annotation_lines(corpus.annotation_files(1)))
+    bad = tmp_path / "pass1.jsonl"
+    bad.write_text(json.dumps({**line, "text_sha1": "0" * 40}) + "\n", encoding="utf-8")
+    with pytest.raises(corpus.TextDrift, match="has changed"):
+        corpus.load_corpus(paths=[bad])
+
+
+def test_the_tool_computes_offsets_from_decisions(shared):
+    aid = corpus.load_corpus()[0].id
+    text, shown = shown_clauses(aid)
+    lines = decide(aid, [("other", [])] * len(shown), pass_no=2, annotator="t")
+    assert [(d["start"], d["end"]) for d in lines] == [(s.unit.start, s.unit.end) for s in shown]
+    assert all(d["text_sha1"] == corpus.text_sha1(text) for d in lines)
+    with pytest.raises(OcopError, match="one per clause"):
+        decide(aid, [("other", [])], pass_no=2, annotator="t")
+
+
+def test_second_pass_agrees_with_the_first(shared):
+    ag = agreement()
+    assert ag.articles >= 10 and ag.kappa >= 0.8
+
+
+def test_interactive_labelling_takes_the_rules_label_on_enter(shared, monkeypatch):
+    from ocop_nlp.learn.annotate import interactive
+
+    aid = corpus.load_corpus()[0].id
+    answers = iter(["q", "o"])  # a bad answer is asked again
+    monkeypatch.setattr("builtins.input", lambda _: next(answers, ""))
+    lines = interactive(aid, pass_no=2, annotator="t")
+    assert lines[0]["label"] == "other"
+    assert [d["label"] for d in lines[1:]] == [d["rule"] for d in lines[1:]]
