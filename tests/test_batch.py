@@ -13,36 +13,15 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import article_record
+from conftest import article_record, jsonl_by_id, summary_line, write_jsonl
 
 GARBAGE = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(32)) * 8).decode("latin-1")
-
-
-def _write_jsonl(path: Path, records: list, extra_lines: tuple[str, ...] = ()) -> Path:
-    lines = [json.dumps(r, ensure_ascii=False) for r in records] + list(extra_lines)
-    data = ("\n".join(lines) + "\n").encode("utf-8")
-    if path.name.endswith(".gz"):
-        path.write_bytes(gzip.compress(data))
-    else:
-        path.write_bytes(data)
-    return path
 
 
 def _lines(path: Path) -> list[dict]:
     text = path.read_text(encoding="utf-8")
     assert text == "" or text.endswith("\n"), "OUT must end with a whole line"
     return [json.loads(line) for line in text.splitlines()]
-
-
-def _by_id(path: Path) -> dict[str, dict]:
-    lines = _lines(path)
-    ids = [d["id"] for d in lines]
-    assert len(ids) == len(set(ids)), "an id was written twice"
-    return {d["id"]: d for d in lines}
-
-
-def _summary(err: str) -> str:
-    return next(ln for ln in err.splitlines() if re.match(r"^\d[\d,]* ok, ", ln))
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +40,13 @@ def expected(records) -> dict[str, dict]:
 
 @pytest.mark.parametrize("name", ["in.jsonl", "in.jsonl.gz"])
 def test_batch_writes_one_extraction_per_record(run_cli, tmp_path, records, expected, name):
-    src = _write_jsonl(tmp_path / name, records)
+    src = write_jsonl(tmp_path / name, records)
     out = tmp_path / "out.jsonl"
     code, stdout, err = run_cli("batch", str(src), "-o", str(out))
     assert code == 0, err
     assert stdout == ""
-    assert _by_id(out) == expected
-    assert _summary(err).startswith(f"{len(records)} ok, 0 failed (")
+    assert jsonl_by_id(out) == expected
+    assert summary_line(err).startswith(f"{len(records)} ok, 0 failed (")
     assert (tmp_path / "out.errors.jsonl").read_text() == ""
 
 
@@ -84,7 +63,7 @@ def test_batch_of_a_folder_uses_paths_relative_to_the_folder_as_ids(
     out = tmp_path / "out.jsonl"
     code, _, err = run_cli("batch", str(folder), "-o", str(out))
     assert code == 0, err
-    got = _by_id(out)
+    got = jsonl_by_id(out)
     assert set(got) == {"cao-bang.html", "2024/quang-ngai.htm", "2024/07/bai.txt"}
     assert got["cao-bang.html"]["article"]["published"] == "2024-07-13"
     assert got["2024/quang-ngai.htm"]["article"]["author"] == "Minh Châu"
@@ -94,7 +73,7 @@ def test_batch_of_a_folder_uses_paths_relative_to_the_folder_as_ids(
 
 def test_batch_with_bad_records_finishes_and_lists_each_failure(run_cli, tmp_path, records):
     bad = [{"id": "rong", "title": "Bài rỗng", "text": "   "}, {"id": "rac", "text": GARBAGE}]
-    src = _write_jsonl(
+    src = write_jsonl(
         tmp_path / "in.jsonl",
         records[:10] + bad + records[10:],
         extra_lines=('{"id": "cut", "text": "Ngày 5/3/2024', '["không", "phải", "bản ghi"]'),
@@ -103,7 +82,7 @@ def test_batch_with_bad_records_finishes_and_lists_each_failure(run_cli, tmp_pat
     code, _, err = run_cli("batch", str(src), "-o", str(out))
     assert code == 0, err
     assert "Traceback" not in err
-    assert set(_by_id(out)) == {r["id"] for r in records}
+    assert set(jsonl_by_id(out)) == {r["id"] for r in records}
     failures = _lines(tmp_path / "out.errors.jsonl")
     # Workers finish in any order, so failures are listed in any order too.
     assert sorted((f["id"], f["reason"]) for f in failures) == sorted(
@@ -115,71 +94,69 @@ def test_batch_with_bad_records_finishes_and_lists_each_failure(run_cli, tmp_pat
         ]
     )
     assert all(f["message"].endswith(".") for f in failures)
-    summary = _summary(err)
+    summary = summary_line(err)
     assert summary.startswith(f"{len(records)} ok, 4 failed: ")
     for part in ("1 empty text", "1 bad encoding", "1 bad json", "1 bad input"):
         assert part in summary
 
 
 def test_batch_rerun_skips_done_ids_and_writes_nothing_twice(run_cli, tmp_path, records):
-    src = _write_jsonl(tmp_path / "in.jsonl", records + [{"id": "rong", "text": ""}])
+    src = write_jsonl(tmp_path / "in.jsonl", records + [{"id": "rong", "text": ""}])
     out = tmp_path / "out.jsonl"
     assert run_cli("batch", str(src), "-o", str(out))[0] == 0
     first = out.read_bytes()
     code, _, err = run_cli("batch", str(src), "-o", str(out))
     assert code == 0, err
     assert out.read_bytes() == first
-    assert _summary(err).startswith(f"0 ok, 1 failed: 1 empty text; {len(records)} already done")
+    assert summary_line(err).startswith(
+        f"0 ok, 1 failed: 1 empty text; {len(records)} already done"
+    )
     assert len(_lines(tmp_path / "out.errors.jsonl")) == 1
 
 
 def test_batch_rerun_on_more_records_does_only_the_new_ones(run_cli, tmp_path, records, expected):
     out = tmp_path / "out.jsonl"
-    run_cli("batch", str(_write_jsonl(tmp_path / "a.jsonl", records[:5])), "-o", str(out))
-    code, _, err = run_cli(
-        "batch", str(_write_jsonl(tmp_path / "b.jsonl", records)), "-o", str(out)
-    )
+    run_cli("batch", str(write_jsonl(tmp_path / "a.jsonl", records[:5])), "-o", str(out))
+    code, _, err = run_cli("batch", str(write_jsonl(tmp_path / "b.jsonl", records)), "-o", str(out))
     assert code == 0
-    assert _summary(err).startswith(f"{len(records) - 5} ok, 0 failed; 5 already done")
-    assert _by_id(out) == expected
+    assert summary_line(err).startswith(f"{len(records) - 5} ok, 0 failed; 5 already done")
+    assert jsonl_by_id(out) == expected
 
 
 def test_batch_records_without_id_get_a_content_id_and_are_skipped_on_rerun(
     run_cli, tmp_path, records
 ):
     plain = [{"text": r["text"]} for r in records[:3]]
-    src = _write_jsonl(tmp_path / "in.jsonl", plain)
+    src = write_jsonl(tmp_path / "in.jsonl", plain)
     out = tmp_path / "out.jsonl"
     run_cli("batch", str(src), "-o", str(out))
-    ids = set(_by_id(out))
+    ids = set(jsonl_by_id(out))
     assert len(ids) == 3 and all(i.startswith("sha1-") for i in ids)
     code, _, err = run_cli("batch", str(src), "-o", str(out))
-    assert "3 already done" in _summary(err)
-    assert set(_by_id(out)) == ids
+    assert "3 already done" in summary_line(err)
+    assert set(jsonl_by_id(out)) == ids
 
 
 def test_batch_resumes_after_a_torn_last_line(run_cli, tmp_path, records, expected):
     out = tmp_path / "out.jsonl"
-    run_cli("batch", str(_write_jsonl(tmp_path / "a.jsonl", records[:10])), "-o", str(out))
+    run_cli("batch", str(write_jsonl(tmp_path / "a.jsonl", records[:10])), "-o", str(out))
     torn = json.dumps(expected[records[10]["id"]], ensure_ascii=False)
     with open(out, "a", encoding="utf-8") as f:
         f.write(torn[: len(torn) // 2])  # a crash in the middle of writing record 11
-    code, _, err = run_cli(
-        "batch", str(_write_jsonl(tmp_path / "b.jsonl", records)), "-o", str(out)
-    )
+    code, _, err = run_cli("batch", str(write_jsonl(tmp_path / "b.jsonl", records)), "-o", str(out))
     assert code == 0, err
-    assert _summary(err).startswith(f"{len(records) - 10} ok, 0 failed; 10 already done")
-    assert _by_id(out) == expected
+    assert summary_line(err).startswith(f"{len(records) - 10} ok, 0 failed; 10 already done")
+    assert jsonl_by_id(out) == expected
 
 
 def test_batch_exits_1_when_nothing_succeeded(run_cli, tmp_path):
-    src = _write_jsonl(
+    src = write_jsonl(
         tmp_path / "in.jsonl", [{"id": "a", "text": ""}, {"id": "b"}], extra_lines=("{nope",)
     )
     out = tmp_path / "out.jsonl"
     code, _, err = run_cli("batch", str(src), "-o", str(out))
     assert code == 1
-    assert _summary(err).startswith("0 ok, 3 failed: ")
+    assert summary_line(err).startswith("0 ok, 3 failed: ")
     assert "Nothing succeeded" in err
     assert len(_lines(tmp_path / "out.errors.jsonl")) == 3
 
@@ -202,7 +179,7 @@ def test_batch_refuses_a_folder_file_too_large_without_reading_it(
     out = tmp_path / "out.jsonl"
     code, _, err = run_cli("batch", str(folder), "-o", str(out))
     assert code == 0
-    assert set(_by_id(out)) == {"a.txt"}
+    assert set(jsonl_by_id(out)) == {"a.txt"}
     [failure] = _lines(tmp_path / "out.errors.jsonl")
     assert (failure["id"], failure["reason"]) == ("lon.txt", "too large")
 
@@ -217,7 +194,7 @@ def test_batch_of_a_gzip_cut_short_keeps_what_it_read(run_cli, tmp_path, records
     code, _, err = run_cli("batch", str(src), "-o", str(out))
     assert code == 0, err
     assert "Traceback" not in err
-    done = _by_id(out)
+    done = jsonl_by_id(out)
     assert 0 < len(done) < len(records)
     [failure] = _lines(tmp_path / "out.errors.jsonl")
     assert failure["reason"] == "bad input" and "could not be read after line" in failure["message"]
@@ -232,7 +209,7 @@ def test_batch_input_of_another_kind_fails_with_a_sentence(run_cli, tmp_path):
 
 
 def test_batch_output_that_is_the_input_is_refused(run_cli, tmp_path, records):
-    src = _write_jsonl(tmp_path / "in.jsonl", records[:2])
+    src = write_jsonl(tmp_path / "in.jsonl", records[:2])
     before = src.read_bytes()
     code, _, err = run_cli("batch", str(src), "-o", str(src))
     assert code == 1
@@ -250,7 +227,7 @@ def test_batch_killed_with_sigkill_resumes_to_the_same_result(run_cli, tmp_path,
         paras = r["text"].split("\n")
         text = "\n".join(paras[i % 2 : i % 2 + 2] + [f"Bản tin thứ {i + 1} trong ngày."])
         many.append({"id": f"tin-{i:03d}", "title": r["title"], "text": text})
-    src = _write_jsonl(tmp_path / "in.jsonl", many)
+    src = write_jsonl(tmp_path / "in.jsonl", many)
 
     reference = tmp_path / "reference.jsonl"
     assert run_cli("batch", str(src), "-o", str(reference))[0] == 0
@@ -276,5 +253,5 @@ def test_batch_killed_with_sigkill_resumes_to_the_same_result(run_cli, tmp_path,
 
     code, _, err = run_cli("batch", str(src), "-o", str(out))
     assert code == 0, err
-    assert re.search(rf"; {written:,} already done", _summary(err))
-    assert _by_id(out) == _by_id(reference)
+    assert re.search(rf"; {written:,} already done", summary_line(err))
+    assert jsonl_by_id(out) == jsonl_by_id(reference)
