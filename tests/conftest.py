@@ -241,9 +241,9 @@ def own_records() -> list[dict]:
 
 @pytest.fixture(scope="session")
 def many_records(own_records) -> list[dict]:
-    """120 short distinct records cut from our articles (two paragraphs and a numbered line)."""
+    """200 short distinct records cut from our articles (two paragraphs and a numbered line)."""
     out = []
-    for i in range(120):
+    for i in range(200):
         r = own_records[i % len(own_records)]
         paras = r["text"].split("\n")
         text = "\n".join(paras[i % 2 : i % 2 + 2] + [f"Bản tin thứ {i + 1} trong ngày."])
@@ -271,3 +271,45 @@ def dask_cluster():
         yield cluster
     finally:
         cluster.close()
+
+
+def kill_batch_midway(src: Path, out: Path, workers: int, min_lines: int = 20, watch=None) -> int:
+    """Start `ocop batch` in a real process, `kill -9` it once `min_lines` are written.
+
+    `watch(pid)` is called while waiting (to note the pool's workers). Returns how many whole
+    lines the killed run had written.
+    """
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ocop_nlp",
+            "batch",
+            str(src),
+            "-o",
+            str(out),
+            "--workers",
+            str(workers),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60  # a loaded machine may take long to start
+        while time.monotonic() < deadline:
+            if watch is not None:
+                watch(proc.pid)
+            if out.exists() and out.read_bytes().count(b"\n") >= min_lines:
+                break
+            time.sleep(0.005)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+    return out.read_bytes().count(b"\n")

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from conftest import article_record, jsonl_by_id, summary_line, write_jsonl
+from conftest import article_record, jsonl_by_id, kill_batch_midway, summary_line, write_jsonl
 
 GARBAGE = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(32)) * 8).decode("latin-1")
 
@@ -217,38 +212,18 @@ def test_batch_output_that_is_the_input_is_refused(run_cli, tmp_path, records):
     assert src.read_bytes() == before
 
 
-def test_batch_killed_with_sigkill_resumes_to_the_same_result(run_cli, tmp_path, records):
+def test_batch_killed_with_sigkill_resumes_to_the_same_result(run_cli, tmp_path, many_records):
     """A real `kill -9` in the middle of a one-process run, then the same command again.
 
     (The pool's version is in test_batch_parallel.py.)"""
-    many = []
-    for i in range(200):
-        r = records[i % len(records)]
-        paras = r["text"].split("\n")
-        text = "\n".join(paras[i % 2 : i % 2 + 2] + [f"Bản tin thứ {i + 1} trong ngày."])
-        many.append({"id": f"tin-{i:03d}", "title": r["title"], "text": text})
+    many = many_records
     src = write_jsonl(tmp_path / "in.jsonl", many)
 
     reference = tmp_path / "reference.jsonl"
     assert run_cli("batch", str(src), "-o", str(reference))[0] == 0
 
     out = tmp_path / "out.jsonl"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ocop_nlp", "batch", str(src), "-o", str(out), "--workers", "1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60  # a loaded machine may take long to start
-        while time.monotonic() < deadline:
-            if out.exists() and out.read_bytes().count(b"\n") >= 20:
-                break
-            time.sleep(0.005)
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=10)
-    assert proc.returncode == -signal.SIGKILL
-    written = out.read_bytes().count(b"\n")
+    written = kill_batch_midway(src, out, workers=1)
     assert 20 <= written < len(many), "the run must be killed in the middle"
 
     code, _, err = run_cli("batch", str(src), "-o", str(out))

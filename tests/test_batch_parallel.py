@@ -4,16 +4,13 @@ survives `kill -9`, and shows a progress line only on a terminal."""
 from __future__ import annotations
 
 import io
-import os
 import re
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import jsonl_by_id, summary_line, write_jsonl
+from conftest import jsonl_by_id, kill_batch_midway, summary_line, write_jsonl
 
 from ocop_nlp.batch.local import CHUNK_SIZE, CHUNKS_PER_WORKER, Task, pool_engine, run_batch
 
@@ -157,24 +154,10 @@ def test_parallel_batch_killed_with_sigkill_resumes_and_leaves_no_worker_behind(
     assert run_cli("batch", str(src), "-o", str(reference))[0] == 0
 
     out = tmp_path / "out.jsonl"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ocop_nlp", "batch", str(src), "-o", str(out), "--workers", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     workers: set[int] = set()
-    try:
-        deadline = time.monotonic() + 60  # a loaded machine may take long to start
-        while time.monotonic() < deadline:
-            workers |= _descendants(proc.pid)
-            if out.exists() and out.read_bytes().count(b"\n") >= 20:
-                break
-            time.sleep(0.005)
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=10)
-    assert proc.returncode == -signal.SIGKILL
-    written = out.read_bytes().count(b"\n")
+    written = kill_batch_midway(
+        src, out, workers=2, watch=lambda pid: workers.update(_descendants(pid))
+    )
     assert 20 <= written < len(records), "the run must be killed in the middle"
     assert workers, "the pool had worker processes"
     deadline = time.monotonic() + 10
