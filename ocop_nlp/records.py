@@ -30,12 +30,6 @@ class Article:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True, frozen=True)
-class Span:
-    start: int
-    end: int
-
-
 @dataclass(slots=True)
 class Sentence:
     """A sentence of the normalised text; `start`/`end` index into that text."""
@@ -104,9 +98,6 @@ class Challenge:
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "start": self.start, "end": self.end}
-
-
-Achievement = Challenge
 
 
 @dataclass(slots=True)

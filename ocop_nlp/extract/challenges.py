@@ -17,10 +17,11 @@ from ocop_nlp.records import Challenge, Sentence
 
 
 @cache
-def _res() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+def _res() -> tuple[list[re.Pattern[str]], re.Pattern[str], list[re.Pattern[str]]]:
     c = lexicon("cues")
     return (
         [re.compile(p, re.IGNORECASE) for p in c["challenge_patterns"]],
+        re.compile(c["challenge_still_pattern"], re.IGNORECASE),
         [re.compile(p, re.IGNORECASE) for p in c["challenge_blockers"]],
     )
 
@@ -41,16 +42,13 @@ def is_challenge_clause(text: str) -> bool:
     >>> is_challenge_clause("các đại biểu thảo luận về những khó khăn, hạn chế")
     False
     """
-    pats, blockers = _res()
-    hits = [p for p in pats if p.search(text)]
-    if not hits or any(b.search(text) for b in blockers):
+    pats, still, blockers = _res()
+    strong = any(p.search(text) for p in pats)
+    if not strong and not still.search(text):
         return False
-    if all(p.pattern.startswith(_BROAD_STILL) for p in hits):
-        return _still_is_a_state(text)
-    return True
-
-
-_BROAD_STILL = "\\bcòn\\s+(?!"
+    if any(b.search(text) for b in blockers):
+        return False
+    return strong or _still_is_a_state(text)
 
 
 def _still_is_a_state(text: str) -> bool:

@@ -62,7 +62,10 @@ def _cues() -> dict[str, list[re.Pattern[str]]]:
     out: dict[str, list[re.Pattern[str]]] = {
         name: [_phrase_re(c[name])] for name in _CUE_LISTS if c.get(name)
     }
-    out["challenge_patterns"] = [re.compile(p, re.IGNORECASE) for p in c["challenge_patterns"]]
+    out["challenge_patterns"] = [
+        re.compile(p, re.IGNORECASE)
+        for p in [*c["challenge_patterns"], c["challenge_still_pattern"]]
+    ]
     out["challenge_blockers"] = [re.compile(p, re.IGNORECASE) for p in c["challenge_blockers"]]
     out["title_heads"] = [_phrase_re(t["heads"])]
     out["bodies"] = [_phrase_re(t["bodies"])]
