@@ -8,6 +8,7 @@ versioned TOML files in `ocop_nlp/data/`, read once per process.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from functools import cache
@@ -26,7 +27,34 @@ class Settings:
     # Seconds to wait for a URL given to `extract` before giving up.
     fetch_timeout: float = 20.0
     # The User-Agent sent when fetching; names the tool so site owners can reach us.
-    user_agent: str = "ocop-nlp/0.1 (+https://example.org/ocop-nlp; contact: set OCOP_USER_AGENT)"
+    user_agent: str = "ocop-nlp/0.1 (+https://example.org/ocop-nlp; contact: set OCOP_CONTACT)"
+    # Who site owners should write to about the crawler (an e-mail or URL); appended to the
+    # User-Agent as "contact: ..." when set, so a portal's webmaster can reach a person.
+    contact: str = ""
+    # Seconds between two requests to one host when crawling; robots.txt Crawl-delay wins when
+    # it is larger. One second is what small provincial servers tolerate without complaint.
+    crawl_delay: float = 1.0
+    # Attempts per URL after the first, on connection errors, timeouts and 5xx answers.
+    crawl_retries: int = 3
+    # First backoff in seconds; doubled at each retry (0.5, 1, 2 ...).
+    crawl_backoff: float = 0.5
+    # A Retry-After longer than this many seconds is not waited for: the URL is left for a
+    # later run instead of stalling the crawl.
+    crawl_max_retry_after: float = 120.0
+    # Redirect hops followed before a URL is given up as a redirect chain or loop.
+    crawl_max_redirects: int = 5
+    # Links followed from a start URL, counting listings and articles (sitemaps and feeds do
+    # not add depth).
+    crawl_max_depth: int = 6
+
+
+def user_agent(settings: Settings) -> str:
+    """The User-Agent header: the tool, its home page and the operator's contact when set."""
+    if settings.contact and "contact:" not in settings.user_agent:
+        return f"{settings.user_agent.rstrip(')')}; contact: {settings.contact})"
+    if settings.contact:
+        return re.sub(r"contact: [^;)]*", f"contact: {settings.contact}", settings.user_agent)
+    return settings.user_agent
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import requests
 
-from ocop_nlp.config import Settings
+from ocop_nlp.config import Settings, user_agent
 from ocop_nlp.errors import FetchError, TooLargeError
 
 
@@ -21,7 +21,7 @@ class Response:
 
 def fetch_url(url: str, settings: Settings) -> Response:
     """GET a page, reading at most `settings.max_input_bytes`."""
-    headers = {"User-Agent": settings.user_agent, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"}
+    headers = {"User-Agent": user_agent(settings), "Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"}
     try:
         with requests.get(
             url, headers=headers, timeout=settings.fetch_timeout, stream=True, allow_redirects=True

@@ -88,6 +88,58 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "CREATE INDEX directives_published ON directives (published)",
         ),
     ),
+    (
+        2,
+        "crawl frontier, crawl runs, fetch log",
+        (
+            # One row per canonical URL the crawler has queued. `state` is queued / done /
+            # skipped / failed; a killed crawl resumes from the queued rows.
+            """CREATE TABLE crawl_frontier (
+                url TEXT PRIMARY KEY,
+                site TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                depth INTEGER NOT NULL,
+                priority INTEGER NOT NULL,
+                state TEXT NOT NULL DEFAULT 'queued',
+                found_on TEXT,
+                found_at TEXT NOT NULL,
+                fetched_at TEXT,
+                run_id INTEGER,
+                outcome TEXT,
+                reason TEXT,
+                http_status INTEGER,
+                etag TEXT,
+                last_modified TEXT,
+                lastmod TEXT,
+                article_id TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0
+            )""",
+            "CREATE INDEX crawl_frontier_queue ON crawl_frontier (state, site, priority)",
+            """CREATE TABLE crawl_runs (
+                id INTEGER PRIMARY KEY,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                status TEXT,
+                seeds TEXT NOT NULL,
+                options TEXT,
+                summary TEXT
+            )""",
+            """CREATE TABLE fetch_log (
+                id INTEGER PRIMARY KEY,
+                run_id INTEGER,
+                url TEXT NOT NULL,
+                final_url TEXT,
+                http_status INTEGER,
+                outcome TEXT NOT NULL,
+                reason TEXT,
+                attempts INTEGER,
+                elapsed_ms INTEGER,
+                bytes INTEGER,
+                fetched_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX fetch_log_url ON fetch_log (url)",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -188,7 +240,7 @@ class Store:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         try:
-            # Autocommit mode: transactions are explicit (`_transaction`), so a migration's DDL
+            # Autocommit mode: transactions are explicit (`transaction`), so a migration's DDL
             # and its version row commit together or not at all.
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -212,7 +264,8 @@ class Store:
         self.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (for `store` modules)."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -235,7 +288,7 @@ class Store:
         for version, name, statements in MIGRATIONS:
             if version <= done:
                 continue
-            with self._transaction() as c:
+            with self.transaction() as c:
                 for sql in statements:
                     c.execute(sql)
                 c.execute(
@@ -263,43 +316,51 @@ class Store:
     def save_article(self, a: StoredArticle) -> bool:
         """Insert or update the article `a.id`; False when its content is already stored under
         another id (the same story at a second URL), which is then left alone."""
+        with self.transaction() as c:
+            return self.save_article_in(c, a) is None
+
+    def save_article_in(self, c: sqlite3.Connection, a: StoredArticle) -> str | None:
+        """`save_article` inside the caller's transaction (the crawler stores an article, its
+        links and its frontier row at once). Returns the id already holding the same content,
+        or None when `a` was stored."""
         if a.text is None and a.raw_html is None:
             raise InputError(f"Article {a.id} has neither text nor a page; nothing to store.")
         key = a.content_hash or content_hash(a.text if a.text is not None else a.raw_html or b"")
+        row = c.execute(
+            "SELECT id FROM articles WHERE content_hash = ? AND id != ?", (key, a.id)
+        ).fetchone()
+        if row:
+            return str(row[0])
         html = zlib.compress(a.raw_html) if a.raw_html is not None else None
-        try:
-            with self._transaction() as c:
-                c.execute(
-                    f"INSERT INTO articles ({_ARTICLE_COLUMNS}) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET url = excluded.url, "
-                    "canonical_url = excluded.canonical_url, site = excluded.site, "
-                    "title = excluded.title, published = excluded.published, "
-                    "author = excluded.author, text = excluded.text, "
-                    "raw_html = excluded.raw_html, content_hash = excluded.content_hash, "
-                    "fetched_at = excluded.fetched_at, http_status = excluded.http_status, "
-                    "etag = excluded.etag, last_modified = excluded.last_modified",
-                    (
-                        a.id,
-                        a.url,
-                        a.canonical_url,
-                        a.site,
-                        a.title,
-                        a.published,
-                        a.author,
-                        a.text,
-                        html,
-                        key,
-                        a.fetched_at,
-                        a.http_status,
-                        a.etag,
-                        a.last_modified,
-                    ),
-                )
-        except sqlite3.IntegrityError:
-            return False
+        c.execute(
+            f"INSERT INTO articles ({_ARTICLE_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET url = excluded.url, "
+            "canonical_url = excluded.canonical_url, site = excluded.site, "
+            "title = excluded.title, published = excluded.published, "
+            "author = excluded.author, text = excluded.text, "
+            "raw_html = excluded.raw_html, content_hash = excluded.content_hash, "
+            "fetched_at = excluded.fetched_at, http_status = excluded.http_status, "
+            "etag = excluded.etag, last_modified = excluded.last_modified",
+            (
+                a.id,
+                a.url,
+                a.canonical_url,
+                a.site,
+                a.title,
+                a.published,
+                a.author,
+                a.text,
+                html,
+                key,
+                a.fetched_at,
+                a.http_status,
+                a.etag,
+                a.last_modified,
+            ),
+        )
         a.content_hash = key
-        return True
+        return None
 
     def get_article(self, article_id: str) -> StoredArticle | None:
         row = self.conn.execute(
@@ -336,7 +397,7 @@ class Store:
         v = ex.versions
         now = _now()
         doc = json.dumps(ex.to_dict(), ensure_ascii=False)
-        with self._transaction() as c:
+        with self.transaction() as c:
             new = (
                 c.execute(
                     "SELECT 1 FROM extractions WHERE article_id = ? AND content_hash = ?",

@@ -1,0 +1,15 @@
+"""Collecting articles from portals into the store: `ocop crawl`.
+
+The crawl sits beside `batch/`: it drives the layers, it is not one of them.
+- `fetch.urls`     canonical URLs, hosts, file kinds (what may be queued at all);
+- `fetch.robots`   robots.txt rules for our User-Agent (Disallow, Crawl-delay, Sitemap);
+- `fetch.polite`   one polite HTTP client: per-host delay, retries with backoff, Retry-After,
+                   redirect limits, size cap, conditional GET; it never raises for a bad server;
+- `parse.links`    what a fetched page is (article, listing, other) and the links worth
+                   following, from sitemaps, feeds, listings and pagers; `parse.profiles` make
+                   known site families exact;
+- `parse.html`     the page -> Article, the same parser `ocop batch FOLDER` uses;
+- `store`          articles, the persisted frontier and the fetch log, so a killed crawl
+                   resumes and a re-run fetches listings and new articles only;
+- `crawl.crawler`  the loop that ties them together.
+"""

@@ -1,0 +1,340 @@
+"""The crawler's persisted state: the frontier (every URL queued, with what became of it), the
+runs, and a log of every fetch. SQL for crawling lives here, next to the articles it fills.
+
+Each fetched URL is settled in one transaction: its article (if any), the links found on it and
+its own frontier row commit together. A crawl killed at any instant therefore resumes from a
+consistent frontier: a URL is either settled with everything it produced, or still queued.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ocop_nlp.store.db import Store, StoredArticle, _now
+
+# Kinds whose content changes between runs: a new run fetches them again (conditionally).
+REFRESHED_KINDS = ("seed", "robots", "sitemap", "feed", "listing", "page")
+# Failures worth another try on the next run; a 404 or a robots refusal is not.
+RETRYABLE_OUTCOMES = (
+    "server-error",
+    "timeout",
+    "connection",
+    "truncated",
+    "retry-later",
+    "interrupted",
+)
+
+
+@dataclass(slots=True)
+class FrontierItem:
+    url: str
+    site: str
+    kind: str
+    depth: int
+    priority: int
+    found_on: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    lastmod: str | None = None
+    article_id: str | None = None
+    attempts: int = 0
+
+
+@dataclass(slots=True)
+class NewLink:
+    """A URL found on a page, a sitemap or a feed, to be queued when it is new."""
+
+    url: str
+    site: str
+    kind: str
+    depth: int
+    priority: int
+    found_on: str | None = None
+    lastmod: str | None = None  # from a sitemap: a newer one re-queues a stored article
+
+
+@dataclass(slots=True)
+class Settled:
+    """What became of one fetched URL, written in one transaction by `Frontier.settle`."""
+
+    state: str  # done / skipped / failed
+    outcome: str  # ok, not-modified, stored, duplicate, http-404, robots, ...
+    reason: str | None = None
+    kind: str | None = None  # what the page turned out to be (article, listing, ...)
+    http_status: int | None = None
+    final_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    attempts: int = 1
+    elapsed: float = 0.0
+    size: int = 0
+    logged: bool = True  # False for URLs settled without a request (robots, depth)
+
+
+_ITEM_COLUMNS = (
+    "url, site, kind, depth, priority, found_on, etag, last_modified, lastmod, article_id, attempts"
+)
+
+
+class Frontier:
+    """The frontier of one store. Use from one process (the crawler is single-threaded)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.conn = store.conn
+
+    # --- runs ----------------------------------------------------------------------------
+
+    def open_run(
+        self, seeds: list[str], sites: list[str], options: dict[str, Any]
+    ) -> tuple[int, bool]:
+        """Start a run, or resume the last one when it never finished (a crash or kill -9).
+
+        A new run queues again what may have changed since (seeds, listings, sitemaps, feeds)
+        and the failures worth retrying; settled articles are not fetched again.
+        Returns (run id, resumed).
+        """
+        row = self.conn.execute(
+            "SELECT id FROM crawl_runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if row:
+            return int(row[0]), True
+        marks = ",".join("?" for _ in sites) or "''"
+        kinds = ",".join("?" for _ in REFRESHED_KINDS)
+        retry = ",".join("?" for _ in RETRYABLE_OUTCOMES)
+        with self.store.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO crawl_runs (started_at, seeds, options) VALUES (?, ?, ?)",
+                (_now(), json.dumps(seeds), json.dumps(options, ensure_ascii=False)),
+            )
+            c.execute(
+                f"UPDATE crawl_frontier SET state = 'queued' WHERE site IN ({marks}) AND ("
+                f"(state = 'done' AND kind IN ({kinds})) OR "
+                f"(state = 'failed' AND outcome IN ({retry})))",
+                (*sites, *REFRESHED_KINDS, *RETRYABLE_OUTCOMES),
+            )
+            run_id = int(cur.lastrowid or 0)
+        return run_id, False
+
+    def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
+        with self.store.transaction() as c:
+            c.execute(
+                "UPDATE crawl_runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
+                (_now(), status, json.dumps(summary, ensure_ascii=False), run_id),
+            )
+
+    def runs(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT id, started_at, finished_at, status, seeds, summary FROM crawl_runs ORDER BY id"
+        ).fetchall()
+        return [
+            {
+                "id": r[0],
+                "started_at": r[1],
+                "finished_at": r[2],
+                "status": r[3],
+                "seeds": json.loads(r[4]),
+                "summary": json.loads(r[5]) if r[5] else None,
+            }
+            for r in rows
+        ]
+
+    # --- the queue -----------------------------------------------------------------------
+
+    def add(self, links: Iterable[NewLink]) -> int:
+        with self.store.transaction() as c:
+            return self._add(c, links)
+
+    def _add(self, c: sqlite3.Connection, links: Iterable[NewLink]) -> int:
+        added = 0
+        now = _now()
+        for link in links:
+            cur = c.execute(
+                "INSERT OR IGNORE INTO crawl_frontier (url, site, kind, depth, priority, "
+                "found_on, found_at, lastmod) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    link.url,
+                    link.site,
+                    link.kind,
+                    link.depth,
+                    link.priority,
+                    link.found_on,
+                    now,
+                    link.lastmod,
+                ),
+            )
+            if cur.rowcount:
+                added += 1
+            elif link.lastmod:
+                # A sitemap says the page changed since we stored it: fetch it again.
+                cur = c.execute(
+                    "UPDATE crawl_frontier SET state = 'queued', lastmod = ? WHERE url = ? "
+                    "AND state = 'done' AND (lastmod IS NULL OR lastmod < ?)",
+                    (link.lastmod, link.url, link.lastmod),
+                )
+                added += cur.rowcount
+        return added
+
+    def next_item(self, site: str) -> FrontierItem | None:
+        row = self.conn.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM crawl_frontier WHERE state = 'queued' AND site = ? "
+            "ORDER BY priority, rowid LIMIT 1",
+            (site,),
+        ).fetchone()
+        return FrontierItem(*row) if row else None
+
+    def queued_sites(self, sites: Iterable[str] | None = None) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT DISTINCT site FROM crawl_frontier WHERE state = 'queued'"
+        ).fetchall()
+        found = [str(r[0]) for r in rows]
+        if sites is None:
+            return found
+        wanted = set(sites)
+        return [s for s in found if s in wanted]
+
+    def queued(self, sites: Iterable[str] | None = None) -> int:
+        if sites is None:
+            row = self.conn.execute(
+                "SELECT COUNT(*) FROM crawl_frontier WHERE state = 'queued'"
+            ).fetchone()
+            return int(row[0])
+        wanted = list(sites)
+        marks = ",".join("?" for _ in wanted) or "''"
+        row = self.conn.execute(
+            f"SELECT COUNT(*) FROM crawl_frontier WHERE state = 'queued' AND site IN ({marks})",
+            wanted,
+        ).fetchone()
+        return int(row[0])
+
+    def states(self) -> Counter[str]:
+        return Counter(
+            {
+                str(s): int(n)
+                for s, n in self.conn.execute(
+                    "SELECT state, COUNT(*) FROM crawl_frontier GROUP BY state"
+                )
+            }
+        )
+
+    def items(self, state: str | None = None) -> list[dict[str, Any]]:
+        """Frontier rows as dicts (for reports and tests)."""
+        sql = (
+            "SELECT url, site, kind, depth, state, outcome, reason, http_status, article_id, "
+            "attempts, fetched_at FROM crawl_frontier"
+        )
+        args: tuple[str, ...] = ()
+        if state:
+            sql += " WHERE state = ?"
+            args = (state,)
+        keys = (
+            "url",
+            "site",
+            "kind",
+            "depth",
+            "state",
+            "outcome",
+            "reason",
+            "http_status",
+            "article_id",
+            "attempts",
+            "fetched_at",
+        )
+        return [
+            dict(zip(keys, r, strict=True))
+            for r in self.conn.execute(sql + " ORDER BY rowid", args)
+        ]
+
+    # --- settling one URL ----------------------------------------------------------------
+
+    def settle(
+        self,
+        run_id: int,
+        item: FrontierItem,
+        done: Settled,
+        article: StoredArticle | None = None,
+        links: Iterable[NewLink] = (),
+    ) -> Settled:
+        """Write what became of `item` — its article, its links, its row, the fetch log — in
+        one transaction. An article whose text is already stored under another URL is not
+        stored again: the outcome becomes 'duplicate', naming the other id."""
+        now = _now()
+        with self.store.transaction() as c:
+            article_id = item.article_id
+            if article is not None:
+                other = self.store.save_article_in(c, article)
+                if other is None:
+                    article_id = article.id
+                else:
+                    done.outcome = "duplicate"
+                    done.reason = f"The same text is already stored as {other}."
+                    article_id = other
+            self._add(c, links)
+            c.execute(
+                "UPDATE crawl_frontier SET state = ?, kind = COALESCE(?, kind), fetched_at = ?, "
+                "run_id = ?, outcome = ?, reason = ?, http_status = ?, "
+                "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified), "
+                "article_id = ?, attempts = attempts + ? WHERE url = ?",
+                (
+                    done.state,
+                    done.kind,
+                    now,
+                    run_id,
+                    done.outcome,
+                    done.reason,
+                    done.http_status,
+                    done.etag,
+                    done.last_modified,
+                    article_id,
+                    done.attempts,
+                    item.url,
+                ),
+            )
+            if done.logged:
+                c.execute(
+                    "INSERT INTO fetch_log (run_id, url, final_url, http_status, outcome, reason, "
+                    "attempts, elapsed_ms, bytes, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        run_id,
+                        item.url,
+                        done.final_url,
+                        done.http_status,
+                        done.outcome,
+                        done.reason,
+                        done.attempts,
+                        int(done.elapsed * 1000),
+                        done.size,
+                        now,
+                    ),
+                )
+        return done
+
+    def fetch_log(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT run_id, url, final_url, http_status, outcome, reason, attempts, elapsed_ms, "
+            "bytes, fetched_at FROM fetch_log"
+        )
+        args: tuple[int, ...] = ()
+        if run_id is not None:
+            sql += " WHERE run_id = ?"
+            args = (run_id,)
+        keys = (
+            "run_id",
+            "url",
+            "final_url",
+            "http_status",
+            "outcome",
+            "reason",
+            "attempts",
+            "elapsed_ms",
+            "bytes",
+            "fetched_at",
+        )
+        return [
+            dict(zip(keys, r, strict=True)) for r in self.conn.execute(sql + " ORDER BY id", args)
+        ]
