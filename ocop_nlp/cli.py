@@ -119,6 +119,26 @@ def cmd_export(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_crawl(a: argparse.Namespace) -> int:
+    from ocop_nlp.config import load_settings
+    from ocop_nlp.crawl.crawler import CrawlOptions, crawl
+
+    settings = load_settings(contact=a.contact, fetch_timeout=a.timeout)
+    options = CrawlOptions(
+        max_pages=a.max_pages,
+        delay=a.delay,
+        profile=a.profile,
+        max_depth=a.max_depth,
+        allow_hosts=tuple(a.allow_host or ()),
+    )
+    s = crawl(a.urls, a.db, options=options, settings=settings)
+    print(s.line(), file=sys.stderr)
+    if s.pages > 0 and s.stored + s.updated + s.unchanged + s.duplicates + s.listings == 0:
+        print("Nothing could be read from these sites; see the reasons above.", file=sys.stderr)
+        return 1
+    return 130 if s.stop == "interrupted" else 0
+
+
 def cmd_templates(a: argparse.Namespace) -> int:
     from ocop_nlp.draft.render import list_templates
 
@@ -195,7 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     x.add_argument("--db", required=True, help="the store (made by `ocop batch --db`)")
     x.add_argument(
-        "--what", choices=["articles", "extractions", "directives"], default="extractions"
+        "--what",
+        choices=["articles", "extractions", "directives", "frontier", "fetch-log"],
+        default="extractions",
+        help="frontier and fetch-log: what a crawl queued and fetched, and why it skipped some",
     )
     x.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     x.add_argument("-o", "--output", help="write here instead of stdout")
@@ -224,8 +247,35 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--gate", action="store_true", help="score the installed pipeline only")
     ev.set_defaults(func=cmd_evaluate)
 
+    c = sub.add_parser(
+        "crawl",
+        help="collect articles from portals into a store (polite, incremental)",
+        description="Follow sitemaps, feeds, listings and pagers from the start URLs, store the "
+        "articles found (title, date, author, text, the page) in a SQLite store. robots.txt is "
+        "obeyed, one request at a time per host with a delay between them. Running the same "
+        "command again fetches listings and new articles only; after a crash it resumes.",
+    )
+    c.add_argument("urls", nargs="+", metavar="URL", help="start URLs (a portal's home page)")
+    c.add_argument("--db", required=True, help="the store to fill (created when new)")
+    c.add_argument("--max-pages", type=int, help="stop after fetching this many pages")
+    c.add_argument(
+        "--delay",
+        type=float,
+        help="seconds between requests to one host (default 1; robots.txt Crawl-delay wins "
+        "when larger)",
+    )
+    c.add_argument("--profile", help="a site profile name (sharepoint, wordpress, ...) or .toml")
+    c.add_argument("--max-depth", type=int, help="links to follow from a start URL (default 6)")
+    c.add_argument(
+        "--allow-host",
+        action="append",
+        help="also crawl this host (repeatable); default: only the start URLs' hosts",
+    )
+    c.add_argument("--contact", help="an e-mail or URL for site owners, sent in the User-Agent")
+    c.add_argument("--timeout", type=float, help="seconds to wait for a server (default 20)")
+    c.set_defaults(func=cmd_crawl)
+
     for name, issue, helptext in [
-        ("crawl", 5, "collect articles from portals into a store (a later release)"),
         ("directives", 5, "query tracked directives (a later release)"),
         ("serve", 5, "the web workspace (a later release)"),
     ]:

@@ -263,7 +263,7 @@ def test_templates_lists_the_builtin_templates_with_their_formats(run_cli):
         assert "md, html" in ln
 
 
-@pytest.mark.parametrize("command", ["crawl", "directives", "serve"])
+@pytest.mark.parametrize("command", ["directives", "serve"])
 def test_commands_of_a_later_release_say_so_and_exit_1(run_cli, command):
     code, out, err = run_cli(command)
     assert code == 1

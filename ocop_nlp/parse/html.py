@@ -1,19 +1,65 @@
-"""HTML page -> Article: title, published date, author and the body text.
+"""HTML page -> Article: headline, displayed date, byline and the body text.
 
-Generic rules first (the densest block of paragraphs wins, navigation and furniture dropped);
-the SharePoint layout of provincial portals (`#tableforprint`, `p.Title`, `td.Time`,
-`div.ExternalClass…`, `.journal-content-article`) is recognised when present.
+The page is parsed once and walked once; every rule reads that walk. A site profile's CSS
+selectors (`PageSelectors`) go first, then rules that hold for portals in general:
+
+- headline: the SharePoint `p.Title` and other named headline elements, `og:title`, the heading
+  just before the body, the first `h1`, `<title>` — never "Home" or the site's own name;
+- date: the SharePoint date cell (`td.Time`), the page's metadata, a date in brackets after the
+  headline, then date elements and "Ngày đăng: ..." lines *after* the headline (a header clock
+  before it shows today's date, not the article's);
+- body: the article block (`div.ExternalClass…` with its lead, `.journal-content-article`,
+  `.entry-content`, `[itemprop=articleBody]`, … or the densest block of paragraphs), without
+  related-news lists, share and print links or captions;
+- byline: the last line when it reads like one ("Thu Cúc", "Nguồn: Báo Đắk Nông", "Tin, ảnh:
+  ...", "Vương Hợp – TTVHTT"), or a short right-aligned or bold closing line.
+
+The word lists live in `data/page.toml`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 
+import soupsieve
 from bs4 import BeautifulSoup, Tag
+from bs4.element import PreformattedString
 
-from ocop_nlp.errors import InputError
+from ocop_nlp.config import lexicon
+from ocop_nlp.errors import ConfigError, InputError
 from ocop_nlp.parse.page_text import looks_like_author, split_page
 from ocop_nlp.records import Article
+
+__all__ = ["DATE_ORDERS", "PageSelectors", "block_text", "html_to_article", "parse_date"]
+
+DATE_ORDERS = ("dmy", "mdy", "ymd")
+
+
+@dataclass(frozen=True, slots=True)
+class PageSelectors:
+    """CSS selectors a site profile gives for its family; tried before the generic rules.
+
+    `date_order` reads numeric dates: "dmy" (05/08/2019 is 5 August, as Vietnamese sites
+    write), "mdy" or "ymd". ISO dates (2019-08-05) are read as such whatever the order.
+    """
+
+    title: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    published: tuple[str, ...] = ()
+    author: tuple[str, ...] = ()
+    date_order: str = "dmy"
+
+    def __post_init__(self) -> None:
+        if self.date_order not in DATE_ORDERS:
+            raise ConfigError(
+                f"The date order {self.date_order!r} is not known; use one of "
+                f"{', '.join(DATE_ORDERS)}."
+            )
+
 
 _BLOCKS = {
     "p",
@@ -43,7 +89,7 @@ _BLOCKS = {
     "footer",
     "main",
 }
-_DROP = [
+_DROP = {
     "script",
     "style",
     "noscript",
@@ -57,27 +103,102 @@ _DROP = [
     "textarea",
     "template",
     "aside",
-]
-_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_BODY_SELECTORS = [
-    "[itemprop=articleBody]",
-    ".journal-content-article",
-    "div[class^=ExternalClass]",
-    ".article-content",
-    ".detail-content",
-    ".entry-content",
-    ".post-content",
-    ".news-content",
-    ".content-detail",
-    ".singular-content",
-    ".fck_detail",
-    "article",
-]
+}
+# ASP.NET (SharePoint) wraps the whole page in one <form>: a form holding this much text is the
+# page, not a search box.
+_PAGE_FORM_CHARS = 500
+# Named article blocks, best first; a `*` entry is a class prefix (SharePoint's rich-text field
+# gets a generated class name, ExternalClass<hex>).
+_BODY_CLASSES = (
+    "ExternalClass*",
+    "journal-content-article",
+    "article-content",
+    "detail-content",
+    "entry-content",
+    "post-content",
+    "news-content",
+    "content-detail",
+    "singular-content",
+    "fck_detail",
+    "article-body",
+    "item-page",
+)
+_TITLE_CLASSES = (
+    ("p", "Title"),
+    ("", "Title"),
+    ("", "entry-title"),
+    ("", "article-title"),
+    ("h1", "title"),
+    ("", "detail-title"),
+    ("", "title-detail"),
+    ("", "post-title"),
+    ("h2", "title"),
+)
+_TITLE_META = ("og:title", "twitter:title")
+_SITE_META = ("og:site_name", "application-name")
+_DATE_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "dc.date.issued",
+    "dc.date",
+    "date",
+)
+_AUTHOR_META = ("author", "article:author", "dc.creator")
+_SPLIT_TITLE = re.compile(r"(\s+[|\-–—:»]\s+|\s*\|\s*)")
+# "( )" or "( 2019-05-16T05:00:00.000Z )" after a headline: the page's date field, not the headline.
+_TRAILING_BRACKET = re.compile(
+    r"\s*[(\[]\s*((?:\d{4}-\d{1,2}-\d{1,2}(?:[T ][\d:.]+(?:Z|[+\-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}(?:\s*[-,]?\s*\d{1,2}:\d{2}(?::\d{2})?)?)?)\s*[)\]]\s*$"
+)
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_NUMERIC = re.compile(r"(?<!\d)(\d{1,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,4})(?!\d)")
+_SPACED = re.compile(r"(?<![\d/.:\-])(\d{1,2})\s+(\d{1,2})\s+(\d{4})(?!\d)")
+_WORDED = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_RIGHT = re.compile(r"text-align\s*:\s*right", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?…;:]\s*$")
+
+
+def _words_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    alts = "|".join(sorted((re.escape(w.lower()) for w in words), key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9])(?:{alts})(?![a-z0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """The word lists of data/page.toml, compiled once."""
+
+    furniture: re.Pattern[str]
+    lead: re.Pattern[str]
+    date_class: re.Pattern[str]
+    date_label: re.Pattern[str]
+    not_titles: frozenset[str]
+    site_prefixes: tuple[str, ...]
+
+
+@cache
+def _rules() -> _Rules:
+    page = lexicon("page")
+    return _Rules(
+        furniture=_words_pattern(page["furniture_class_words"]),
+        lead=_words_pattern(page["lead_class_words"]),
+        date_class=_words_pattern(page["date_class_words"]),
+        date_label=re.compile(
+            "|".join(re.escape(p) for p in page["date_line_prefixes"]), re.IGNORECASE
+        ),
+        not_titles=frozenset(t.lower() for t in [*page["not_titles"], *page["chrome_lines"]]),
+        site_prefixes=tuple(p.lower() for p in page["site_name_prefixes"]),
+    )
 
 
 def block_text(node: Tag) -> str:
-    """Text of a node with a line break at every block element, as a reader sees it."""
+    """Text of a node with a line break at every block element, as a reader sees it.
+
+    Comments, doctype and processing instructions are not text (archived pages carry
+    archive.org comments such as "TIMESTAMPS").
+    """
     out: list[str] = []
 
     def walk(n: Tag) -> None:
@@ -91,150 +212,459 @@ def block_text(node: Tag) -> str:
                 walk(child)
                 if name in _BLOCKS:
                     out.append("\n")
-            else:
-                out.append(str(child))
+            elif not isinstance(child, PreformattedString):
+                # A newline in the source is a space to a reader; lines come from blocks.
+                out.append(str(child).replace("\r", " ").replace("\n", " "))
 
     walk(node)
     return "".join(out)
 
 
-def _iso(text: str) -> str | None:
+def _date(y: int, m: int, d: int) -> str | None:
+    if not 1900 <= y <= 2100:
+        return None
+    try:
+        return dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str, order: str = "dmy", spaced: bool = False) -> str | None:
+    """The first date in `text` as "YYYY-MM-DD", or None.
+
+    `spaced` also reads day, month and year separated by blanks ("thứ năm, 08 08 2019 08:51"),
+    which only a date element is trusted with.
+
+    >>> parse_date("(Cập nhật lúc: 11/07/2018 10:28:58 )"), parse_date("2019-05-16T05:00:00Z")
+    ('2018-07-11', '2019-05-16')
+    >>> parse_date("08/05/2019", order="mdy"), parse_date("ngày 5 tháng 8 năm 2019")
+    ('2019-08-05', '2019-08-05')
+    """
     m = _ISO.search(text)
-    if m:
-        return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
-    m = _DATE.search(text)
-    if m:
-        d, mth, y = (int(g) for g in m.groups())
-        if 1 <= d <= 31 and 1 <= mth <= 12:
-            return f"{y:04d}-{mth:02d}-{d:02d}"
-    return None
-
-
-def _meta(soup: BeautifulSoup, *names: str) -> str | None:
-    for n in names:
-        tag = soup.find("meta", attrs={"property": n}) or soup.find("meta", attrs={"name": n})
-        if isinstance(tag, Tag) and tag.get("content"):
-            return str(tag["content"]).strip()
-    return None
-
-
-def _date_of(soup: BeautifulSoup, selectors: list[str]) -> str | None:
-    for sel in selectors:
-        for t in soup.select(sel):
-            found = _iso(str(t.get("datetime") or "")) or _iso(t.get_text(" ", strip=True))
+    if m and (found := _date(int(m[1]), int(m[2]), int(m[3]))):
+        return found
+    m = _WORDED.search(text)
+    if m and (found := _date(int(m[3]), int(m[2]), int(m[1]))):
+        return found
+    for m in _NUMERIC.finditer(text):
+        a, b, c = m.groups()
+        if len(a) == 4:
+            found = _date(int(a), int(b), int(c))
+        elif len(c) == 4 and order == "mdy":
+            found = _date(int(c), int(a), int(b))
+        elif len(c) == 4:
+            found = _date(int(c), int(b), int(a))
+        else:
+            continue
+        if found:
+            return found
+    if spaced:
+        for m in _SPACED.finditer(text):
+            a, b, y = (int(g) for g in m.groups())
+            found = _date(y, a, b) if order == "mdy" else _date(y, b, a)
             if found:
                 return found
     return None
 
 
-def _published(soup: BeautifulSoup) -> str | None:
-    """The SharePoint date cell, then the page's own metadata, then date-looking elements.
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u200b", " ")).strip()
 
-    Metadata comes before `.date`: portal headers show today's date ("Thứ Hai, 22/01/2024")
-    in such elements, above the article.
+
+class _Page:
+    """One walk over the parsed page: document order, elements by class, tag and attribute."""
+
+    def __init__(self, soup: BeautifulSoup) -> None:
+        self.soup = soup
+        self.order: dict[int, int] = {}
+        self.by_class: dict[str, list[Tag]] = {}
+        self.by_name: dict[str, list[Tag]] = {}
+        self.external: list[Tag] = []  # SharePoint rich-text fields, div.ExternalClass<hex>
+        self.itemprop: dict[str, list[Tag]] = {}
+        for i, el in enumerate(soup.find_all(True)):
+            self.order[id(el)] = i
+            self.by_name.setdefault(el.name, []).append(el)
+            attrs = el.attrs
+            classes = attrs.get("class")
+            if classes:
+                for c in classes:
+                    self.by_class.setdefault(c, []).append(el)
+                    if c.startswith("ExternalClass") and el.name == "div":
+                        self.external.append(el)
+            prop = attrs.get("itemprop")
+            if prop:
+                self.itemprop.setdefault(str(prop).lower(), []).append(el)
+        self.meta: dict[str, str] = {}
+        for el in self.by_name.get("meta", []):
+            key = el.get("property") or el.get("name") or el.get("itemprop")
+            content = el.get("content")
+            if key and content and str(key).lower() not in self.meta:
+                self.meta[str(key).lower()] = str(content).strip()
+
+    def pos(self, el: Tag) -> int:
+        return self.order.get(id(el), -1)
+
+    def first_meta(self, names: Iterable[str]) -> str | None:
+        return next((self.meta[n] for n in names if self.meta.get(n)), None)
+
+
+# --- headline ----------------------------------------------------------------------------
+
+
+def _site_names(page: _Page) -> set[str]:
+    return {page.meta[n].lower() for n in _SITE_META if page.meta.get(n)}
+
+
+def _is_site_name(text: str, sites: set[str]) -> bool:
+    low = text.lower()
+    rules = _rules()
+    if low in sites or low in rules.not_titles:
+        return True
+    return len(text.split()) <= 12 and low.startswith(rules.site_prefixes)
+
+
+def _without_site_name(text: str, sites: set[str]) -> str:
+    """'Headline - Cổng thông tin điện tử tỉnh X' -> 'Headline'; the headline's own dashes stay."""
+    parts = _SPLIT_TITLE.split(text)
+    words, seps = parts[0::2], parts[1::2]
+    while len(words) > 1 and _is_site_name(words[-1].strip(), sites):
+        words.pop()
+        seps.pop()
+    while len(words) > 1 and _is_site_name(words[0].strip(), sites):
+        words.pop(0)
+        seps.pop(0)
+    return "".join(w + s for w, s in zip(words, [*seps, ""], strict=False)).strip()
+
+
+def _headline_text(el: Tag) -> tuple[str, str | None]:
+    """The headline and a date shown in brackets after it: 'Tin mới ( 2019-05-16T05:00Z )'."""
+    text = _squash(el.get_text(" ", strip=True))
+    m = _TRAILING_BRACKET.search(text)
+    if m and m.start() > 0:
+        return text[: m.start()].strip(), parse_date(m[1]) if m[1] else None
+    return text, None
+
+
+def _acceptable(text: str, sites: set[str]) -> bool:
+    return bool(text) and len(text) <= 400 and not _is_site_name(text, sites)
+
+
+def _title(
+    page: _Page, sel: PageSelectors, body: Tag | None
+) -> tuple[str | None, Tag | None, str | None]:
+    """(headline, its element, a date shown with it)."""
+    sites = _site_names(page)
+    for css in sel.title:
+        for el in page.soup.select(css):
+            text, date = _headline_text(el)
+            if text:
+                return text, el, date
+    for name, cls in _TITLE_CLASSES:
+        for el in page.by_class.get(cls, []):
+            if name and el.name != name:
+                continue
+            text, date = _headline_text(el)
+            if _acceptable(text, sites):
+                return text, el, date
+    for el in page.itemprop.get("headline", []):
+        text, date = _headline_text(el)
+        if _acceptable(text, sites):
+            return text, el, date
+    og = page.first_meta(_TITLE_META)
+    if og:
+        text = _without_site_name(_squash(og), sites)
+        if _acceptable(text, sites):
+            return text, None, None
+    if body is not None:
+        heading = body.find_previous(["h1", "h2", "h3"])
+        if isinstance(heading, Tag) and _near(heading, body):
+            text, date = _headline_text(heading)
+            if _acceptable(text, sites):
+                return text, heading, date
+    for el in page.by_name.get("h1", []):
+        text, date = _headline_text(el)
+        if _acceptable(text, sites):
+            return text, el, date
+    for el in page.by_name.get("title", [])[:1]:
+        text = _without_site_name(_squash(el.get_text(" ")), sites)
+        if _acceptable(text, sites):
+            return text, None, None
+    return None, None, None
+
+
+def _near(heading: Tag, body: Tag) -> bool:
+    """The heading sits in the body's container (up to two levels above the body)."""
+    containers = {id(p) for p in (body.parent, body.parent.parent if body.parent else None) if p}
+    return any(id(p) in containers for p in heading.parents)
+
+
+# --- body --------------------------------------------------------------------------------
+
+
+def _text_len(el: Tag) -> int:
+    return len(el.get_text(strip=True))
+
+
+def _outermost(els: list[Tag]) -> list[Tag]:
+    """Drop the matches nested in another match: their text is already counted."""
+    ids = {id(e) for e in els}
+    return [e for e in els if not any(id(p) in ids for p in e.parents)]
+
+
+def _body(page: _Page, sel: PageSelectors) -> list[Tag]:
+    for css in sel.body:
+        found = _outermost([el for el in page.soup.select(css) if _text_len(el) > 0])
+        if found:
+            return found
+    for cls in _BODY_CLASSES:
+        if cls.endswith("*"):
+            cands = page.external
+        elif cls == "article-body":
+            cands = page.by_class.get(cls, []) + page.itemprop.get("articlebody", [])
+        else:
+            cands = page.by_class.get(cls, [])
+        if cands:
+            best = max(cands, key=_text_len)
+            if _text_len(best) >= 200:
+                return [best]
+    for el in page.by_name.get("article", []):
+        if _text_len(el) >= 200:
+            return [max(page.by_name["article"], key=_text_len)]
+    dense = _density_body(page)
+    if dense is not None:
+        return [dense]
+    body = page.soup.body
+    return [body] if body is not None else []
+
+
+def _density_body(page: _Page) -> Tag | None:
+    """The element holding the most paragraph text directly: where the article is.
+
+    Link text counts against a block, so a list of headlines loses to the paragraphs; it is
+    measured only for the best few blocks by paragraph text, which keeps this one pass.
     """
-    return (
-        _date_of(soup, ["td.Time", ".Time"])
-        or _iso(_meta(soup, "article:published_time", "pubdate", "date", "dc.date") or "")
-        or _date_of(
-            soup,
-            [
-                "article time[datetime]",
-                "time[datetime]",
-                ".post-date",
-                ".ngaydang",
-                ".date",
-                ".time",
-            ],
-        )
-    )
-
-
-def _density_body(soup: BeautifulSoup) -> Tag | None:
-    """The element holding the most paragraph text directly: where the article is."""
+    scored: list[tuple[float, int, Tag]] = []
+    for name in ("div", "td", "article", "section", "main"):
+        for el in page.by_name.get(name, []):
+            paras = el.find_all(["p", "br"], recursive=False)
+            if not paras:
+                continue
+            text_len = sum(len(p.get_text(" ", strip=True)) for p in paras if p.name == "p")
+            scored.append((text_len + 20 * len(paras), page.pos(el), el))
+    scored.sort(key=lambda s: (-s[0], s[1]))
     best, best_score = None, 0.0
-    for el in soup.find_all(["div", "td", "article", "section", "main"]):
-        paras = [c for c in el.find_all(["p", "br"], recursive=False)]
-        text_len = sum(len(p.get_text(" ", strip=True)) for p in el.find_all("p", recursive=False))
+    for score, _, el in scored[:8]:
         link_len = sum(len(a.get_text(" ", strip=True)) for a in el.find_all("a"))
-        score = text_len - 2 * link_len + 20 * len(paras)
-        if score > best_score:
-            best, best_score = el, score
+        if score - 2 * link_len > best_score:
+            best, best_score = el, score - 2 * link_len
     return best
 
 
-def html_to_article(html: str, url: str | None = None) -> Article:
-    """Parse a page. Raises InputError when it holds no readable text at all."""
+def _with_lead(page: _Page, body: Tag, title_el: Tag | None) -> list[Tag]:
+    """The body and its lead (sapo) when the page keeps the lead apart, after the headline."""
+    # SharePoint keeps the lead and the journal-content block in one ExternalClass field.
+    external = {id(el) for el in page.external}
+    for parent in body.parents:
+        if id(parent) in external:
+            return [parent]
+    start = page.pos(title_el) if title_el is not None else -1
+    end = page.pos(body)
+    lead_words = _rules().lead
+    leads: list[Tag] = []
+    if start >= 0:
+        for cls, els in page.by_class.items():
+            if not lead_words.search(cls.lower()):
+                continue
+            for el in els:
+                if start < page.pos(el) < end and not any(p is body for p in el.parents):
+                    leads.append(el)
+    leads = _outermost([el for el in leads if _text_len(el) > 0])
+    leads.sort(key=page.pos)
+    return [*leads, body]
+
+
+def _drop_furniture(part: Tag) -> None:
+    """Related-news lists, share/print links, captions and tag lists inside the article block."""
+    words = _rules().furniture
+    for el in part.find_all(True):
+        if el.decomposed:
+            continue
+        if el.name == "figcaption":
+            el.decompose()
+            continue
+        label = " ".join([*(el.get("class") or []), str(el.get("id") or "")]).lower()
+        furniture = bool(label.strip()) and words.search(label) is not None
+        if furniture or (el.name in ("ul", "ol") and _is_link_list(el)):
+            el.decompose()
+
+
+def _is_link_list(el: Tag) -> bool:
+    """A list whose items are mostly links: other articles, not the article's own list."""
+    items = el.find_all("li", recursive=False)
+    if len(items) < 2:
+        return False
+    text = len(el.get_text(strip=True))
+    links = sum(len(a.get_text(strip=True)) for a in el.find_all("a"))
+    return text > 0 and links >= 0.8 * text
+
+
+# --- date and byline ---------------------------------------------------------------------
+
+
+def _date_in(el: Tag, order: str) -> str | None:
+    for attr in ("datetime", "content", "title"):
+        value = el.get(attr)
+        if value and (found := parse_date(str(value), order)):
+            return found
+    return parse_date(el.get_text(" ", strip=True)[:200], order, spaced=True)
+
+
+def _published(
+    page: _Page, sel: PageSelectors, title_el: Tag | None, heading_date: str | None
+) -> str | None:
+    order = sel.date_order
+    for css in sel.published:
+        for el in page.soup.select(css):
+            if found := _date_in(el, order):
+                return found
+    # The SharePoint news header cell; it sits above the headline, in the article's own row.
+    for el in page.by_class.get("Time", []):
+        if found := _date_in(el, order):
+            return found
+    meta = page.first_meta(_DATE_META)
+    if meta and (found := parse_date(meta, order)):
+        return found
+    if heading_date:
+        return heading_date
+    start = page.pos(title_el) if title_el is not None else -1
+    article = title_el.find_parent("article") if title_el is not None else None
+    date_words = _rules().date_class
+    cands: list[Tag] = list(page.by_name.get("time", []))
+    cands += page.itemprop.get("datepublished", [])
+    cands += [el for c, els in page.by_class.items() if date_words.search(c.lower()) for el in els]
+    for el in sorted(cands, key=page.pos):
+        if page.pos(el) < start and not (article and any(p is article for p in el.parents)):
+            continue  # before the headline: a header clock showing today's date
+        if start < 0 and el.find_parent(["header", "nav"]) is not None:
+            continue
+        if found := _date_in(el, order):
+            return found
+    label = _rules().date_label
+    for s in page.soup.find_all(string=label):
+        parent = s.parent
+        if not isinstance(parent, Tag) or page.pos(parent) < start:
+            continue
+        text = str(s) if parse_date(str(s), order) else parent.get_text(" ", strip=True)
+        if found := parse_date(text[:200], order):
+            return found
+    return None
+
+
+def _closing_line_is_byline(parts: list[Tag], last_line: str) -> bool:
+    """The closing line is set apart as a byline: right-aligned, or all in bold."""
+    if not last_line or len(last_line) > 60 or len(last_line.split()) > 10:
+        return False
+    if _SENTENCE_END.search(last_line):
+        return False
+    for el in reversed(parts[-1].find_all(["p", "div", "span", "strong", "b", "td"])):
+        if _squash(el.get_text(" ")) != last_line:
+            continue
+        node: Tag | None = el
+        while node is not None and node is not parts[-1].parent:
+            if _RIGHT.search(str(node.get("style") or "")) or node.get("align") == "right":
+                return True
+            if node.name in ("strong", "b"):
+                return True
+            node = node.parent
+        bold = el.find(["strong", "b"])
+        return bold is not None and _squash(bold.get_text(" ")) == last_line
+    return False
+
+
+def _author(page: _Page, sel: PageSelectors) -> str | None:
+    for css in sel.author:
+        for el in page.soup.select(css):
+            text = _squash(el.get_text(" ", strip=True))
+            if text:
+                return text
+    return None
+
+
+# --- the page ----------------------------------------------------------------------------
+
+
+def html_to_article(
+    html: str, url: str | None = None, selectors: PageSelectors | None = None
+) -> Article:
+    """Parse a page. Raises InputError when it holds no readable text at all.
+
+    `selectors` (from a site profile) are tried before the generic rules, field by field.
+    """
+    sel = selectors or PageSelectors()
+    for group in (sel.title, sel.body, sel.published, sel.author):
+        for css in group:
+            _check_css(css)
     html = re.sub(r"^\s*<%@[^%]*%>", "", html)  # JSP directives left in saved pages
     soup = BeautifulSoup(html, "lxml")
-    for name in _DROP:
-        for t in soup.find_all(name):
-            t.decompose()
+    # One walk; find_all with a list of names is several times slower in bs4.
+    for t in [el for el in soup.find_all(True) if el.name in _DROP]:
+        if t.decomposed:
+            continue
+        if t.name == "form" and len(t.get_text()) > _PAGE_FORM_CHARS:
+            continue
+        t.decompose()
+    page = _Page(soup)
     warnings: list[str] = []
 
-    title = None
-    for sel in [
-        "p.Title",
-        ".Title",
-        "h1.title",
-        "h1.article-title",
-        ".nd_detail_chitiet h2",
-        "h1",
-        "h2.title",
-    ]:
-        title_el = soup.select_one(sel)
-        if title_el and title_el.get_text(strip=True).lower() not in ("", "home"):
-            title = title_el.get_text(" ", strip=True)
-            break
-    title = title or _meta(soup, "og:title", "twitter:title")
-    if not title and soup.title and soup.title.string:
-        title = re.split(r"\s+[|\-–]\s+", soup.title.string.strip())[0]
-
-    published = _published(soup)
-
-    body_el = None
-    for sel in _BODY_SELECTORS:
-        cands = soup.select(sel)
-        if cands:
-            body_el = max(cands, key=lambda c: len(c.get_text(strip=True)))
-            if len(body_el.get_text(strip=True)) >= 200:
-                break
-            body_el = None
-    if body_el is None:
-        body_el = _density_body(soup) or soup.body
-    if body_el is None:
+    body_els = _body(page, sel)
+    if not body_els:
         raise InputError("The HTML page has no body, so there is no article text to read.")
-    # The lead (sapo) of SharePoint pages sits before the journal-content block in the same
-    # ExternalClass container: take the container when it is the parent.
-    parent = body_el.find_parent(
-        lambda t: (
-            isinstance(t, Tag)
-            and any(str(c).startswith("ExternalClass") for c in (t.get("class") or []))
-        )
-    )
-    if parent is not None:
-        body_el = parent
-    raw = block_text(body_el)
-    lines = [re.sub(r"\s+", " ", ln).strip() for ln in raw.split("\n")]
+    title, title_el, heading_date = _title(page, sel, body_els[0])
+    published = _published(page, sel, title_el, heading_date)
+    author = _author(page, sel)
+    if not sel.body:
+        body_els = _with_lead(page, body_els[0], title_el)
+    for part in body_els:
+        _drop_furniture(part)
+    raw = "\n".join(block_text(part) for part in body_els)
+    lines = [_squash(ln) for ln in raw.split("\n")]
     text = "\n".join(ln for ln in lines if ln)
 
     parts = split_page(text, first_line_title=not title)
     body = parts.body
-    author = parts.author
     if title and body.startswith(title):
         body = body[len(title) :].lstrip("\n ")
-    if not author and body:
+    if author:
+        if body.endswith(author):
+            body = body[: -len(author)].rstrip("\n ")
+    elif parts.author:
+        author = parts.author
+    elif body and "\n" in body:
         last = body.rsplit("\n", 1)[-1]
-        if looks_like_author(last) and "\n" in body:
+        if looks_like_author(last) or _closing_line_is_byline(body_els, last):
             author = last
             body = body.rsplit("\n", 1)[0]
+    if not author:
+        meta_author = page.first_meta(_AUTHOR_META)
+        if meta_author and looks_like_author(meta_author):
+            author = meta_author
     if not body.strip():
         warnings.append("The page has no article text that could be found.")
     return Article(
         text=body,
         title=title or parts.title,
-        url=url or _meta(soup, "og:url"),
+        url=url or page.meta.get("og:url"),
         published=published or parts.published,
         author=author,
         warnings=warnings,
     )
+
+
+@cache
+def _check_css(css: str) -> None:
+    """A profile's selector is checked once, with a message naming it."""
+    try:
+        soupsieve.compile(css)
+    except (soupsieve.SelectorSyntaxError, ValueError) as e:
+        first = str(e).splitlines()[0]
+        raise ConfigError(f"The CSS selector {css!r} is not valid ({first}).") from e

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from ocop_nlp.config import lexicon
 
 _TERMINAL = re.compile(r"[.!?…:;\"”)»]\s*(?:/\.)?$|/\.$")
+_SENTENCE_END = re.compile(r"[.!?…;]\s*$")
 _DATE_IN_LINE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _NAME_WORD = re.compile(
     r"^[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ]"
@@ -29,12 +31,23 @@ class PageParts:
     dropped: list[str]
 
 
-def _is_chrome(line: str) -> bool:
+@cache
+def _chrome() -> tuple[frozenset[str], tuple[str, ...]]:
     page = lexicon("page")
+    return (
+        frozenset(c.lower() for c in page["chrome_lines"]),
+        tuple(c.lower() for c in page["chrome_contains"]),
+    )
+
+
+def _is_chrome(line: str) -> bool:
+    lines, contains = _chrome()
     low = line.lower()
-    if line in page["chrome_lines"] or low in (c.lower() for c in page["chrome_lines"]):
+    if low in lines:
         return True
-    return any(p.lower() in low for p in page["chrome_contains"]) and len(line.split()) < 25
+    if len(line.split()) >= 25 or not any(p in low for p in contains):
+        return False
+    return not looks_like_author(line)  # "Theo Cổng thông tin điện tử tỉnh ..." credits a source
 
 
 def _date_line(line: str) -> str | None:
@@ -72,16 +85,29 @@ def looks_like_caption(line: str) -> bool:
 
 
 def looks_like_author(line: str) -> bool:
-    """'Thu Cúc', 'Vương Hợp – TTVHTT', 'Nguồn: Báo Đắk Nông', 'Theo daknong.gov.vn'."""
-    low = line.lower()
-    if re.match(r"^(nguồn|theo)\s*[:\-]?\s*\S", low) and len(line) <= 80:
+    """'Thu Cúc', 'Vương Hợp – TTVHTT', 'Nguồn: Báo Đắk Nông', 'Theo daknong.gov.vn', 'PV'.
+
+    >>> looks_like_author("Tin, ảnh: Ngô Tấm"), looks_like_author("Theo đó, xã được hỗ trợ vốn")
+    (True, False)
+    """
+    low = line.lower().strip()
+    if len(line) <= 80 and low.startswith(tuple(lexicon("page")["byline_prefixes"])):
         return True
+    # "Theo daknong online" names a source; "Theo kế hoạch, ..." opens a sentence.
+    if re.match(r"^theo\s*[:\-]?\s*\S", low) and len(line) <= 80:
+        return "," not in line and len(line.split()) <= 10 and not _SENTENCE_END.search(line)
     words = re.split(r"[\s\-–()/,]+", line.strip())
     words = [w for w in words if w]
     if not 1 <= len(words) <= 8 or len(line) > 45 or _TERMINAL.search(line):
         return False
     caps = sum(1 for w in words if _NAME_WORD.match(w) or w.isupper())
     return caps >= max(1, len(words) - 1)
+
+
+def is_stub(line: str) -> bool:
+    """'Xem chi tiết tại đây', 'Tải về': a link to the full text or a file, not article text."""
+    low = line.lower().strip(" .:…»>\"“”'()[]")
+    return low in lexicon("page")["stub_lines"]
 
 
 def split_page(text: str, first_line_title: bool = True) -> PageParts:
@@ -117,10 +143,12 @@ def split_page(text: str, first_line_title: bool = True) -> PageParts:
             title = first
             kept = kept[1:]
 
-    # The author's name closes the article; trailing chrome was already dropped.
+    # The author's name closes the article, before any "Xem chi tiết tại đây" link; it is kept
+    # as shown ("Theo TTXVN" names a source, "Thu Cúc" a reporter).
+    while kept and is_stub(kept[-1]):
+        dropped.append(kept.pop())
     if len(kept) > 1 and looks_like_author(kept[-1]):
-        author = re.sub(r"^(nguồn|theo)\s*[:\-]?\s*", "", kept[-1], flags=re.I).strip()
-        author = author or kept[-1]
+        author = kept[-1]
         dropped.append(kept.pop())
 
     body_lines = []

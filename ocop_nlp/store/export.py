@@ -11,8 +11,9 @@ from typing import Any, TextIO
 
 from ocop_nlp.errors import InputError
 from ocop_nlp.store.db import open_store
+from ocop_nlp.store.frontier import FETCH_LOG_FIELDS, FRONTIER_FIELDS, Frontier
 
-WHAT = ("articles", "extractions", "directives")
+WHAT = ("articles", "extractions", "directives", "frontier", "fetch-log")
 FORMATS = ("jsonl", "csv")
 
 _ARTICLE_FIELDS = (
@@ -92,6 +93,10 @@ def _rows(store_path: str | os.PathLike[str], what: str, full: bool) -> Iterator
                     "created_at": x.created_at,
                     "updated_at": x.updated_at,
                 }
+        elif what == "frontier":
+            yield from Frontier(st).items()
+        elif what == "fetch-log":
+            yield from Frontier(st).fetch_log()
         else:
             for d in st.directives():
                 yield {f: getattr(d, f) for f in _DIRECTIVE_FIELDS}
@@ -117,6 +122,8 @@ def export(
         "articles": _ARTICLE_FIELDS,
         "extractions": _EXTRACTION_FIELDS,
         "directives": _DIRECTIVE_FIELDS,
+        "frontier": FRONTIER_FIELDS,
+        "fetch-log": FETCH_LOG_FIELDS,
     }
     out.write("\ufeff")  # Excel needs the BOM to read UTF-8
     writer = csv.DictWriter(out, fieldnames=fields[what], lineterminator="\r\n")

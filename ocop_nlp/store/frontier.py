@@ -76,6 +76,33 @@ class Settled:
     logged: bool = True  # False for URLs settled without a request (robots, depth)
 
 
+# Columns of `ocop export --what frontier` and `--what fetch-log`, in order.
+FRONTIER_FIELDS = (
+    "url",
+    "site",
+    "kind",
+    "depth",
+    "state",
+    "outcome",
+    "reason",
+    "http_status",
+    "article_id",
+    "attempts",
+    "fetched_at",
+)
+FETCH_LOG_FIELDS = (
+    "run_id",
+    "url",
+    "final_url",
+    "http_status",
+    "outcome",
+    "reason",
+    "attempts",
+    "elapsed_ms",
+    "bytes",
+    "fetched_at",
+)
+
 _ITEM_COLUMNS = (
     "url, site, kind, depth, priority, found_on, etag, last_modified, lastmod, article_id, attempts"
 )
@@ -224,29 +251,13 @@ class Frontier:
 
     def items(self, state: str | None = None) -> list[dict[str, Any]]:
         """Frontier rows as dicts (for reports and tests)."""
-        sql = (
-            "SELECT url, site, kind, depth, state, outcome, reason, http_status, article_id, "
-            "attempts, fetched_at FROM crawl_frontier"
-        )
+        sql = f"SELECT {', '.join(FRONTIER_FIELDS)} FROM crawl_frontier"
         args: tuple[str, ...] = ()
         if state:
             sql += " WHERE state = ?"
             args = (state,)
-        keys = (
-            "url",
-            "site",
-            "kind",
-            "depth",
-            "state",
-            "outcome",
-            "reason",
-            "http_status",
-            "article_id",
-            "attempts",
-            "fetched_at",
-        )
         return [
-            dict(zip(keys, r, strict=True))
+            dict(zip(FRONTIER_FIELDS, r, strict=True))
             for r in self.conn.execute(sql + " ORDER BY rowid", args)
         ]
 
@@ -315,26 +326,12 @@ class Frontier:
         return done
 
     def fetch_log(self, run_id: int | None = None) -> list[dict[str, Any]]:
-        sql = (
-            "SELECT run_id, url, final_url, http_status, outcome, reason, attempts, elapsed_ms, "
-            "bytes, fetched_at FROM fetch_log"
-        )
+        sql = f"SELECT {', '.join(FETCH_LOG_FIELDS)} FROM fetch_log"
         args: tuple[int, ...] = ()
         if run_id is not None:
             sql += " WHERE run_id = ?"
             args = (run_id,)
-        keys = (
-            "run_id",
-            "url",
-            "final_url",
-            "http_status",
-            "outcome",
-            "reason",
-            "attempts",
-            "elapsed_ms",
-            "bytes",
-            "fetched_at",
-        )
         return [
-            dict(zip(keys, r, strict=True)) for r in self.conn.execute(sql + " ORDER BY id", args)
+            dict(zip(FETCH_LOG_FIELDS, r, strict=True))
+            for r in self.conn.execute(sql + " ORDER BY id", args)
         ]

@@ -1,0 +1,110 @@
+"""How fast does `ocop crawl` collect a site, and how polite is it with the default delay?
+
+Two measurements against a real HTTP server on 127.0.0.1 serving the test suite's generated
+1,000-page portal (tests/fixture_sites.py: paged listings and article pages, no delays):
+
+- speed: a whole crawl with `--delay 0` into a new store (robots.txt, discovery, parsing,
+  storing included), in pages/s;
+- politeness: a crawl with the default settings (1 s per host) stopped after N pages, and the
+  request rate the server actually saw (requests/s, and the smallest gap between two requests).
+
+Each crawl runs in a fresh `ocop crawl` process, as an operator would run it. Results go to
+bench/results/crawl.json.
+
+    python bench/bench_crawl.py [--pages 1000] [--polite-pages 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "crawl.json"
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fixture_sites import FixtureServer, big_site  # noqa: E402
+
+
+def _crawl(url: str, db: Path, *extra: str) -> tuple[float, str]:
+    t0 = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "ocop_nlp", "crawl", url, "--db", str(db), *extra],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"ocop crawl failed ({proc.returncode}): {proc.stderr.strip()}")
+    return time.monotonic() - t0, proc.stderr.strip().splitlines()[-1]
+
+
+def _count(db: Path, sql: str) -> int:
+    with sqlite3.connect(db) as c:
+        return int(c.execute(sql).fetchone()[0])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=int, default=1000, help="article pages on the local site")
+    ap.add_argument("--polite-pages", type=int, default=20, help="pages for the delay run")
+    args = ap.parse_args()
+    out: dict[str, Any] = {
+        "command": "python bench/bench_crawl.py " + " ".join(sys.argv[1:]),
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "python": platform.python_version(),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip(),
+    }
+    with tempfile.TemporaryDirectory() as tmp, FixtureServer(big_site(args.pages)) as srv:
+        db = Path(tmp) / "speed.db"
+        seconds, summary = _crawl(srv.base_url + "/", db, "--delay", "0")
+        fetched = _count(db, "SELECT COUNT(*) FROM fetch_log")
+        stored = _count(db, "SELECT COUNT(*) FROM articles")
+        out["speed"] = {
+            "seconds": round(seconds, 2),
+            "pages_fetched": fetched,
+            "articles_stored": stored,
+            "requests_seen_by_server": len(srv.log),
+            "pages_per_s": round(fetched / seconds, 1),
+            "summary": summary,
+        }
+        print(
+            f"--delay 0: {fetched:,} pages ({stored:,} articles) in {seconds:.1f} s = "
+            f"{fetched / seconds:.1f} pages/s (whole process, robots.txt and storing included)"
+        )
+        srv.log.clear()
+        db2 = Path(tmp) / "polite.db"
+        seconds, summary = _crawl(srv.base_url + "/", db2, "--max-pages", str(args.polite_pages))
+        times = sorted(r.time for r in srv.log)
+        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        span = times[-1] - times[0] if len(times) > 1 else 0.0
+        rate = (len(times) - 1) / span if span > 0 else 0.0
+        out["polite"] = {
+            "requests": len(times),
+            "span_s": round(span, 2),
+            "requests_per_s": round(rate, 3),
+            "min_gap_s": round(min(gaps), 3) if gaps else None,
+            "summary": summary,
+        }
+        print(
+            f"default delay: {len(times)} requests over {span:.1f} s = {rate:.2f} requests/s; "
+            f"smallest gap {min(gaps) if gaps else 0:.2f} s"
+        )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

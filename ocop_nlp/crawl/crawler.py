@@ -1,0 +1,478 @@
+"""`ocop crawl`: from start URLs to articles in the store, politely and incrementally.
+
+The loop takes the next queued URL of the host that is ready soonest, fetches it through the
+polite fetcher (robots.txt, per-host delay, retries), reads it as a sitemap, a feed or a page,
+and settles it in the store in one transaction with the article and links it produced. Nothing
+lives only in memory: a crawl killed at any point resumes from the store's frontier, and a new
+run fetches again only what can change (start pages, listings, sitemaps, feeds) and what failed
+for a reason that may pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from ocop_nlp.config import Settings, load_settings
+from ocop_nlp.errors import InputError, OcopError
+from ocop_nlp.fetch.polite import FetchResult, PoliteFetcher
+from ocop_nlp.fetch.robots import RobotsRules, rules_for_response
+from ocop_nlp.fetch.urls import canonical_url, file_kind, host_of
+from ocop_nlp.parse.encodings import decode_bytes
+from ocop_nlp.parse.html import html_to_article
+from ocop_nlp.parse.links import PageLinks, analyse_page, parse_feed, parse_sitemap, sniff_xml_kind
+from ocop_nlp.parse.profiles import Profile, detect_profile, load_profile
+from ocop_nlp.store.db import Store, StoredArticle, open_store
+from ocop_nlp.store.frontier import Frontier, FrontierItem, NewLink, Settled
+
+log = logging.getLogger(__name__)
+
+# Lower is fetched first. Sitemaps and feeds name many articles for one request; articles come
+# before the next listing page, so a crawl cut short by --max-pages has articles, not pagers.
+PRIORITY = {"robots": 0, "sitemap": 0, "feed": 0, "seed": 1, "article": 2, "listing": 3, "page": 4}
+XML_TYPES = (
+    "application/xml",
+    "text/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/x-gzip",
+    "application/gzip",
+    "application/octet-stream",
+    "text/plain",
+    "text/html",  # some portals serve their sitemap as text/html
+)
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# A page whose article body is shorter than this is a stub ("Xem chi tiết tại đây"), not news.
+MIN_ARTICLE_CHARS = 200
+SKIPPED_OUTCOMES = {"not-html", "robots", "off-site", "file"}
+
+
+@dataclass(slots=True)
+class CrawlOptions:
+    max_pages: int | None = None  # requests for pages, sitemaps and feeds in this run
+    delay: float | None = None  # per-host delay; robots.txt Crawl-delay wins when larger
+    profile: str | None = None  # a packaged profile name or a .toml path; detected otherwise
+    max_depth: int | None = None  # settings.crawl_max_depth when None
+    allow_hosts: tuple[str, ...] = ()  # hosts beyond the start URLs' that may be crawled
+    guess_sitemap: bool = True  # try /sitemap.xml when robots.txt names none
+
+
+@dataclass(slots=True)
+class CrawlSummary:
+    run_id: int = 0
+    resumed: bool = False
+    sites: list[str] = field(default_factory=list)
+    pages: int = 0  # URLs fetched this run (robots.txt not counted)
+    requests: int = 0  # HTTP requests sent, retries and robots.txt included
+    stored: int = 0  # articles new to the store
+    updated: int = 0  # articles stored before whose page changed
+    duplicates: int = 0  # the same text at a second URL, not stored again
+    unchanged: int = 0  # 304 Not Modified
+    listings: int = 0  # pages read for their links (listings, menus, sitemaps, feeds)
+    skipped: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+    queued: int = 0  # left in the frontier at the end
+    seconds: float = 0.0
+    stop: str = "done"  # done / max-pages / interrupted
+
+    def line(self) -> str:
+        """One paragraph for a person: what was fetched, stored, skipped and failed."""
+        rate = self.pages / self.seconds if self.seconds > 0 else 0.0
+        n_sites = len(self.sites)
+        parts = [
+            f"{'Resumed run' if self.resumed else 'Run'} {self.run_id}: fetched {self.pages:,} "
+            f"pages from {n_sites} site{'s' if n_sites != 1 else ''} in {self.seconds:.1f} s "
+            f"({rate:.1f} pages/s, {self.requests:,} requests)",
+            f"{self.stored:,} articles stored, {self.updated:,} updated, "
+            f"{self.duplicates:,} duplicates, {self.unchanged:,} unchanged",
+        ]
+        if self.skipped:
+            parts.append(f"{sum(self.skipped.values()):,} skipped ({_counts(self.skipped)})")
+        if self.failed:
+            parts.append(f"{sum(self.failed.values()):,} failed ({_counts(self.failed)})")
+        tail = f"{self.queued:,} left in the queue"
+        if self.stop == "max-pages":
+            tail += " (stopped at --max-pages; run again to go on)"
+        elif self.stop == "interrupted":
+            tail += " (interrupted; run the same command to resume)"
+        parts.append(tail)
+        return "; ".join(parts) + "."
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["skipped"] = dict(self.skipped)
+        d["failed"] = dict(self.failed)
+        return d
+
+
+def _counts(c: Counter[str]) -> str:
+    return ", ".join(f"{n:,} {k}" for k, n in c.most_common())
+
+
+class Progress:
+    """A live line on a terminal (pages, articles, queue, errors, rate); silent otherwise."""
+
+    def __init__(self, stream: TextIO | None, live: bool | None = None) -> None:
+        self.stream = stream
+        self.live = bool(stream is not None and (stream.isatty() if live is None else live))
+        self.t0 = time.monotonic()
+        self.last = 0.0
+
+    def update(self, s: CrawlSummary, queued: int, force: bool = False) -> None:
+        if not self.live or self.stream is None:
+            return
+        now = time.monotonic()
+        if not force and now - self.last < 0.2:
+            return
+        self.last = now
+        rate = s.pages / max(now - self.t0, 1e-9)
+        errors = sum(s.failed.values())
+        self.stream.write(
+            f"\r{s.pages:,} pages, {s.stored + s.updated:,} articles stored, {queued:,} queued, "
+            f"{errors:,} errors, {rate:.1f} pages/s\x1b[K"
+        )
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.live and self.stream is not None:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class Crawler:
+    """One crawl over one store. `run(seeds)` may be called once."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings | None = None,
+        options: CrawlOptions | None = None,
+        progress: TextIO | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings or load_settings()
+        self.options = options or CrawlOptions()
+        self.frontier = Frontier(store)
+        self.profile: Profile | None = (
+            load_profile(self.options.profile) if self.options.profile else None
+        )
+        self.max_depth = (
+            self.options.max_depth
+            if self.options.max_depth is not None
+            else self.settings.crawl_max_depth
+        )
+        self.sites: set[str] = set()
+        self.robots: dict[str, RobotsRules] = {}
+        self.closed: set[str] = set()
+        self.fetcher = PoliteFetcher(self.settings, delay=self.options.delay, allow=self._allowed)
+        self.progress = Progress(progress)
+        self.summary = CrawlSummary()
+
+    # --- scope ---------------------------------------------------------------------------
+
+    def _allowed(self, url: str) -> bool:
+        """May this URL be requested at all (redirect hops included)?"""
+        site = host_of(url)
+        if site not in self.sites:
+            return False
+        rules = self.robots.get(site)
+        return rules is None or rules.allowed(url)
+
+    def _link(self, url: str, kind: str, depth: int, found_on: str | None, **kw: Any) -> NewLink:
+        return NewLink(url, host_of(url), kind, depth, PRIORITY[kind], found_on, **kw)
+
+    # --- the run -------------------------------------------------------------------------
+
+    def run(self, seeds: Iterable[str]) -> CrawlSummary:
+        start = time.monotonic()
+        canon: list[str] = []
+        for seed in seeds:
+            c = canonical_url(seed.strip())
+            if c is None:
+                raise InputError(
+                    f"{seed!r} is not a web address to crawl; give an http:// or https:// URL."
+                )
+            canon.append(c)
+        if not canon:
+            raise InputError("Give at least one start URL to crawl.")
+        self.sites = {host_of(u) for u in canon} | {h.lower() for h in self.options.allow_hosts}
+        s = self.summary
+        s.sites = sorted(self.sites)
+        opts = {k: v for k, v in asdict(self.options).items() if v not in (None, (), False)}
+        s.run_id, s.resumed = self.frontier.open_run(canon, s.sites, opts)
+        self.frontier.add(self._link(u, "seed", 0, None) for u in canon)
+        try:
+            for site in sorted(self.sites):
+                self._load_robots(site, canon)
+            s.stop = self._loop()
+        except KeyboardInterrupt:
+            s.stop = "interrupted"
+        finally:
+            s.requests = self.fetcher.requests_sent
+            s.seconds = time.monotonic() - start
+            s.queued = self.frontier.queued(self.sites)
+            self.progress.update(s, s.queued, force=True)
+            self.progress.finish()
+            self.fetcher.close()
+        if s.stop != "interrupted":
+            # An interrupted run stays open: the same command resumes it.
+            self.frontier.finish_run(s.run_id, s.stop, s.to_dict())
+        return s
+
+    def _loop(self) -> str:
+        s = self.summary
+        max_pages = self.options.max_pages
+        while True:
+            if max_pages is not None and s.pages >= max_pages:
+                return "max-pages"
+            # A host whose robots.txt failed keeps its queue for the next run.
+            open_sites = self.sites - self.closed
+            sites = self.frontier.queued_sites(open_sites)
+            if not sites:
+                return "done"
+            # The host whose politeness delay ends first goes next: several sites interleave.
+            site = min(sites, key=self.fetcher.ready_at)
+            item = self.frontier.next_item(site)
+            if item is None:
+                continue
+            self._process(item)
+            self.progress.update(s, self.frontier.queued(self.sites))
+
+    def _load_robots(self, site: str, seeds: list[str]) -> None:
+        scheme = next((u.split("://", 1)[0] for u in seeds if host_of(u) == site), "http")
+        url = f"{scheme}://{site}/robots.txt"
+        r = self.fetcher.fetch(url, accept=("text/plain", "text/html", "application/octet-stream"))
+        rules = rules_for_response(r.status, r.body, self.fetcher.user_agent, url=url)
+        if rules.denied_reason:
+            log.warning("%s", rules.denied_reason)
+            self.closed.add(site)
+            self.summary.skipped["host whose robots.txt failed"] += 1
+        self.robots[site] = rules
+        delay = self.options.delay if self.options.delay is not None else self.settings.crawl_delay
+        if rules.crawl_delay is not None and rules.crawl_delay > delay:
+            self.fetcher.set_delay(site, rules.crawl_delay)
+        links = [self._link(u, "sitemap", 0, url) for u in _canon_all(rules.sitemaps)]
+        if not links and self.options.guess_sitemap:
+            links.append(self._link(f"{scheme}://{site}/sitemap.xml", "sitemap", 0, url))
+        self.frontier.add(link for link in links if host_of(link.url) in self.sites)
+
+    # --- one URL -------------------------------------------------------------------------
+
+    def _process(self, item: FrontierItem) -> None:
+        s = self.summary
+        rules = self.robots.get(item.site)
+        if rules is not None and not rules.allowed(item.url):
+            self._skip(item, "robots", "robots.txt disallows this URL for our User-Agent.")
+            return
+        kind = file_kind(item.url)
+        if kind is not None:
+            self._skip(item, "file", f"A {kind} file, not a page.")
+            return
+        if item.depth > self.max_depth:
+            self._skip(item, "too-deep", f"More than {self.max_depth} links from a start URL.")
+            return
+        xml = item.kind in ("sitemap", "feed")
+        r = self.fetcher.fetch(
+            item.url,
+            etag=item.etag,
+            last_modified=item.last_modified,
+            accept=XML_TYPES if xml else HTML_TYPES,
+        )
+        s.pages += 1
+        if r.outcome == "not-modified":
+            s.unchanged += 1
+            self._settle(item, r, "done", "not-modified")
+            return
+        if not r.ok or r.body is None:
+            if item.kind == "sitemap" and item.found_on and item.found_on.endswith("robots.txt"):
+                # A guessed /sitemap.xml that is not there is normal, not an error.
+                self._settle(item, r, "skipped", "no-sitemap", r.reason)
+                s.skipped["no sitemap"] += 1
+                return
+            state = "skipped" if r.outcome in SKIPPED_OUTCOMES else "failed"
+            (s.skipped if state == "skipped" else s.failed)[r.outcome] += 1
+            self._settle(item, r, state, r.outcome, r.reason)
+            return
+        try:
+            if xml or sniff_xml_kind(r.body[:2048]) is not None:
+                self._read_xml(item, r)
+            else:
+                self._read_page(item, r)
+        except OcopError as e:
+            # One bad page never stops the crawl: it is recorded with the reason and skipped.
+            s.failed["unreadable"] += 1
+            self._settle(item, r, "failed", "unreadable", str(e))
+
+    def _read_xml(self, item: FrontierItem, r: FetchResult) -> None:
+        body = r.body or b""
+        what = sniff_xml_kind(body[:4096]) or ("feed" if item.kind == "feed" else None)
+        if what is None:
+            # Not XML after all: a sitemap URL that answers with a page.
+            if body.lstrip()[:1] == b"<" and item.kind != "sitemap":
+                self._read_page(item, r)
+                return
+            self.summary.skipped["not a sitemap"] += 1
+            self._settle(item, r, "skipped", "not-xml", "Neither a sitemap nor a feed.")
+            return
+        links: list[NewLink] = []
+        if what in ("sitemap", "sitemapindex"):
+            entries, children = parse_sitemap(body)
+            for child in _canon_all(children):
+                links.append(self._link(child, "sitemap", item.depth, item.url))
+            for e in entries:
+                u = canonical_url(e.url)
+                if u:
+                    links.append(self._link(u, "article", item.depth, item.url, lastmod=e.lastmod))
+        else:
+            for f in parse_feed(body):
+                u = canonical_url(f.url)
+                if u:
+                    links.append(self._link(u, "article", item.depth, item.url))
+        self.summary.listings += 1
+        self._settle(item, r, "done", what, kind=item.kind, links=self._in_scope(links))
+
+    def _read_page(self, item: FrontierItem, r: FetchResult) -> None:
+        s = self.summary
+        html, _warnings = decode_bytes(r.body or b"", r.charset)
+        url = canonical_url(r.final_url) or item.url
+        profile = self.profile or detect_profile(html, url)
+        page: PageLinks = analyse_page(html, url, profile)
+        links = self._links_of(item, page)
+        if page.kind != "article":
+            s.listings += 1
+            kind = "listing" if page.kind == "listing" else "page"
+            self._settle(item, r, "done", page.kind, page.why, kind=kind, links=links)
+            return
+        selectors = profile.article_selectors() if profile is not None else None
+        art = html_to_article(html, url, selectors)
+        text = _nfc(art.text) or ""
+        if len(text.strip()) < MIN_ARTICLE_CHARS:
+            s.skipped["no article text"] += 1
+            self._settle(
+                item,
+                r,
+                "skipped",
+                "no-text",
+                f"Only {len(text.strip())} characters of article text (a stub or a menu page).",
+                kind="page",
+                links=links,
+            )
+            return
+        existed = self.store.get_article(url) is not None
+        stored = StoredArticle(
+            id=url,
+            text=text,
+            url=item.url,
+            canonical_url=url,
+            site=host_of(url),
+            title=_nfc(art.title),
+            published=art.published,
+            author=_nfc(art.author),
+            raw_html=r.body,
+            fetched_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            http_status=r.status,
+            etag=r.etag,
+            last_modified=r.last_modified,
+        )
+        done = self._settle(
+            item,
+            r,
+            "done",
+            "updated" if existed else "stored",
+            kind="article",
+            links=links,
+            article=stored,
+        )
+        if done.outcome == "duplicate":
+            s.duplicates += 1
+        elif existed:
+            s.updated += 1
+        else:
+            s.stored += 1
+
+    def _links_of(self, item: FrontierItem, page: PageLinks) -> list[NewLink]:
+        deeper = item.depth + 1
+        links = [self._link(u, "feed", item.depth, item.url) for u in page.feeds]
+        links += [self._link(u, "article", deeper, item.url) for u in page.article_links]
+        # Pagers do not add depth: page 40 of an archive is as close to the start as page 2.
+        links += [self._link(u, "listing", item.depth, item.url) for u in page.listing_links]
+        links += [self._link(u, "page", deeper, item.url) for u in page.other_links]
+        return [
+            link
+            for link in self._in_scope(links)
+            if link.depth <= self.max_depth or link.kind in ("listing", "feed")
+        ]
+
+    def _in_scope(self, links: list[NewLink]) -> list[NewLink]:
+        return [link for link in links if link.site in self.sites and not file_kind(link.url)]
+
+    # --- writing -------------------------------------------------------------------------
+
+    def _skip(self, item: FrontierItem, outcome: str, reason: str) -> None:
+        self.summary.skipped[outcome] += 1
+        self.frontier.settle(
+            self.summary.run_id,
+            item,
+            Settled("skipped", outcome, reason, attempts=0, logged=False),
+        )
+
+    def _settle(
+        self,
+        item: FrontierItem,
+        r: FetchResult,
+        state: str,
+        outcome: str,
+        reason: str | None = None,
+        *,
+        kind: str | None = None,
+        links: list[NewLink] | None = None,
+        article: StoredArticle | None = None,
+    ) -> Settled:
+        done = Settled(
+            state=state,
+            outcome=outcome,
+            reason=reason,
+            kind=kind,
+            http_status=r.status,
+            final_url=r.final_url,
+            etag=r.etag,
+            last_modified=r.last_modified,
+            attempts=r.attempts,
+            elapsed=r.elapsed,
+            size=len(r.body or b""),
+        )
+        return self.frontier.settle(self.summary.run_id, item, done, article, links or ())
+
+
+def _canon_all(urls: Iterable[str]) -> list[str]:
+    out = []
+    for u in urls:
+        c = canonical_url(u)
+        if c:
+            out.append(c)
+    return out
+
+
+def _nfc(text: str | None) -> str | None:
+    return unicodedata.normalize("NFC", text) if text is not None else None
+
+
+def crawl(
+    seeds: Iterable[str],
+    db: str | Path,
+    *,
+    options: CrawlOptions | None = None,
+    settings: Settings | None = None,
+    progress: TextIO | None = sys.stderr,
+) -> CrawlSummary:
+    """Crawl from `seeds` into the store at `db` (created when new); see `Crawler`."""
+    with open_store(db) as store:
+        return Crawler(store, settings, options, progress).run(seeds)

@@ -1,0 +1,97 @@
+"""robots.txt for our User-Agent: what may be fetched, how slowly, and where the sitemaps are.
+
+>>> rules = parse_robots("User-agent: *\\nDisallow: /admin/\\nCrawl-delay: 2\\n", "ocop-nlp/0.1")
+>>> rules.allowed("http://backan.gov.vn/admin/Pages/a.aspx"), rules.allowed("http://backan.gov.vn/")
+(False, True)
+>>> rules.crawl_delay
+2.0
+
+What an answer other than 200 means follows RFC 9309 and Google's reading of it: a missing
+robots.txt (any 4xx) allows everything; a server error or no answer forbids the whole host for
+this run, because a site that cannot serve robots.txt may be down or may be saying "stay away",
+and a small provincial server in trouble is the last one to load with a crawl.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from protego import Protego
+
+__all__ = ["RobotsRules", "parse_robots", "robots_url", "rules_for_response"]
+
+# Google reads the first 500 KiB of a robots.txt and ignores the rest; so do we.
+MAX_ROBOTS_BYTES = 500 * 1024
+
+
+@dataclass(slots=True)
+class RobotsRules:
+    """The rules of one host for one User-Agent."""
+
+    crawl_delay: float | None = None
+    sitemaps: list[str] = field(default_factory=list)
+    # Set when the whole host is off limits for this run; says why, for the crawl summary.
+    denied_reason: str | None = None
+    _parser: Protego | None = None
+    _user_agent: str = "*"
+
+    def allowed(self, url: str) -> bool:
+        """May `url` be fetched? robots.txt itself always may."""
+        if urlsplit(url).path == "/robots.txt":
+            return True
+        if self.denied_reason is not None:
+            return False
+        if self._parser is None:
+            return True
+        return bool(self._parser.can_fetch(url, self._user_agent))
+
+    @classmethod
+    def allow_all(cls) -> RobotsRules:
+        """No robots.txt (404 and the other 4xx): everything may be fetched."""
+        return cls()
+
+    @classmethod
+    def deny_all(cls, reason: str) -> RobotsRules:
+        """robots.txt answered 5xx or not at all: nothing on the host is fetched this run."""
+        return cls(denied_reason=reason)
+
+
+def parse_robots(text: str, user_agent: str) -> RobotsRules:
+    """Rules from robots.txt text; the group is chosen by the product token in `user_agent`."""
+    text = text[:MAX_ROBOTS_BYTES].lstrip("\ufeff")
+    parser = Protego.parse(text)
+    delay = parser.crawl_delay(user_agent)
+    return RobotsRules(
+        crawl_delay=float(delay) if delay is not None and delay >= 0 else None,
+        sitemaps=[s.strip() for s in parser.sitemaps if s.strip()],
+        _parser=parser,
+        _user_agent=user_agent,
+    )
+
+
+def rules_for_response(
+    status: int | None, body: bytes | None, user_agent: str, *, url: str = "robots.txt"
+) -> RobotsRules:
+    """Rules from how the server answered GET /robots.txt (after redirects).
+
+    2xx -> its rules; 4xx (or a redirect chain given up) -> allow all; 429, 5xx or no answer (`status` None) ->
+    deny all for this run (see the module docstring for why).
+    """
+    if status is not None and 200 <= status < 300:
+        text = (body or b"")[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
+        return parse_robots(text, user_agent)
+    if status is not None and 300 <= status < 500 and status != 429:
+        return RobotsRules.allow_all()  # RFC 9309: unavailable, so no rules (and 3xx: a chain
+        # of redirects too long to follow counts as unavailable)
+    answer = f"answered {status}" if status is not None else "did not answer"
+    return RobotsRules.deny_all(
+        f"{url} {answer}, so the host is not crawled this run (a server that cannot serve "
+        "robots.txt may be overloaded or closed to crawlers); try again later."
+    )
+
+
+def robots_url(url: str) -> str:
+    """Where the robots.txt governing `url` lives: scheme://host[:port]/robots.txt."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), "/robots.txt", "", ""))
