@@ -473,7 +473,8 @@ def test_builtin_profiles_load_and_give_article_selectors():
     for name in builtin_profiles():
         profile = load_profile(name)
         assert profile.name == name and profile.version
-        assert profile.article_body and profile.date_order == "dmy"
+        assert (profile.article_block or profile.article_body) and profile.date_order == "dmy"
+        assert profile.article_selectors() is not None
     sp = load_profile("sharepoint")
     assert sp.is_article_url(f"{SITE}/Lists/Posts/Post.aspx?ID=12")
     assert sp.is_listing_url(f"{SITE}/tin-tuc/Pages/default.aspx?Page=3")

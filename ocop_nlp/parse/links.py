@@ -678,8 +678,9 @@ def _page_kind(
 
     if listing_url:
         return "listing", f"listing URL, {links_note}"
-    if profile is not None and profile.article_body:
-        found = soup.select_one(", ".join(profile.article_body))
+    block = profile.article_block or profile.article_body if profile is not None else ()
+    if block:
+        found = soup.select_one(", ".join(block))
         if found is not None and len(found.get_text(" ", strip=True)) >= _ARTICLE_WITH_URL:
             return "article", "profile article body"
     if strong:

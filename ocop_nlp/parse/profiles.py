@@ -47,7 +47,7 @@ DATE_ORDERS = ("dmy", "mdy", "ymd")
 # of CSS selectors ("css"), of plain strings ("str"), or one scalar ("text", "int").
 _SCHEMA: dict[str, dict[str, str]] = {
     "": {"version": "text", "name": "text", "description": "text"},
-    "detect": {"generator": "str", "markers": "str", "min_markers": "int"},
+    "detect": {"generator": "str", "markers": "str", "min_markers": "int", "article_block": "css"},
     "urls": {"article": "re", "listing": "re", "skip": "re"},
     "links": {"listing_items": "css", "next_page": "css"},
     "article": {
@@ -104,6 +104,9 @@ class Profile:
     article_body: tuple[str, ...] = ()
     article_published: tuple[str, ...] = ()
     article_author: tuple[str, ...] = ()
+    # Elements only article pages have (CSS), for telling articles from listings; the body
+    # selectors serve when this is not given.
+    article_block: tuple[str, ...] = ()
     date_order: str = "dmy"
     description: str = ""
     source: str = ""  # the file it was read from, for messages
@@ -277,6 +280,7 @@ def profile_from_dict(data: dict[str, Any], where: str, default_name: str) -> Pr
         article_body=values.get("article.body", ()),
         article_published=values.get("article.published", ()),
         article_author=values.get("article.author", ()),
+        article_block=values.get("detect.article_block", ()),
         date_order=order,
         description=str(data.get("description", "")),
         source=where,
