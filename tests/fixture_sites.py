@@ -291,12 +291,12 @@ class _Handler(BaseHTTPRequestHandler):
 class FixtureServer:
     """A `Site` served on 127.0.0.1 (a free port) from a daemon thread; a context manager."""
 
-    def __init__(self, site: Site, host: str = "127.0.0.1") -> None:
+    def __init__(self, site: Site, host: str = "127.0.0.1", port: int = 0) -> None:
         self.site = site
         self.log: list[RequestRecord] = []
         self._lock = threading.Lock()
         self._hits: dict[str, int] = {}
-        self._server = _Server((host, 0), _Handler)
+        self._server = _Server((host, port), _Handler)
         self._server.fixture = self
         self.base_url = f"http://{host}:{self._server.server_address[1]}"
         self._thread: threading.Thread | None = None
@@ -1238,3 +1238,31 @@ __all__ = [
     "portal_site",
     "slugify",
 ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve a fixture site until Ctrl-C, to try `ocop crawl` without the internet:
+
+    python tests/fixture_sites.py portal --port 8765
+    """
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Serve a fixture site on 127.0.0.1.")
+    ap.add_argument("site", choices=["portal", "newspaper", "big"])
+    ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--faults", action="store_true", help="portal: link the fault endpoints too")
+    args = ap.parse_args(argv)
+    site = {
+        "portal": lambda: portal_site(36, faults=args.faults),
+        "newspaper": lambda: newspaper_site(30),
+        "big": lambda: big_site(1000),
+    }[args.site]()
+    with FixtureServer(site, port=args.port) as server:
+        print(f"serving the {args.site} site at {server.url()} (Ctrl-C stops)", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            while True:
+                time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()

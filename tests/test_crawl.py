@@ -135,6 +135,15 @@ def test_files_forbidden_pages_contact_and_calendar_are_never_stored(portal_craw
             assert server.url(path) not in stored, (path, kind)
         if kind == "file":
             assert server.hits(path) == 0, f"{path} is a file; its URL says so"
+    # What was left out is on record with the reason, without a request.
+    rows = _frontier(db)
+    for path, kind in site.kinds.items():
+        if kind in ("file", "contact", "calendar") and server.url(path) in rows:
+            row = rows[server.url(path)]
+            assert (row["state"], row["outcome"]) == ("skipped", "not-followed"), (path, row)
+            assert row["reason"] and row["fetched_at"] is None
+    reasons = {r["reason"] for r in rows.values() if r["outcome"] == "not-followed"}
+    assert any("pdf" in r for r in reasons) and any("contact" in r for r in reasons), reasons
 
 
 def test_requests_to_one_host_are_spaced_by_the_delay_and_name_the_tool(portal_crawl):

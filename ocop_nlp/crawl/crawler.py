@@ -405,6 +405,12 @@ class Crawler:
         # Pagers do not add depth: page 40 of an archive is as close to the start as page 2.
         links += [self._link(u, "listing", item.depth, item.url) for u in page.listing_links]
         links += [self._link(u, "page", deeper, item.url) for u in page.other_links]
+        # Same-site links left out (files, contact and calendar pages) are recorded with why.
+        links += [
+            self._link(u, "page", deeper, item.url, not_followed=why)
+            for u, why in page.skipped
+            if host_of(u) in self.sites
+        ]
         return [
             link
             for link in self._in_scope(links)
@@ -412,7 +418,11 @@ class Crawler:
         ]
 
     def _in_scope(self, links: list[NewLink]) -> list[NewLink]:
-        return [link for link in links if link.site in self.sites and not file_kind(link.url)]
+        return [
+            link
+            for link in links
+            if link.site in self.sites and (link.not_followed or not file_kind(link.url))
+        ]
 
     # --- writing -------------------------------------------------------------------------
 

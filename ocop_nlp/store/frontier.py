@@ -56,6 +56,9 @@ class NewLink:
     priority: int
     found_on: str | None = None
     lastmod: str | None = None  # from a sitemap: a newer one re-queues a stored article
+    # Why the link is recorded but not followed (a PDF, a contact page): kept so an operator
+    # can see what was left out and why, without a request.
+    not_followed: str | None = None
 
 
 @dataclass(slots=True)
@@ -183,7 +186,8 @@ class Frontier:
         for link in links:
             cur = c.execute(
                 "INSERT OR IGNORE INTO crawl_frontier (url, site, kind, depth, priority, "
-                "found_on, found_at, lastmod) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "found_on, found_at, lastmod, state, outcome, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     link.url,
                     link.site,
@@ -193,11 +197,14 @@ class Frontier:
                     link.found_on,
                     now,
                     link.lastmod,
+                    "skipped" if link.not_followed else "queued",
+                    "not-followed" if link.not_followed else None,
+                    link.not_followed,
                 ),
             )
             if cur.rowcount:
-                added += 1
-            elif link.lastmod:
+                added += 0 if link.not_followed else 1
+            elif link.lastmod and not link.not_followed:
                 # A sitemap says the page changed since we stored it: fetch it again.
                 cur = c.execute(
                     "UPDATE crawl_frontier SET state = 'queued', lastmod = ? WHERE url = ? "
