@@ -7,6 +7,7 @@ politeness is measured from the server's own log, not assumed.
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import sqlite3
@@ -309,7 +310,36 @@ def test_the_cli_crawls_prints_a_summary_and_the_store_feeds_batch_and_export(tm
     )
     assert exp.returncode == 0
     assert exp.stdout.startswith("\ufeff".encode())
-    assert "Tiêu đề".encode() in exp.stdout or b"title" in exp.stdout
+    assert b"title" in exp.stdout.splitlines()[0]
+    # The crawled store is an input of batch: one extraction per stored article, id = its URL.
+    out = tmp_path / "tin.jsonl"
+    batch = subprocess.run(
+        [sys.executable, "-m", "ocop_nlp", "batch", str(db), "-o", str(out), "--workers", "1"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=_env(),
+    )
+    assert batch.returncode == 0, batch.stderr
+    ids = {json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()}
+    assert ids == set(_articles(db))
+
+
+def test_the_progress_line_shows_pages_articles_queue_errors_and_rate():
+    from collections import Counter
+
+    from ocop_nlp.crawl.crawler import CrawlSummary, Progress
+
+    out = io.StringIO()
+    p = Progress(out, live=True)
+    p.update(CrawlSummary(pages=12, stored=5, failed=Counter({"http-404": 1})), 7, force=True)
+    p.finish()
+    line = out.getvalue()
+    assert line.startswith("\r12 pages, 5 articles stored, 7 queued, 1 errors, ")
+    assert "pages/s" in line and line.endswith("\n")
+    quiet = io.StringIO()
+    Progress(quiet).update(CrawlSummary(pages=1), 0, force=True)  # not a terminal: silent
+    assert quiet.getvalue() == ""
 
 
 def test_a_start_url_that_is_not_a_web_address_is_refused_in_plain_words(tmp_path):
