@@ -245,6 +245,7 @@ def _stored_count(db: Path) -> int:
         return 0
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="kill -9 is a POSIX signal")
 def test_a_crawl_killed_mid_way_resumes_with_nothing_lost_or_duplicated(tmp_path):
     site = portal_site(36, faults=False)
     with FixtureServer(site) as server:

@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -377,7 +378,7 @@ class Crawler:
             published=art.published,
             author=_nfc(art.author),
             raw_html=r.body,
-            fetched_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             http_status=r.status,
             etag=r.etag,
             last_modified=r.last_modified,
