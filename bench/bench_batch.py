@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -41,7 +42,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bench_extract import NEWS, run_worker, select_records  # noqa: E402 - a script beside us
+from bench_extract import (  # noqa: E402 - a script beside us
+    NEWS,
+    _git_describe,
+    run_worker,
+    select_records,
+)
 from make_real_sample import read_records  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "batch.json"
@@ -92,6 +98,7 @@ def run_batch_process(source: Path, tmp: Path, *args: str) -> dict[str, Any]:
     for p in (out, tmp / "out.errors.jsonl"):
         p.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "ocop_nlp", "batch", str(source), "-o", str(out), *args]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peaks: dict[int, tuple[str, float]] = {}
@@ -108,6 +115,10 @@ def run_batch_process(source: Path, tmp: Path, *args: str) -> dict[str, Any]:
                 peaks[p.pid] = (name, rss)
         time.sleep(0.2)
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds of the whole process tree (children are counted once reaped): steadier
+    # than wall time when other work shares the cores.
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     err = proc.stderr.read() if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
@@ -118,6 +129,7 @@ def run_batch_process(source: Path, tmp: Path, *args: str) -> dict[str, Any]:
     return {
         "args": list(args),
         "wall_s": wall,
+        "cpu_s": cpu,
         "summary": summary,
         "parent_peak_rss_mb": parent,
         "worker_peak_rss_mb": workers,
@@ -145,6 +157,7 @@ def main() -> None:
         if "ratio" in steps or "speedup" in steps:
             meetings, composition = select_records(args.n)
             src = write_input(meetings, tmp, "meetings.jsonl")
+            load_before = os.getloadavg()[0]
             one = run_batch_process(src, tmp, "--workers", "1")
             print(
                 f"{len(meetings)} meeting reports ({composition}): --workers 1 {one['wall_s']:.1f} s"
@@ -153,6 +166,7 @@ def main() -> None:
                 seg = run_worker("segment", str(src))
                 ext = run_worker("extract", str(src))
                 ratio = one["wall_s"] / seg["cold_s"]
+                cpu_ratio = one["cpu_s"] / seg["cold_cpu_s"]
                 res["ratio"] = {
                     "n": len(meetings),
                     "composition": composition,
@@ -161,11 +175,21 @@ def main() -> None:
                     "extract_article_loop_s": ext["cold_s"],
                     "ratio": ratio,
                     "batch_over_extract_loop": one["wall_s"] / ext["cold_s"],
+                    "batch_workers_1_cpu_s": one["cpu_s"],
+                    "segment_cpu_s": seg["cold_cpu_s"],
+                    "cpu_ratio": cpu_ratio,
+                    "load_average_1min": {"before": load_before, "after": os.getloadavg()[0]},
+                    "code": _git_describe(),
                 }
                 print(
                     f"  bare segmentation {seg['cold_s']:.1f} s; ratio {ratio:.2f}; a bare "
                     f"extract_article loop {ext['cold_s']:.1f} s (batch costs "
                     f"{one['wall_s'] / ext['cold_s']:.2f}x that)"
+                )
+                print(
+                    f"  CPU time: batch {one['cpu_s']:.1f} s, segmentation "
+                    f"{seg['cold_cpu_s']:.1f} s; ratio {cpu_ratio:.2f}; load average "
+                    f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
                 )
             if "speedup" in steps:
                 two = run_batch_process(src, tmp, "--workers", "2")

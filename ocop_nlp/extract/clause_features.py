@@ -55,6 +55,12 @@ def _phrase_re(words: Sequence[str]) -> re.Pattern[str]:
     return re.compile(rf"(?i)(?<![\w])(?:{alt})(?![\w])")
 
 
+def _any_of(patterns: Sequence[str]) -> re.Pattern[str]:
+    """One search for "does any of these patterns match": an alternation of them finds a match
+    exactly when one of them does, in one pass over the text instead of one per pattern."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
 @cache
 def _cues() -> dict[str, list[re.Pattern[str]]]:
     c = lexicon("cues")
@@ -62,13 +68,46 @@ def _cues() -> dict[str, list[re.Pattern[str]]]:
     out: dict[str, list[re.Pattern[str]]] = {
         name: [_phrase_re(c[name])] for name in _CUE_LISTS if c.get(name)
     }
-    out["challenge_patterns"] = [
-        re.compile(p, re.IGNORECASE)
-        for p in [*c["challenge_patterns"], c["challenge_still_pattern"]]
-    ]
-    out["challenge_blockers"] = [re.compile(p, re.IGNORECASE) for p in c["challenge_blockers"]]
+    out["challenge_patterns"] = [_any_of([*c["challenge_patterns"], c["challenge_still_pattern"]])]
+    out["challenge_blockers"] = [_any_of(c["challenge_blockers"])]
     out["title_heads"] = [_phrase_re(t["heads"])]
     out["bodies"] = [_phrase_re(t["bodies"])]
+    return out
+
+
+# Letters whose case-insensitive regex match is exactly equality after str.lower(): ASCII and
+# Vietnamese letters, and punctuation without case. (Not "µ", "ı", "ſ", the Kelvin sign or
+# "İ": the regex engine pairs those with other letters, or lower() lengthens them.)
+_CASELESS_SAFE = frozenset(
+    "".join(map(chr, range(0x20, 0x7F)))
+    + "\t\n\xa0“”‘’–—…•°²³·«»"
+    + "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư"
+    + "".join(map(chr, range(0x1EA0, 0x1EFA)))
+)
+
+
+_RUN = re.compile(r"\w+")
+
+
+@cache
+def _cue_heads() -> dict[str, dict[str, tuple[str, ...]]]:
+    """The lower-cased words of each word-list cue by their first run of word characters
+    ("yêu" of "yêu cầu"), for the lists whose words all open with one and are all
+    `_CASELESS_SAFE`."""
+    c = lexicon("cues")
+    t = lexicon("titles")
+    lists = {name: c[name] for name in _CUE_LISTS if c.get(name)}
+    lists |= {"title_heads": t["heads"], "bodies": t["bodies"]}
+    out = {}
+    for name, words in lists.items():
+        by_head: dict[str, set[str]] = {}
+        for w in words:
+            m = _RUN.match(w.lower())
+            if m is None or not set(w) <= _CASELESS_SAFE:
+                break
+            by_head.setdefault(m.group(0), set()).add(w.lower())
+        else:
+            out[name] = {h: tuple(ws) for h, ws in by_head.items()}
     return out
 
 
@@ -79,7 +118,25 @@ def cue_names(text: str) -> tuple[str, ...]:
     >>> cue_names("Phó Chủ tịch UBND tỉnh yêu cầu các địa phương")[:3]
     ('directive_verbs', 'strong_directive_verbs', 'speech_verbs')
     """
-    return tuple(name for name, pats in _cues().items() if any(p.search(text) for p in pats))
+    # A word of a list matches only as whole words, so its first run of word characters is a
+    # whole run of the text and the word is in the text, case aside: set and substring tests
+    # rule most lists out before their regular expressions (which check the word boundaries)
+    # run. Only for texts whose case-insensitive matching is that of lower().
+    low = text.lower() if set(text) <= _CASELESS_SAFE else None
+    runs = set(_RUN.findall(low)) if low is not None else set()
+    heads = _cue_heads()
+    out = []
+    for name, pats in _cues().items():
+        by_head = heads.get(name)
+        if (
+            low is not None
+            and by_head is not None
+            and not any(w in low for h in runs if h in by_head for w in by_head[h])
+        ):
+            continue
+        if any(p.search(text) for p in pats):
+            out.append(name)
+    return tuple(out)
 
 
 def _len_bucket(n: int) -> str:

@@ -5,10 +5,16 @@ The artifact is `models/clause_type.joblib` with `models/clause_type.json` (meta
 repository root, found through `OCOP_MODEL_DIR` or next to the package (an editable install).
 A missing file, an unreadable one, or one made with other scikit-learn or feature versions
 gives one warning and the pipeline runs on rules alone.
+
+`models/clause_type.npz` holds the same TF-IDF and linear model as plain arrays (`write_compact`),
+tied to the joblib file by its sha1. When it matches, it is scored without importing
+scikit-learn, whose import cost more than a second of every process's start; otherwise the
+joblib file is used.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -101,19 +107,161 @@ def _warn(msg: str) -> None:
     log.warning(msg)
 
 
+def _installed_version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "none"
+
+
 def check_meta(meta: dict[str, Any]) -> str | None:
     """Why a model with this metadata cannot be used here, or None."""
-    import sklearn
-
     if meta.get("feature_version") != FEATURE_VERSION:
         return (
             f"it was trained on features version {meta.get('feature_version')}, this code "
             f"makes version {FEATURE_VERSION}"
         )
     want = str(meta.get("versions", {}).get("scikit-learn", ""))
-    if want.split(".")[:2] != sklearn.__version__.split(".")[:2]:
-        return f"it was made with scikit-learn {want}, this is {sklearn.__version__}"
+    # The distribution's metadata, not `import sklearn`: the compact model needs no sklearn.
+    have = _installed_version("scikit-learn")
+    if want.split(".")[:2] != have.split(".")[:2]:
+        return f"it was made with scikit-learn {want}, this is {have}"
     return None
+
+
+class CompactLinear:
+    """A fitted `TfidfVectorizer(analyzer=identity) -> linear classifier` pipeline as arrays,
+    scored with scikit-learn's own operations in its order (counts in column order, log + 1,
+    idf, L2 norm, dot with the weights, softmax), so its probabilities are the pipeline's.
+    """
+
+    __slots__ = ("_coef", "_idf", "_index", "_intercept", "classes_")
+
+    def __init__(
+        self,
+        terms: list[str],
+        idf: list[float],
+        coef: list[list[float]],
+        intercept: list[float],
+        classes: list[str],
+    ) -> None:
+        self._index = {t: i for i, t in enumerate(terms)}
+        self._idf = idf
+        self._coef = [tuple(col) for col in zip(*coef, strict=True)]  # per term, per class
+        self._intercept = intercept
+        self.classes_ = classes
+
+    def decision_function(self, docs: list[list[str]]) -> list[list[float]]:
+        index, idf, coef, intercept = self._index, self._idf, self._coef, self._intercept
+        out = []
+        for feats in docs:
+            counts: dict[int, int] = {}
+            for f in feats:
+                j = index.get(f)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            cols = sorted(counts)
+            data = [_sublinear_tf(counts[j]) * idf[j] for j in cols]
+            norm = 0.0
+            for x in data:
+                norm += x * x
+            if norm != 0.0:
+                norm = math.sqrt(norm)
+                data = [x / norm for x in data]
+            scores = [0.0] * len(intercept)
+            for x, j in zip(data, cols, strict=True):
+                scores = [s + x * w for s, w in zip(scores, coef[j], strict=True)]
+            out.append([s + b for s, b in zip(scores, intercept, strict=True)])
+        return out
+
+
+@cache
+def _sublinear_tf(count: int) -> float:
+    """1 + log(count), by numpy's log as scikit-learn takes it."""
+    import numpy as np
+
+    return float(np.log(np.array([count], dtype=np.float64))[0]) + 1.0
+
+
+class CompactLogistic(CompactLinear):
+    """A logistic regression: softmax of the scores, as its `predict_proba` (3+ classes)."""
+
+    __slots__ = ()
+
+    def predict_proba(self, docs: list[list[str]]) -> Any:
+        import numpy as np
+
+        x = np.array(self.decision_function(docs), dtype=np.float64)
+        x -= np.max(x, axis=1).reshape((-1, 1))
+        np.exp(x, out=x)
+        x /= np.sum(x, axis=1).reshape((-1, 1))
+        return x
+
+
+def _sha1(path: Path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def write_compact(estimator: Any, directory: Path) -> Path | None:
+    """Write `clause_type.npz` for the estimator saved as `directory/clause_type.joblib`.
+
+    Only the shape the runtime can score exactly is written (identity analyzer, sublinear tf,
+    idf, L2 norm, a linear model over 3+ classes); for any other the file is removed and the
+    joblib file is used. Returns the path written, or None.
+    """
+    import numpy as np
+
+    path = directory / f"{MODEL_NAME}.npz"
+    path.unlink(missing_ok=True)
+    vec, clf = estimator.named_steps["features"], estimator.named_steps["clf"]
+    p = vec.get_params()
+    exact = (
+        getattr(p["analyzer"], "__name__", "") == "identity"
+        and not p["lowercase"]
+        and not p["binary"]
+        and p["sublinear_tf"]
+        and p["use_idf"]
+        and p["norm"] == "l2"
+        and p["dtype"] is np.float64
+        and len(clf.classes_) > 2
+        and clf.coef_.shape == (len(clf.classes_), len(vec.vocabulary_))
+    )
+    if not exact:
+        return None
+    terms = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
+    np.savez_compressed(
+        path,
+        terms=np.array(terms, dtype=str),
+        idf=vec.idf_,
+        coef=clf.coef_,
+        intercept=clf.intercept_,
+        classes=np.array([str(c) for c in clf.classes_], dtype=str),
+        softmax=np.array(hasattr(clf, "predict_proba")),
+        source_sha1=np.array(_sha1(directory / f"{MODEL_NAME}.joblib")),
+    )
+    return path
+
+
+def _load_compact(directory: Path) -> CompactLinear | None:
+    """The compact model, if there is one made from the joblib file beside it."""
+    import numpy as np
+
+    path = directory / f"{MODEL_NAME}.npz"
+    if not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as z:
+        if str(z["source_sha1"]) != _sha1(directory / f"{MODEL_NAME}.joblib"):
+            return None  # a stale leftover of an earlier model
+        kind = CompactLogistic if bool(z["softmax"]) else CompactLinear
+        return kind(
+            z["terms"].tolist(),
+            z["idf"].tolist(),
+            z["coef"].tolist(),
+            z["intercept"].tolist(),
+            z["classes"].tolist(),
+        )
 
 
 def load_model(directory: Path | None = None) -> ClauseModel | None:
@@ -132,9 +280,11 @@ def load_model(directory: Path | None = None) -> ClauseModel | None:
         if why:
             _warn(f"The clause-type model at {path} is not used: {why}; retrain with `ocop train`.")
             return None
-        import joblib
+        estimator: Any = _load_compact(d)
+        if estimator is None:
+            import joblib
 
-        estimator = joblib.load(path)
+            estimator = joblib.load(path)
     except Exception as e:  # noqa: BLE001 - a broken artifact must not stop extraction
         _warn(f"The clause-type model at {path} could not be read ({e}); using the rules alone.")
         return None
@@ -178,14 +328,16 @@ def _can_be_action(text: str, u: Unit) -> bool:
 
 
 @cache
-def _cue_re(kind: str) -> re.Pattern[str]:
+def _cue_re(kind: str, whole: bool = True) -> re.Pattern[str]:
+    """The cue words an addition of `kind` needs. `whole=False` drops the check after the word:
+    its matches in a sentence then include every match in any prefix of the sentence."""
     c = lexicon("cues")
     if kind == "directive":
         words = [*c["strong_directive_verbs"], *c["obligation_after_subject"]]
     else:
         words = [*c["challenge_markers"], *c["challenge_nouns"]]
     alt = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?i)(?<![\w])(?:{alt})(?![\w])")
+    return re.compile(rf"(?i)(?<![\w])(?:{alt})" + (r"(?![\w])" if whole else ""))
 
 
 def _worth_asking(text: str, u: Unit, sentences: list[Sentence], policy: Policy) -> bool:
@@ -208,6 +360,29 @@ def _worth_asking(text: str, u: Unit, sentences: list[Sentence], policy: Policy)
     return False
 
 
+def _sentences_worth_asking(sentences: list[Sentence], policy: Policy) -> set[int]:
+    """Sentences that may hold a clause `_worth_asking` passes: a cue word up to the clause
+    end can only be a cue match in the sentence (prefix matches are found without the check
+    after the word), and a list line follows a sentence that ends with a colon."""
+    kinds = [
+        kind
+        for kind, threshold in (
+            ("directive", policy.add_directives),
+            ("challenge", policy.add_challenges),
+        )
+        if threshold is not None
+    ]
+    out: set[int] = set()
+    if not kinds:
+        return out
+    for si, s in enumerate(sentences):
+        if (si > 0 and sentences[si - 1].text.rstrip().endswith(":")) or any(
+            _cue_re(kind, whole=False).search(s.text) for kind in kinds
+        ):
+            out.add(si)
+    return out
+
+
 def refine(
     ex: Extraction,
     sentences: list[Sentence],
@@ -228,12 +403,18 @@ def refine(
         if model is None:
             return ex
         # Ask the model only about clauses the policy could change: it segments every clause
-        # it reads, which would double the cost of an extraction if it read them all.
+        # it reads, which would double the cost of an extraction if it read them all. Without
+        # a veto only additions count, so only sentences that may hold one are cut into
+        # clauses, and when only directives may be added, only clauses that can be actions.
+        only = None if policy.veto is not None else _sentences_worth_asking(sentences, policy)
+        directives_only = policy.veto is None and policy.add_challenges is None
         units = []
-        for u in clause_units(ex.text, sentences):
+        for u in clause_units(ex.text, sentences, only):
             hit = any(_overlap(u.start, u.end, a, b) for a, b in covered)
             if (hit and policy.veto is not None) or (
-                not hit and _worth_asking(ex.text, u, sentences, policy)
+                not hit
+                and _worth_asking(ex.text, u, sentences, policy)
+                and not (directives_only and not _can_be_action(ex.text, u))
             ):
                 units.append(u)
         preds = model.predict(ex.text, sentences, units)

@@ -6,6 +6,7 @@ learned on a unit applies to the same kind of unit at run time.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 
 from ocop_nlp.extract.challenges import clauses_of
@@ -22,8 +23,10 @@ class Unit:
     sentence: int  # index of its sentence
 
 
-def clause_units(text: str, sentences: list[Sentence] | None = None) -> list[Unit]:
-    """The clauses of a normalised text.
+def clause_units(
+    text: str, sentences: list[Sentence] | None = None, only: Container[int] | None = None
+) -> list[Unit]:
+    """The clauses of a normalised text (of the sentences whose index is in `only`, if given).
 
     A sentence splits at its first top-level colon (head | body), the body at ";" and at
     enumerators ("Một là, ..."), and each item into comma clauses that state a shortcoming
@@ -39,6 +42,8 @@ def clause_units(text: str, sentences: list[Sentence] | None = None) -> list[Uni
         sentences = split_sentences(text)
     out: list[Unit] = []
     for si, s in enumerate(sentences):
+        if only is not None and si not in only:
+            continue
         parts = []
         cs = colon_split(s.text)
         if cs is not None and s.text[cs[1] :].strip(" .…"):

@@ -20,7 +20,14 @@ from typing import Any
 from ocop_nlp import __version__
 from ocop_nlp.errors import OcopError
 from ocop_nlp.extract.clause_features import FEATURE_VERSION, clause_features, identity
-from ocop_nlp.extract.model import MODEL_NAME, ClauseModel, Policy, Prediction, model_dir
+from ocop_nlp.extract.model import (
+    MODEL_NAME,
+    ClauseModel,
+    Policy,
+    Prediction,
+    model_dir,
+    write_compact,
+)
 from ocop_nlp.extract.pipeline import RULE_STAGES, Pipeline
 from ocop_nlp.extract.units import Unit
 from ocop_nlp.learn.annotate import rule_label
@@ -228,6 +235,8 @@ def train_model(out_dir: Path | None = None) -> TrainResult:
     if hasattr(vec, "stop_words_"):
         del vec.stop_words_
     joblib.dump(est, path, compress=3)
+    # The same model as plain arrays, read at extraction time without importing scikit-learn.
+    write_compact(est, d)
     meta = {
         "model": MODEL_NAME,
         "family": cmp.winner,

@@ -63,10 +63,83 @@ def syllable_spans(text: str) -> Words:
 
 
 @cache
-def _tagger() -> Callable[[str], list[tuple[str, str]]]:
-    from underthesea import pos_tag
+def _tagger() -> Callable[[list[str]], list[str]] | None:
+    """underthesea's CRF POS tagger, fed segmented words.
 
-    return pos_tag
+    `underthesea.pos_tag(text)` segments `text` and then builds its features in pure Python,
+    re-parsing each template and re-listing the whole sentence for every word and template
+    (quadratic in the words): that took most of the tagger's time. We build the very same
+    feature strings once per word from the same templates and ask the same CRF model.
+    """
+    try:
+        from underthesea.pipeline.pos_tag import tagged_feature
+        from underthesea.pipeline.pos_tag.model_crf import CRFPOSTagPredictor
+
+        predictor = CRFPOSTagPredictor.Instance()
+        predictor.transformer.template  # noqa: B018 - the attribute this code reads
+    except (ImportError, AttributeError):
+        # Another underthesea release laid its tagger out differently: pos_spans then calls
+        # its public pos_tag (slower, same tags) rather than losing POS tags altogether.
+        return None
+    functions: dict[str, Callable[[str], object]] = {
+        "lower": tagged_feature.text_lower,
+        "istitle": tagged_feature.text_istitle,
+        "isallcap": tagged_feature.text_isallcap,
+        "isdigit": tagged_feature.text_isdigit,
+        "is_in_dict": tagged_feature.text_is_in_dict,
+    }
+    templates = []
+    for syntax in predictor.transformer.template:
+        m = _TEMPLATE.match(syntax)
+        if m is None:  # a template this code cannot read: let underthesea build the features
+            return _slow_tagger(predictor)
+        second, column, func = m.group("index2"), m.group("column"), m.group("function")
+        templates.append(
+            (
+                f"{syntax}=",
+                int(m.group("index1")),
+                int(second) if second else None,
+                int(column) if column else 0,
+                functions[func] if func is not None else None,
+            )
+        )
+    tag = predictor.model.tag
+
+    def tag_words(words: list[str]) -> list[str]:
+        n = len(words)
+        # Column 0 holds the words, column 1 the placeholder tag underthesea gives every word.
+        columns = (words, ["X"] * n)
+        features = []
+        for i in range(n):
+            row = []
+            for prefix, first, second, column, func in templates:
+                a = i + first
+                if a < 0:
+                    row.append(prefix + "BOS")
+                    continue
+                if a >= n or (second is not None and i + second >= n):
+                    row.append(prefix + "EOS")
+                    continue
+                cells = columns[column]
+                word = cells[a] if second is None else " ".join(cells[a : i + second + 1])
+                row.append(prefix + (word if func is None else str(func(word))))
+            features.append(row)
+        return tag(features) if features else []
+
+    return tag_words
+
+
+# The template syntax of underthesea.pipeline.pos_tag.tagged_feature ("T[-1,0]", "T[0].lower").
+_TEMPLATE = re.compile(
+    r"T\[(?P<index1>\-?\d+)(\,(?P<index2>\-?\d+))?\](\[(?P<column>.*)\])?(\.(?P<function>.*))?"
+)
+
+
+def _slow_tagger(predictor: object) -> Callable[[list[str]], list[str]]:
+    def tag_words(words: list[str]) -> list[str]:
+        return [t for _, t in predictor.predict(words)]  # type: ignore[attr-defined]
+
+    return tag_words
 
 
 @lru_cache(maxsize=4096)
@@ -74,10 +147,19 @@ def pos_spans(text: str) -> Tagged:
     """[(word, tag, start, end)] from underthesea's POS tagger (tags: N, Np, V, A, L, M, CH, …).
 
     Used only on the few clauses where an addressee must be told from its action ("các huyện
-    ven biển | chú trọng ..."), so its cost stays off the hot path.
+    ven biển | chú trọng ..."), so its cost stays off the hot path. The same as
+    `underthesea.pos_tag(text)`: its segmentation of `text`, then its CRF tagger.
     """
     try:
-        tagged = _tagger()(text)
+        tag_words = _tagger()
+        if tag_words is None:
+            from underthesea import pos_tag
+
+            tagged = pos_tag(text)
+        else:
+            words = _tokenizer()(text)
+            # underthesea pairs them with a plain zip
+            tagged = list(zip(words, tag_words(words), strict=False))
     except Exception:  # noqa: BLE001 - a tagger failure must not lose the clause
         return ()
     out: list[tuple[str, str, int, int]] = []
