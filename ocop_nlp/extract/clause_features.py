@@ -111,7 +111,7 @@ def _cue_heads() -> dict[str, dict[str, tuple[str, ...]]]:
     return out
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)  # one article's clauses and their contexts; bounded like word_spans
 def cue_names(text: str) -> tuple[str, ...]:
     """Names of the lexicon lists that match `text`.
 
