@@ -35,7 +35,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "crawl.json"
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_extract import _git_describe as git_describe  # noqa: E402
 from fixture_sites import FixtureServer, big_site  # noqa: E402
 
 
@@ -125,9 +127,7 @@ def main() -> None:
         "command": "python bench/bench_crawl.py " + " ".join(sys.argv[1:]),
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "python": platform.python_version(),
-        "commit": subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-        ).stdout.strip(),
+        "commit": git_describe(),
     }
     with tempfile.TemporaryDirectory() as tmp, FixtureServer(big_site(args.pages)) as srv:
         db = Path(tmp) / "speed.db"

@@ -34,7 +34,6 @@ import gzip
 import json
 import platform
 import re
-import subprocess
 import sys
 import time
 import unicodedata
@@ -49,6 +48,10 @@ DATA = ROOT.parent / "shared" / "data"
 PORTAL = DATA / "portal"
 RECORDS = DATA / "news" / "portal_articles.jsonl.gz"
 RESULTS = ROOT / "bench" / "results" / "pages.json"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_extract import _git_describe as git_describe  # noqa: E402
+
 FIELDS = ("title", "published", "author", "body")
 _TOKEN = re.compile(r"\w+")
 
@@ -226,17 +229,6 @@ def measure(pages: list[Page], parse: Callable[[Page], Parsed]) -> Score:
     return s
 
 
-def _git_describe() -> str | None:
-    proc = subprocess.run(
-        ["git", "describe", "--always", "--dirty"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return proc.stdout.strip() or None
-
-
 def _short(text: str, width: int = 70) -> str:
     text = text.replace("\n", " | ")
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -278,7 +270,7 @@ def main() -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     result = {
         "command": "python bench/bench_pages.py",
-        "code": _git_describe(),
+        "code": git_describe(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "pages": len(pages),
         "pages_with_reference_date": first.ref_dates,
