@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from bs4 import BeautifulSoup
+
 from ocop_nlp.config import Settings, load_settings
 from ocop_nlp.errors import InputError, OcopError
 from ocop_nlp.fetch.polite import FetchResult, PoliteFetcher
@@ -345,7 +347,8 @@ class Crawler:
         html, _warnings = decode_bytes(r.body or b"", r.charset)
         url = canonical_url(r.final_url) or item.url
         profile = self.profile or detect_profile(html, url)
-        page: PageLinks = analyse_page(html, url, profile)
+        soup = BeautifulSoup(html, "lxml")  # parsed once: for the links, then the article
+        page: PageLinks = analyse_page(html, url, profile, soup)
         links = self._links_of(item, page)
         if page.kind != "article":
             s.listings += 1
@@ -353,7 +356,7 @@ class Crawler:
             self._settle(item, r, "done", page.kind, page.why, kind=kind, links=links)
             return
         selectors = profile.article_selectors() if profile is not None else None
-        art = html_to_article(html, url, selectors)
+        art = html_to_article(html, url, selectors, soup)
         text = _nfc(art.text) or ""
         if len(text.strip()) < MIN_ARTICLE_CHARS:
             s.skipped["no article text"] += 1

@@ -594,18 +594,24 @@ def _author(page: _Page, sel: PageSelectors) -> str | None:
 
 
 def html_to_article(
-    html: str, url: str | None = None, selectors: PageSelectors | None = None
+    html: str,
+    url: str | None = None,
+    selectors: PageSelectors | None = None,
+    soup: BeautifulSoup | None = None,
 ) -> Article:
     """Parse a page. Raises InputError when it holds no readable text at all.
 
     `selectors` (from a site profile) are tried before the generic rules, field by field.
+    `soup`, when given, is `html` already parsed with lxml (the crawler's, after it read the
+    links); page furniture is removed from it in place.
     """
     sel = selectors or PageSelectors()
     for group in (sel.title, sel.body, sel.published, sel.author):
         for css in group:
             _check_css(css)
-    html = re.sub(r"^\s*<%@[^%]*%>", "", html)  # JSP directives left in saved pages
-    soup = BeautifulSoup(html, "lxml")
+    if soup is None:
+        html = re.sub(r"^\s*<%@[^%]*%>", "", html)  # JSP directives left in saved pages
+        soup = BeautifulSoup(html, "lxml")
     # One walk; find_all with a list of names is several times slower in bs4.
     for t in [el for el in soup.find_all(True) if el.name in _DROP]:
         if t.decomposed:

@@ -454,16 +454,20 @@ def _scheme_reason(href: str) -> str | None:
     return None
 
 
-def analyse_page(html: str, url: str, profile: Profile | None = None) -> PageLinks:
+def analyse_page(
+    html: str, url: str, profile: Profile | None = None, soup: BeautifulSoup | None = None
+) -> PageLinks:
     """Tell what the page at `url` is and sort its links; one parse of the HTML.
 
     Pass the site's `profile` when known (see `parse.profiles.detect_profile`); its URL rules
-    and selectors decide first, the generic rules fill in.
+    and selectors decide first, the generic rules fill in. `soup`, when given, is the page
+    already parsed (the crawler parses once for this and for the article); it is only read.
     """
     rules = generic_rules()
     page_url = canonical_url(url) or url
     page_host = urlsplit(page_url).netloc
-    soup = BeautifulSoup(html, "lxml")
+    if soup is None:
+        soup = BeautifulSoup(html, "lxml")
     scan = _scan(soup)
     base = page_url
     if scan.base is not None:
