@@ -355,3 +355,21 @@ def test_a_start_url_that_is_not_a_web_address_is_refused_in_plain_words(tmp_pat
         sys.stderr = old
     assert code == 1
     assert "is not a web address to crawl" in err.getvalue()
+
+
+def test_two_start_hosts_are_crawled_in_turn_each_at_its_own_pace(tmp_path):
+    portal, paper = portal_site(12, faults=False), newspaper_site(10)
+    with FixtureServer(portal) as a, FixtureServer(paper) as b:
+        s = crawl(
+            [a.url("/"), b.url("/")],
+            tmp_path / "two.db",
+            options=CrawlOptions(delay=0.2, max_pages=12),
+            settings=fast_settings(),
+            progress=None,
+        )
+    assert s.pages == 12 and len(s.sites) == 2
+    # The host ready soonest goes next, so neither waits for the other to finish.
+    assert len(a.log) >= 4 and len(b.log) >= 4
+    for server in (a, b):
+        times = sorted(r.time for r in server.log)
+        assert min(y - x for x, y in zip(times, times[1:], strict=False)) >= 0.2 * 0.8
