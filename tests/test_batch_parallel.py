@@ -3,8 +3,12 @@ survives `kill -9`, and shows a progress line only on a terminal."""
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -169,3 +173,36 @@ def test_parallel_batch_killed_with_sigkill_resumes_and_leaves_no_worker_behind(
     assert code == 0, err
     assert re.search(rf"; {written:,} already done", summary_line(err))
     assert jsonl_by_id(out) == jsonl_by_id(reference)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_stops_a_parallel_batch_with_the_resume_message_not_a_dead_worker(
+    run_cli, tmp_path, many_records
+):
+    src = write_jsonl(tmp_path / "in.jsonl", many_records)
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ocop_nlp", "batch", str(src), "-o", str(out), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if out.exists() and out.read_bytes().count(b"\n") >= 12:
+            break
+        time.sleep(0.01)
+    # A terminal's Ctrl-C is SIGINT to the whole process group, and a worker may get it before
+    # the parent does: send it to the workers first, then to the parent.
+    for pid in _descendants(proc.pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGINT)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    message = err.decode("utf-8")
+    assert proc.returncode == 130, message
+    assert "Stopped by the user; a batch can be resumed with the same command." in message
+    assert "worker process died" not in message
+    code, _, err2 = run_cli("batch", str(src), "-o", str(out), "--workers", "2")
+    assert code == 0, err2
+    assert len(jsonl_by_id(out)) == len(many_records)

@@ -20,6 +20,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import Counter
@@ -209,7 +210,11 @@ def warm_up() -> None:
 
 
 def _init_worker(parent_pid: int) -> None:
-    """A pool worker's start: watch the parent, then warm up."""
+    """A pool worker's start: leave Ctrl-C to the parent, watch the parent, then warm up."""
+    # Ctrl-C on a terminal reaches the whole process group. Workers that died of it made the
+    # parent report "a worker process died"; the parent alone stops the pool and says that the
+    # batch can be resumed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if os.name == "posix":
         # A parent killed with -9 cannot tell its workers; they would wait for work forever.
         import threading
