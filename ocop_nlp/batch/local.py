@@ -39,6 +39,7 @@ from ocop_nlp.parse.reader import (
     content_id,
     read_file_bytes,
 )
+from ocop_nlp.progress import LiveLine
 from ocop_nlp.records import Article, extraction_from_dict
 
 # (id, extraction dict or None, failure reason or None, message or None)
@@ -275,35 +276,25 @@ class Progress:
     """A live line on a terminal (done/total, articles/s, ETA, errors); silent otherwise."""
 
     def __init__(self, stream: TextIO, total: int | None, live: bool | None = None) -> None:
-        self.stream = stream
-        self.live = stream.isatty() if live is None else live
+        self.line = LiveLine(stream, live)
         self.total = total
-        self.t0 = time.monotonic()
-        self.last = 0.0
 
     def update(self, s: BatchSummary, force: bool = False) -> None:
-        if not self.live:
+        if not self.line.due(force):
             return
-        now = time.monotonic()
-        if not force and now - self.last < 0.2:
-            return
-        self.last = now
         n = s.ok + s.failed
-        rate = n / max(now - self.t0, 1e-9)
+        rate = n / self.line.elapsed()
         tot = f"/{self.total:,}" if self.total else ""
         eta = ""
         if self.total and rate > 0:
             eta = f", ETA {_duration(max(0, self.total - n - s.skipped) / rate)}"
-        self.stream.write(
-            f"\r{n + s.skipped:,}{tot} done, {rate:.1f} articles/s{eta}, {s.failed:,} errors\x1b[K"
+        self.line.show(
+            f"{n + s.skipped:,}{tot} done, {rate:.1f} articles/s{eta}, {s.failed:,} errors"
         )
-        self.stream.flush()
 
     def finish(self, s: BatchSummary) -> None:
         self.update(s, force=True)
-        if self.live:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.line.finish()
 
 
 def _duration(seconds: float) -> str:
@@ -471,7 +462,7 @@ def run_batch(
     summary = BatchSummary()
     stream = progress or sys.stderr
     prog = Progress(stream, None)
-    if prog.live:
+    if prog.line.live:
         prog.total = count_inputs(src)
     t0 = time.monotonic()
     store = None

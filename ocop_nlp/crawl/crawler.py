@@ -15,7 +15,7 @@ import sys
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,13 +25,14 @@ from bs4 import BeautifulSoup
 
 from ocop_nlp.config import Settings, load_settings
 from ocop_nlp.errors import InputError, OcopError
-from ocop_nlp.fetch.polite import FetchResult, PoliteFetcher
+from ocop_nlp.fetch.polite import FEED_TYPES, HTML_TYPES, FetchResult, PoliteFetcher
 from ocop_nlp.fetch.robots import RobotsRules, rules_for_response
 from ocop_nlp.fetch.urls import canonical_url, file_kind, host_of
 from ocop_nlp.parse.encodings import decode_bytes
 from ocop_nlp.parse.html import html_to_article
 from ocop_nlp.parse.links import PageLinks, analyse_page, parse_feed, parse_sitemap, sniff_xml_kind
 from ocop_nlp.parse.profiles import Profile, detect_profile, load_profile
+from ocop_nlp.progress import LiveLine
 from ocop_nlp.store.db import Store, StoredArticle, open_store
 from ocop_nlp.store.frontier import Frontier, FrontierItem, NewLink, Settled
 
@@ -40,19 +41,9 @@ log = logging.getLogger(__name__)
 # Lower is fetched first. Sitemaps and feeds name many articles for one request; articles come
 # before the next listing page, so a crawl cut short by --max-pages has articles, not pagers.
 PRIORITY = {"robots": 0, "sitemap": 0, "feed": 0, "seed": 1, "article": 2, "listing": 3, "page": 4}
-XML_TYPES = (
-    "application/xml",
-    "text/xml",
-    "application/rss+xml",
-    "application/atom+xml",
-    "application/rdf+xml",
-    "application/x-gzip",
-    "application/gzip",
-    "application/octet-stream",
-    "text/plain",
-    "text/html",  # some portals serve their sitemap as text/html
-)
-HTML_TYPES = ("text/html", "application/xhtml+xml")
+# What a sitemap or feed may come as: the fetcher's feed types, and what some portals wrongly
+# serve theirs as; the content is sniffed before it is read as XML.
+XML_TYPES = (*FEED_TYPES, "application/octet-stream", "text/html")
 # A page whose article body is shorter than this is a stub ("Xem chi tiết tại đây"), not news.
 MIN_ARTICLE_CHARS = 200
 SKIPPED_OUTCOMES = {"not-html", "robots", "off-site", "file"}
@@ -124,30 +115,22 @@ class Progress:
     """A live line on a terminal (pages, articles, queue, errors, rate); silent otherwise."""
 
     def __init__(self, stream: TextIO | None, live: bool | None = None) -> None:
-        self.stream = stream
-        self.live = bool(stream is not None and (stream.isatty() if live is None else live))
-        self.t0 = time.monotonic()
-        self.last = 0.0
+        self.line = LiveLine(stream, live)
 
-    def update(self, s: CrawlSummary, queued: int, force: bool = False) -> None:
-        if not self.live or self.stream is None:
+    def update(self, s: CrawlSummary, queued: int | Callable[[], int], force: bool = False) -> None:
+        """`queued` may be a function: the queue is counted only when a line is shown."""
+        if not self.line.due(force):
             return
-        now = time.monotonic()
-        if not force and now - self.last < 0.2:
-            return
-        self.last = now
-        rate = s.pages / max(now - self.t0, 1e-9)
+        n = queued() if callable(queued) else queued
+        rate = s.pages / self.line.elapsed()
         errors = sum(s.failed.values())
-        self.stream.write(
-            f"\r{s.pages:,} pages, {s.stored + s.updated:,} articles stored, {queued:,} queued, "
-            f"{errors:,} errors, {rate:.1f} pages/s\x1b[K"
+        self.line.show(
+            f"{s.pages:,} pages, {s.stored + s.updated:,} articles stored, {n:,} queued, "
+            f"{errors:,} errors, {rate:.1f} pages/s"
         )
-        self.stream.flush()
 
     def finish(self) -> None:
-        if self.live and self.stream is not None:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.line.finish()
 
 
 class Crawler:
@@ -247,7 +230,7 @@ class Crawler:
             if item is None:
                 continue
             self._process(item)
-            self.progress.update(s, self.frontier.queued(self.sites))
+            self.progress.update(s, lambda: self.frontier.queued(self.sites))
 
     def _load_robots(self, site: str, seeds: list[str]) -> None:
         scheme = next((u.split("://", 1)[0] for u in seeds if host_of(u) == site), "http")
@@ -370,7 +353,7 @@ class Crawler:
                 links=links,
             )
             return
-        existed = self.store.get_article(url) is not None
+        existed = self.store.has_article(url)
         stored = StoredArticle(
             id=url,
             text=text,

@@ -368,6 +368,11 @@ class Store:
         ).fetchone()
         return _article_of_row(row) if row else None
 
+    def has_article(self, article_id: str) -> bool:
+        """Is `article_id` stored? (No row read: the page blob stays on disk.)"""
+        row = self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row is not None
+
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 

@@ -202,9 +202,11 @@ class Frontier:
                     link.not_followed,
                 ),
             )
+            if link.not_followed:
+                continue  # on record, not queued
             if cur.rowcount:
-                added += 0 if link.not_followed else 1
-            elif link.lastmod and not link.not_followed:
+                added += 1
+            elif link.lastmod:
                 # A sitemap says the page changed since we stored it: fetch it again.
                 cur = c.execute(
                     "UPDATE crawl_frontier SET state = 'queued', lastmod = ? WHERE url = ? "
