@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from fixture_sites import VN, FixtureServer, newspaper_site, portal_site
+from fixture_sites import VN, FixtureServer, Route, newspaper_site, portal_site
 
 from ocop_nlp.config import load_settings
 from ocop_nlp.crawl.crawler import CrawlOptions, crawl
@@ -373,3 +373,20 @@ def test_two_start_hosts_are_crawled_in_turn_each_at_its_own_pace(tmp_path):
     for server in (a, b):
         times = sorted(r.time for r in server.log)
         assert min(y - x for x, y in zip(times, times[1:], strict=False)) >= 0.2 * 0.8
+
+
+def test_a_host_whose_robots_txt_fails_is_left_alone_until_the_next_run(tmp_path):
+    site = portal_site(12, faults=False)
+    site.routes["/robots.txt"] = Route(status=503, body=b"busy", content_type="text/plain")
+    with FixtureServer(site) as server:
+        s = crawl(
+            [server.url("/")],
+            tmp_path / "s.db",
+            options=CrawlOptions(delay=0.0),
+            settings=fast_settings(),
+            progress=None,
+        )
+        paths = {r.path for r in server.log}
+    assert paths == {"/robots.txt"}  # retried as the fetcher retries, then nothing else
+    assert s.stored == 0 and s.skipped["host whose robots.txt failed"] == 1
+    assert s.queued == 2  # the start page and /sitemap.xml wait for a run when robots.txt answers
