@@ -26,7 +26,7 @@ from bs4 import BeautifulSoup
 from ocop_nlp.config import Settings, load_settings
 from ocop_nlp.errors import InputError, OcopError
 from ocop_nlp.fetch.polite import FEED_TYPES, HTML_TYPES, FetchResult, PoliteFetcher
-from ocop_nlp.fetch.robots import RobotsRules, rules_for_response
+from ocop_nlp.fetch.robots import RobotsRules, robots_url, rules_for_response
 from ocop_nlp.fetch.urls import canonical_url, file_kind, host_of
 from ocop_nlp.parse.encodings import decode_bytes
 from ocop_nlp.parse.html import html_to_article
@@ -233,8 +233,8 @@ class Crawler:
             self.progress.update(s, lambda: self.frontier.queued(self.sites))
 
     def _load_robots(self, site: str, seeds: list[str]) -> None:
-        scheme = next((u.split("://", 1)[0] for u in seeds if host_of(u) == site), "http")
-        url = f"{scheme}://{site}/robots.txt"
+        # The first start URL on this host gives the scheme; an --allow-host alone gets http.
+        url = robots_url(next((u for u in seeds if host_of(u) == site), f"http://{site}/"))
         r = self.fetcher.fetch(url, accept=("text/plain", "text/html", "application/octet-stream"))
         rules = rules_for_response(r.status, r.body, self.fetcher.user_agent, url=url)
         if rules.denied_reason:
@@ -247,7 +247,9 @@ class Crawler:
             self.fetcher.set_delay(site, rules.crawl_delay)
         links = [self._link(u, "sitemap", 0, url) for u in _canon_all(rules.sitemaps)]
         if not links and self.options.guess_sitemap:
-            links.append(self._link(f"{scheme}://{site}/sitemap.xml", "sitemap", 0, url))
+            links.append(
+                self._link(url.removesuffix("robots.txt") + "sitemap.xml", "sitemap", 0, url)
+            )
         self.frontier.add(link for link in links if host_of(link.url) in self.sites)
 
     # --- one URL -------------------------------------------------------------------------

@@ -849,8 +849,3 @@ def parse_feed(data: bytes) -> list[FeedEntry]:
         parsed_day = dict.get(e, "published_parsed") or dict.get(e, "updated_parsed")
         out.append(FeedEntry(url, title, _feed_day(raw, parsed_day)))
     return out
-
-
-def links_rules_version() -> str:
-    """The version of the generic rules, for summaries and stored results."""
-    return generic_rules().version

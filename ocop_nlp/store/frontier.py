@@ -158,22 +158,6 @@ class Frontier:
                 (_now(), status, json.dumps(summary, ensure_ascii=False), run_id),
             )
 
-    def runs(self) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
-            "SELECT id, started_at, finished_at, status, seeds, summary FROM crawl_runs ORDER BY id"
-        ).fetchall()
-        return [
-            {
-                "id": r[0],
-                "started_at": r[1],
-                "finished_at": r[2],
-                "status": r[3],
-                "seeds": json.loads(r[4]),
-                "summary": json.loads(r[5]) if r[5] else None,
-            }
-            for r in rows
-        ]
-
     # --- the queue -----------------------------------------------------------------------
 
     def add(self, links: Iterable[NewLink]) -> int:
