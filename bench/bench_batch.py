@@ -25,6 +25,7 @@ the dask extra (`pip install -e ".[dask]"`: Dask, and psutil for the memory samp
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -90,8 +91,14 @@ def _tree(pid: int) -> Iterator[Any]:
         return
 
 
-def run_batch_process(source: Path, tmp: Path, *args: str) -> dict[str, Any]:
-    """`ocop batch SOURCE -o TMP/out.jsonl ARGS` as a fresh process: wall time, peak RSS each."""
+def run_batch_process(
+    source: Path, tmp: Path, *args: str, check: bool = True, timeout: float | None = None
+) -> dict[str, Any]:
+    """`ocop batch SOURCE -o TMP/out.jsonl ARGS` as a fresh process: wall time, peak RSS each.
+
+    `check=False` returns a failed run (its exit status and stderr) instead of stopping;
+    a run longer than `timeout` seconds is killed (with its workers) and says so.
+    """
     import psutil
 
     out = tmp / "out.jsonl"
@@ -102,7 +109,15 @@ def run_batch_process(source: Path, tmp: Path, *args: str) -> dict[str, Any]:
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peaks: dict[int, tuple[str, float]] = {}
+    timed_out = False
     while proc.poll() is None:
+        if timeout is not None and time.perf_counter() - t0 > timeout:
+            timed_out = True
+            for p in reversed(list(_tree(proc.pid))):
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    p.kill()
+            proc.wait()
+            break
         for p in _tree(proc.pid):
             try:
                 rss = p.memory_info().rss / 2**20
@@ -120,21 +135,31 @@ def run_batch_process(source: Path, tmp: Path, *args: str) -> dict[str, Any]:
     # than wall time when other work shares the cores.
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     err = proc.stderr.read() if proc.stderr else ""
-    if proc.returncode != 0:
+    if proc.returncode != 0 and check:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
     summary = next((ln for ln in err.splitlines() if " ok, " in ln), "")
     parent = peaks.pop(proc.pid, ("", 0.0))[1]
     workers = sorted((rss for name, rss in peaks.values() if name == "worker"), reverse=True)
     helpers = sorted((rss for name, rss in peaks.values() if name == "helper"), reverse=True)
+    errors_file = tmp / "out.errors.jsonl"
+    errors = []
+    if errors_file.exists():
+        for line in errors_file.read_text(encoding="utf-8").splitlines():
+            e = json.loads(line)
+            errors.append(f"{e['id']}: {e['reason']}")
     return {
         "args": list(args),
+        "returncode": proc.returncode,
+        "timed_out": timed_out,
+        "stderr_tail": err[-500:],
+        "errors": errors,
         "wall_s": wall,
         "cpu_s": cpu,
         "summary": summary,
         "parent_peak_rss_mb": parent,
         "worker_peak_rss_mb": workers,
         "helper_peak_rss_mb": helpers,
-        "lines": out.read_bytes().count(b"\n"),
+        "lines": out.read_bytes().count(b"\n") if out.exists() else 0,
     }
 
 
