@@ -313,6 +313,17 @@ def test_user_template_may_not_include_a_link_that_leads_out_of_its_folder(run_c
     assert run_cli("draft", article, "--template", str(tpl))[:2] == (0, "phần 2")
 
 
+def test_user_template_file_over_the_input_limit_is_refused(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("OCOP_MAX_INPUT_BYTES", "50000")
+    (tmp_path / "big.j2").write_text("x" * 50_001, encoding="utf-8")
+    tpl = tmp_path / "main.md.j2"
+    tpl.write_text('{% include "big.j2" %}', encoding="utf-8")
+    code, out, err = run_cli("draft", str(ARTICLES / "01_cao_bang_so_ket_6_thang.txt"),
+                             "--template", str(tpl))  # fmt: skip
+    assert (code, out) == (1, "")
+    assert "uses 'big.j2', which is larger than 50,000 bytes (OCOP_MAX_INPUT_BYTES)" in err
+
+
 def test_html_format_escapes_a_user_template_whatever_its_name(run_cli, tmp_path):
     tpl = tmp_path / "ban-tin.j2"
     tpl.write_text("<p>{{ article.title }} {{ '<script>' }}</p>\n", encoding="utf-8")

@@ -173,6 +173,12 @@ class _OutsideFolder(jinja2.TemplateError):
         self.name, self.target = name, target
 
 
+class _FileTooLarge(jinja2.TemplateError):
+    def __init__(self, name: str, limit: int) -> None:
+        super().__init__(name)
+        self.name, self.limit = name, limit
+
+
 class FolderLoader(jinja2.BaseLoader):
     """Templates from one folder, refusing any path whose real location is outside it."""
 
@@ -192,7 +198,7 @@ class FolderLoader(jinja2.BaseLoader):
         if not real.is_file():
             raise jinja2.TemplateNotFound(template)
         if real.stat().st_size > self.max_bytes:
-            raise _TooBig(f"{template} is larger than {self.max_bytes:,} bytes")
+            raise _FileTooLarge(template, self.max_bytes)
         mtime = real.stat().st_mtime
         return real.read_text(encoding="utf-8"), str(path), lambda: real.stat().st_mtime == mtime
 
@@ -264,6 +270,11 @@ def render(env: Any, name: str, context: dict[str, Any], label: str) -> str:
         raise TemplateError(
             f"The template {label} uses {e.name!r}, which leads outside the template's folder "
             f"(to {e.target}); a template may only use files in its own folder."
+        ) from e
+    except _FileTooLarge as e:
+        raise TemplateError(
+            f"The template {label} uses {e.name!r}, which is larger than {e.limit:,} bytes "
+            "(OCOP_MAX_INPUT_BYTES); a template is smaller."
         ) from e
     except _TooBig as e:
         raise TemplateError(
