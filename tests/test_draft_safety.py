@@ -274,8 +274,8 @@ MESSAGES = {
 
 @pytest.mark.parametrize("kind", sorted(HOSTILE_TEMPLATES))
 def test_hostile_user_template_ends_quickly_with_one_sentence(saved_extraction, tmp_path, kind):
-    if kind == "doubling" and sys.platform == "win32":
-        pytest.skip("Windows has no RLIMIT_AS; the timeout alone holds there")
+    if kind == "doubling" and sys.platform != "linux":
+        pytest.skip("RLIMIT_AS holds on Linux; elsewhere the timeout alone stops this template")
     tpl = tmp_path / f"{kind}.md.j2"
     tpl.write_text(HOSTILE_TEMPLATES[kind], encoding="utf-8")
     code, out, err, took = _draft_in_a_process(
