@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 import jinja2.sandbox
@@ -104,7 +105,7 @@ def _md_link(u: Any) -> Markup:
     if url is None:
         return Markup(md_escape(str(u)))
     # An autolink may not hold spaces, < or >: percent-encode them.
-    return Markup("<" + re.sub(r"[\s<>]", lambda m: f"%{ord(m.group()):02X}", url) + ">")
+    return Markup("<" + re.sub(r"[\s<>]", lambda m: quote(m.group()), url) + ">")
 
 
 def _html_link(u: Any) -> Markup:
@@ -133,7 +134,7 @@ def _capfirst(s: Any) -> Any:
 class _BoundedSandbox(jinja2.sandbox.SandboxedEnvironment):
     """The sandbox, with the operators that build huge values in one step checked first.
 
-    Intercepting them also stops Jinja2 from folding `10**10**8` at compile time.
+    Intercepting them also stops Jinja2 from folding `10 ** 100000000` at compile time.
     """
 
     intercepted_binops = frozenset(["*", "**", "%"])
