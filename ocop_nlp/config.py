@@ -46,6 +46,14 @@ class Settings:
     # Links followed from a start URL, counting listings and articles (sitemaps and feeds do
     # not add depth).
     crawl_max_depth: int = 6
+    # Seconds a template of the user's (`ocop draft --template my.j2`) may render before it is
+    # stopped: templates are code, and a loop can run for ever.
+    template_timeout: float = 10.0
+    # Characters a draft may hold; rendering stops with an error beyond it.
+    template_max_output: int = 10_000_000
+    # Bytes of memory the child process rendering a user's template may map (POSIX only; on
+    # Windows the timeout alone applies). Python and Jinja2 take about 40 MB of it.
+    template_max_memory: int = 500_000_000
 
 
 def user_agent(settings: Settings) -> str:

@@ -7,25 +7,24 @@ an editor can check each claim against the source before publishing.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import jinja2.sandbox
-
-from ocop_nlp.errors import InputError, TemplateError
+from ocop_nlp.config import Settings, load_settings
+from ocop_nlp.draft.sandbox import FORMATS, clean_values, make_env, render
+from ocop_nlp.errors import InputError, TemplateError, TooLargeError
 from ocop_nlp.extract.views import format_number
 from ocop_nlp.nlp.sentences import split_sentences
-from ocop_nlp.records import Extraction
+from ocop_nlp.records import Extraction, Official
 
 BUILTIN = {
     "bien-ban-tom-tat": "Tóm tắt cuộc họp: cuộc họp, kết quả, khó khăn, chỉ đạo theo đơn vị, nguồn.",
     "tin-bai": "Tin bài ngắn: đoạn dẫn về cuộc họp, kết quả nổi bật, chỉ đạo chính.",
 }
 DEFAULT_TEMPLATE = "bien-ban-tom-tat"
-_FORMATS = ("md", "html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +35,7 @@ class TemplateInfo:
 
 
 def list_templates() -> list[TemplateInfo]:
-    return [TemplateInfo(n, d, _FORMATS) for n, d in BUILTIN.items()]
+    return [TemplateInfo(n, d, FORMATS) for n, d in BUILTIN.items()]
 
 
 _SCALES = ((1e9, "tỷ"), (1e6, "triệu"))
@@ -99,7 +98,10 @@ def _sentence_of(text: str, start: int, end: int) -> str:
 
 
 def draft_context(ex: Extraction) -> dict[str, Any]:
-    """The variables a template sees; documented in the README for template authors."""
+    """The variables a template sees; documented in the README for template authors.
+
+    Every string is cleaned of characters XML cannot hold (ESC, form feed, lone surrogates).
+    """
     notes: list[dict[str, Any]] = []
     sentences = _Sentences(ex.text)
 
@@ -137,90 +139,61 @@ def draft_context(ex: Extraction) -> dict[str, Any]:
         if d.issuer and d.issuer.to_dict() not in issuers:
             issuers.append(d.issuer.to_dict())
     m = ex.meeting
-    return {
-        "id": ex.id,
-        "article": ex.to_dict()["article"],
-        "published_vi": format_date(ex.article.published),
-        "meeting": m.to_dict() if m else None,
-        "meeting_date_vi": format_date(m.date) if m else "",
-        "figures": figures,
-        "challenges": challenges,
-        "directive_groups": [{"addressee": k, "directives": v} for k, v in groups.items()],
-        "issuers": issuers,
-        "achievements": [a.to_dict() for a in ex.achievements],
-        "notes": notes,
-        "versions": ex.versions,
-    }
-
-
-def _env(search: list[Path] | None = None) -> jinja2.Environment:
-    loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("ocop_nlp", "draft/templates")]
-    if search:
-        loaders.insert(0, jinja2.FileSystemLoader([str(p) for p in search]))
-    # Sandboxed: a template file from a user may read the draft's values, not touch Python.
-    env = jinja2.sandbox.SandboxedEnvironment(
-        loader=jinja2.ChoiceLoader(loaders),
-        undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "html.j2", "htm.j2"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+    # Cleaned once here, so md, html, docx and users' templates never meet a control character.
+    return clean_values(
+        {
+            "id": ex.id,
+            "article": ex.to_dict()["article"],
+            "published_vi": format_date(ex.article.published),
+            "meeting": m.to_dict() if m else None,
+            "meeting_date_vi": format_date(m.date) if m else "",
+            "figures": figures,
+            "challenges": challenges,
+            "directive_groups": [{"addressee": k, "directives": v} for k, v in groups.items()],
+            "issuers": issuers,
+            "achievements": [a.to_dict() for a in ex.achievements],
+            "notes": notes,
+            "versions": ex.versions,
+        }
     )
-    env.filters["vi_number"] = format_number
-    env.filters["vi_date"] = format_date
-    env.filters["capfirst"] = lambda s: (s[:1].upper() + s[1:]) if s else s
-    return env
 
 
-def draft(ex: Extraction, template: str | None = None, fmt: str = "md") -> str:
-    """Render a draft. `template` is a built-in name or a path to a `.j2` file of the user's."""
+def _env(fmt: str, folder: Path | None = None, settings: Settings | None = None) -> Any:
+    settings = settings or load_settings()
+    return make_env(
+        fmt,
+        folder,
+        max_output=settings.template_max_output,
+        max_bytes=settings.max_input_bytes,
+        filters={"vi_date": format_date},
+    )
+
+
+def draft(
+    ex: Extraction, template: str | None = None, fmt: str = "md", settings: Settings | None = None
+) -> str:
+    """Render a draft. `template` is a built-in name or a path to a `.j2` file of the user's.
+
+    Built-in templates are trusted and render here; a user's template renders in a child
+    process under OCOP_TEMPLATE_TIMEOUT and OCOP_TEMPLATE_MAX_MEMORY (see `runner.py`).
+    """
     template = template or DEFAULT_TEMPLATE
-    if fmt not in _FORMATS:
-        raise TemplateError(f"Drafts come as {', '.join(_FORMATS)}; {fmt!r} is not one of them.")
+    if fmt not in FORMATS:
+        raise TemplateError(f"Drafts come as {', '.join(FORMATS)}; {fmt!r} is not one of them.")
+    settings = settings or load_settings()
+    if template in BUILTIN:
+        return render(
+            _env(fmt, None, settings), f"{template}.{fmt}.j2", draft_context(ex), template
+        )
     path = Path(template)
-    try:
-        if template in BUILTIN:
-            env = _env()
-            tpl = env.get_template(f"{template}.{fmt}.j2")
-        elif path.is_file():
-            env = _env([path.parent])
-            tpl = env.get_template(path.name)
-        else:
-            names = ", ".join(BUILTIN)
-            raise TemplateError(
-                f"There is no template called {template!r}; use one of {names} or a path to a "
-                ".j2 file."
-            )
-        return tpl.render(**draft_context(ex))
-    except jinja2.TemplateSyntaxError as e:
-        raise TemplateError(
-            f"The template {template} has a syntax error on line {e.lineno}: {e.message}."
-        ) from e
-    except jinja2.UndefinedError as e:
-        raise TemplateError(
-            f"The template {template} uses a value that drafts do not provide ({e.message}); "
-            "see the README for the variables a template can use."
-        ) from e
-    except jinja2.TemplateNotFound as e:
-        raise TemplateError(
-            f"The template {template} includes or extends {e.name!r}, which is not next to it "
-            "nor a built-in template."
-        ) from e
-    except jinja2.sandbox.SecurityError as e:
-        raise TemplateError(
-            f"The template {template} reaches into Python internals ({str(e).rstrip('.')}); "
-            "templates may only use the draft's values."
-        ) from e
-    except jinja2.TemplateError as e:
-        raise TemplateError(
-            f"The template {template} could not be rendered: {str(e).rstrip('.')}."
-        ) from e
-    except UnicodeDecodeError as e:
-        raise TemplateError(f"The template {template} is not UTF-8 text; save it as UTF-8.") from e
-    except (ArithmeticError, LookupError, TypeError, ValueError) as e:
-        raise TemplateError(
-            f"The template {template} failed while rendering ({e.__class__.__name__}: {e})."
-        ) from e
+    if path.is_file():
+        from ocop_nlp.draft.runner import render_in_child
+
+        return render_in_child(path, fmt, draft_context(ex), template, settings)
+    names = ", ".join(BUILTIN)
+    raise TemplateError(
+        f"There is no template called {template!r}; use one of {names} or a path to a .j2 file."
+    )
 
 
 def load_extraction_or_article(source: str) -> Extraction:
@@ -233,10 +206,20 @@ def load_extraction_or_article(source: str) -> Extraction:
 
     p = Path(source)
     if p.suffix.lower() == ".json" and p.is_file():
+        limit = load_settings().max_input_bytes
+        if p.stat().st_size > limit:
+            raise TooLargeError(
+                f"{source} is larger than {limit:,} bytes (OCOP_MAX_INPUT_BYTES); an extraction "
+                "or an article is smaller."
+            )
         try:
             d = json.loads(p.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             d = None
+        except RecursionError as e:
+            raise InputError(
+                f"{source} nests JSON too deeply to be an article or an extraction."
+            ) from e
         if isinstance(d, dict) and d.get("schema") == SCHEMA:
             try:
                 ex = extraction_from_dict(d)
@@ -245,9 +228,65 @@ def load_extraction_or_article(source: str) -> Extraction:
                     f"{source} is an extraction with a missing or malformed field ({e!r}); "
                     "extract the article again."
                 ) from e
+            _check_types(ex, source)
             _check_offsets(ex, source)
             return ex
     return extract_article(read_input(source))
+
+
+def _check_types(ex: Extraction, source: str) -> None:
+    """Each field has the type the schema gives it, or a hand-edited file fails in a template."""
+
+    def refuse(where: str, want: str) -> InputError:
+        return InputError(
+            f"{source}: {where} should be {want}; the file was edited by hand, so extract the "
+            "article again."
+        )
+
+    def text(v: Any, where: str, optional: bool = True) -> None:
+        if not (isinstance(v, str) or (optional and v is None)):
+            raise refuse(where, "a string or null" if optional else "a string")
+
+    def official(o: Official | None, where: str) -> None:
+        if o is not None:
+            text(o.name, f"{where}.name")
+            text(o.title, f"{where}.title")
+
+    def number(v: Any, where: str) -> None:
+        # format_quantity divides and rounds: it needs a finite float.
+        ok = isinstance(v, int | float) and not isinstance(v, bool)
+        try:
+            ok = ok and math.isfinite(float(v))
+        except OverflowError:
+            ok = False
+        if not ok:
+            raise refuse(where, "a finite number")
+
+    text(ex.text, "text", optional=False)
+    text(ex.id, "id", optional=False)
+    for key in ("title", "url", "published", "author", "source"):
+        text(getattr(ex.article, key), f"article.{key}")
+    if ex.meeting is not None:
+        for key in ("kind", "date", "topic"):
+            text(getattr(ex.meeting, key), f"meeting.{key}")
+        official(ex.meeting.chair, "meeting.chair")
+    for i, f in enumerate(ex.figures, 1):
+        number(f.value, f"figure {i}'s value")
+        if f.value_max is not None:
+            number(f.value_max, f"figure {i}'s value_max")
+        text(f.text, f"figure {i}'s text", optional=False)
+        text(f.unit, f"figure {i}'s unit", optional=False)
+        text(f.qualifier, f"figure {i}'s qualifier")
+    for kind, items in (("challenge", ex.challenges), ("achievement", ex.achievements)):
+        for i, c in enumerate(items, 1):
+            text(c.text, f"{kind} {i}'s text", optional=False)
+    for i, d in enumerate(ex.directives, 1):
+        text(d.action, f"directive {i}'s action", optional=False)
+        text(d.addressee, f"directive {i}'s addressee")
+        text(d.deadline, f"directive {i}'s deadline")
+        official(d.issuer, f"directive {i}'s issuer")
+    if not isinstance(ex.versions, dict):
+        raise refuse("versions", "an object")
 
 
 def _check_offsets(ex: Extraction, source: str) -> None:
