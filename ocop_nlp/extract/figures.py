@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
@@ -58,8 +59,21 @@ def _blocked(sentence: str, default_year: int | None) -> list[tuple[int, int]]:
     return spans
 
 
-def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a < e and s < b for s, e in spans)
+class _Blocked:
+    """Spans no figure may overlap, asked in O(log n): a sentence may hold thousands of each."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.max_end: list[int] = []
+        top = -1
+        for _, e in spans:
+            top = max(top, e)
+            self.max_end.append(top)
+
+    def overlaps(self, a: int, b: int) -> bool:
+        i = bisect_left(self.starts, b)  # the spans that start before b
+        return i > 0 and self.max_end[i - 1] > a
 
 
 def _is_stop(word: str, stops: frozenset[str]) -> bool:
@@ -89,32 +103,35 @@ def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
     numbers = [n for n in find_numbers(text) if math.isfinite(n.value)]
     if not numbers:
         return []
-    blocked = _blocked(text, default_year)
+    blocked = _Blocked(_blocked(text, default_year))
     words: Words | None = None
+    word_starts: list[int] = []
     out: list[Figure] = []
+    # Every look is anchored at the number (pattern.match(text, pos), a window before it), never
+    # a copy of the rest of the sentence: a sentence of 400,000 characters holds 20,000 numbers.
     for n in numbers:
-        if _overlaps(n.start, n.end, blocked) or _not_a_figure(text, n):
+        if blocked.overlaps(n.start, n.end) or _not_a_figure(text, n):
             continue
-        after = text[n.end :]
-        if u.time.match(after):
+        if u.time.match(text, n.end):
             continue
-        m = u.measure.match(after)
+        m = u.measure.match(text, n.end)
         unit: str | None = None
         unit_end = n.end
         value = n.value
-        if m and _measure_is_another_word(m.group(1), after[m.end() :]):
+        if m and _measure_is_another_word(m.group(1), text, m.end()):
             m = None
         if m:
             unit = u.spell[m.group(1)]
-            unit_end = n.end + m.end()
+            unit_end = m.end()
             # "2,5 triệu đồng", "41 tỷ đồng": the scale is in the number; money is in đồng.
         if words is None:
             words = word_spans(text)
+            word_starts = [a for _, a, _ in words]
         if unit is None:
-            unit, unit_end = _counted_noun(words, unit_end)
+            unit, unit_end = _counted_noun(words, bisect_left(word_starts, unit_end), unit_end)
         if not unit:
             continue
-        qualifier, qual_end = _qualifier(words, unit_end)
+        qualifier, qual_end = _qualifier(words, bisect_left(word_starts, unit_end), unit_end)
         # The span is the number and its unit; approximators ("hơn", "khoảng") stay outside so
         # the evidence reads the same as `value` and `unit`.
         start, end = n.start, unit_end
@@ -134,34 +151,38 @@ def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
     return out
 
 
-def _measure_is_another_word(spelling: str, rest: str) -> bool:
+def _measure_is_another_word(spelling: str, text: str, pos: int) -> bool:
     """'đồng chí' after a number is people, not money."""
     nexts = _units().not_before.get(spelling)
     if not nexts:
         return False
-    word = rest.lstrip()
+    word = text[pos : pos + 64].lstrip()
     return any(
         word.startswith(n) and word[len(n) : len(n) + 1] in ("", " ", ",", ".", ";") for n in nexts
     )
 
 
+# The longest ordinal word ("tiểu khu", "lần thứ") and its spaces fit in this window.
+_ORDINAL_WINDOW = 40
+_LIST_LABEL = re.compile(r"\s*[.)]\s")
+
+
 def _not_a_figure(text: str, n: NumberMatch) -> bool:
     u = _units()
-    before = text[: n.start]
-    if u.ordinal.search(before):
+    # With pos/endpos, "^" matches only at the text's real start and "$" at the number.
+    if u.ordinal.search(text, max(0, n.start - _ORDINAL_WINDOW), n.start):
         return True
     # A bare year ("năm 2019" is caught by dates; "2019" alone after a noun too).
     if n.kind == "digits" and re.fullmatch(r"(19|20)\d\d", n.text) and n.value_max is None:
         return True
     # Numbered list items ("1.", "2)") and numbers glued to letters are labels, not quantities.
-    return bool(re.match(r"^\s*[.)]\s", text[n.end :]) and not before.strip())
+    return bool(_LIST_LABEL.match(text, n.end)) and not text[: n.start].strip()
 
 
-def _counted_noun(words: Words, pos: int) -> tuple[str | None, int]:
-    """The noun right after the number: 'sản phẩm', or a list 'tổ chức, cá nhân'."""
+def _counted_noun(words: Words, i: int, pos: int) -> tuple[str | None, int]:
+    """The noun right after the number (words[i] is the first word at or after `pos`)."""
     u = _units()
     stops: frozenset[str] = u.unit_stops
-    i = next((k for k, (_, a, _) in enumerate(words) if a >= pos), len(words))
     if i >= len(words) or _is_stop(words[i][0], stops) or words[i][0][0].isdigit():
         return None, pos
     if words[i][0][0].isupper() and not words[i][0].isupper():
@@ -178,27 +199,19 @@ def _counted_noun(words: Words, pos: int) -> tuple[str | None, int]:
         and not words[j + 1][0][0].isdigit()
     ):
         unit_words = [words[i], words[j], words[j + 1]]
-    first, last = unit_words[0], unit_words[-1]
-    text = _join(words, first, last)
-    return text, last[2]
-
-
-def _join(words: Words, first: tuple[str, int, int], last: tuple[str, int, int]) -> str:
-    parts = []
-    for w, a, b in words:
-        if a >= first[1] and b <= last[2]:
-            parts.append(w)
     out = ""
-    for p in parts:
-        out += p if (p in ",.;:" or not out) else " " + p
-    return out
+    for w, _, _ in unit_words:
+        out += w if (w in ",.;:" or not out) else " " + w
+    return out, unit_words[-1][2]
 
 
-def _qualifier(words: Words, pos: int) -> tuple[str | None, int]:
-    """What is said of the counted thing: 'đăng ký tham gia', 'đạt yêu cầu' (two words at most)."""
+def _qualifier(words: Words, i: int, pos: int) -> tuple[str | None, int]:
+    """What is said of the counted thing: 'đăng ký tham gia', 'đạt yêu cầu' (two words at most).
+
+    words[i] is the first word at or after `pos`.
+    """
     u = _units()
     stops: frozenset[str] = u.qual_stops
-    i = next((k for k, (_, a, _) in enumerate(words) if a >= pos), len(words))
     taken: list[tuple[str, int, int]] = []
     while i < len(words) and len(taken) < 2:
         w = words[i][0]
