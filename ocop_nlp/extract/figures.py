@@ -16,7 +16,7 @@ from functools import cache
 
 from ocop_nlp.config import lexicon
 from ocop_nlp.extract.dates import find_ordinals, find_times
-from ocop_nlp.extract.numbers import NumberMatch, find_numbers
+from ocop_nlp.extract.numbers import CLASSIFIERS, NumberMatch, find_numbers
 from ocop_nlp.nlp.words import Words, word_spans
 from ocop_nlp.records import Figure, Sentence
 
@@ -28,6 +28,7 @@ class _Units:
     time: re.Pattern[str]
     ordinal: re.Pattern[str]
     unit_stops: frozenset[str]
+    measure_words: frozenset[str]
     qual_stops: frozenset[str]
     not_before: dict[str, list[str]]
 
@@ -48,6 +49,7 @@ def _units() -> _Units:
             r"(?:^|\W)(?:" + _alternation(u["ordinal_before"]) + r")\s*$", re.IGNORECASE
         ),
         unit_stops=frozenset(u["unit_stops"]),
+        measure_words=frozenset(u.get("measure_words", [])),
         qual_stops=frozenset(u["qualifier_stops"]),
         not_before=dict(u.get("measure_not_before", {})),
     )
@@ -90,40 +92,76 @@ def extract_figures(sentences: list[Sentence], default_year: int | None = None) 
     return out
 
 
-_WORD_NUMERAL = re.compile(r"(?i)\b(hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|trăm)\b")
+# A sentence with none of these holds no number in words ("một tỷ đồng", "hai triệu ba nghìn").
+_WORD_NUMERAL = re.compile(
+    r"(?i)\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|tỉ|vạn)\b"
+)
 
 
 def _has_word_numeral(text: str) -> bool:
     return bool(_WORD_NUMERAL.search(text))
 
 
+_PART_OF_WHOLE = re.compile(r"/\d{1,3}(?=\s+[^\W\dA-ZĐ])")
+# Between the two ends of a range: "400 - 500", "từ 400 đến 500", "giữa 1.000 và 2.000".
+_RANGE_JOIN = re.compile(r"\s*(?:[-\u2013\u2014]|\s(?:đến|tới|và)\s)\s*", re.IGNORECASE)
+# A word range needs its opening word before the low end ("từ", "khoảng", "giữa" for "và").
+_RANGE_OPEN = re.compile(
+    r"(?:^|\W)(từ|khoảng|trong khoảng|dao động|giữa|từ khoảng)\s+$", re.IGNORECASE
+)
+_SCALE_EXP = {"nghìn": 3, "ngàn": 3, "triệu": 6, "tỷ": 9, "tỉ": 9, "vạn": 4, "k": 3}
+
+
 def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
     u = _units()
     text = s.text
-    numbers = [n for n in find_numbers(text) if math.isfinite(n.value)]
+    numbers = [
+        n
+        for n in find_numbers(text)
+        if math.isfinite(n.value) and not (n.kind == "words" and n.text.lower() in ("một", "mỗi"))
+    ]
     if not numbers:
         return []
     blocked = _Blocked(_blocked(text, default_year))
     words: Words | None = None
     word_starts: list[int] = []
     out: list[Figure] = []
+    taken_until = 0  # the end of the last figure: "30 m 3" must not give a figure "3" too
     # Every look is anchored at the number (pattern.match(text, pos), a window before it), never
     # a copy of the rest of the sentence: a sentence of 400,000 characters holds 20,000 numbers.
-    for n in numbers:
+    for k, n in enumerate(numbers):
+        if n.start < taken_until:
+            continue
         if blocked.overlaps(n.start, n.end) or _not_a_figure(text, n):
             continue
         if u.time.match(text, n.end):
             continue
-        m = u.measure.match(text, n.end)
+        start, value, value_max, num_end = n.start, n.value, n.value_max, n.end
+        high = _word_range_end(text, numbers, k) if value_max is None else None
+        if high is not None:
+            # "từ 3 đến 5 triệu đồng": the low end borrows the high end's scale.
+            if high.scale and not n.scale and high.scale.lower() in _SCALE_EXP:
+                scaled = value * 10 ** _SCALE_EXP[high.scale.lower()]
+                value = scaled if scaled < high.value else value
+            value_max, num_end = high.value, high.end
+        whole = _PART_OF_WHOLE.match(text, num_end)
+        if whole is not None and value_max is None:
+            num_end = whole.end()  # "17/20 chỉ tiêu": 17, counted against 20
+        m = u.measure.match(text, num_end)
         unit: str | None = None
-        unit_end = n.end
-        value = n.value
+        unit_end = num_end
         if m and _measure_is_another_word(m.group(1), text, m.end()):
             m = None
         if m:
             unit = u.spell[m.group(1)]
             unit_end = m.end()
-            # "2,5 triệu đồng", "41 tỷ đồng": the scale is in the number; money is in đồng.
+            # "3kg-6kg", "50.000đ-100.000đ", "từ 400 ha đến 500 ha": one range, one unit.
+            if value_max is None:
+                glued = _unit_range_end(text, numbers, k, unit_end, unit)
+                if glued is not None:
+                    value_max, unit_end = glued
+        elif start > 0 and text[start - 1] == "$":
+            unit, start = "USD", start - 1
         if words is None:
             words = word_spans(text)
             word_starts = [a for _, a, _ in words]
@@ -131,12 +169,13 @@ def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
             unit, unit_end = _counted_noun(words, bisect_left(word_starts, unit_end), unit_end)
         if not unit:
             continue
+        if _is_bare_year(n) and high is None and not _counts_after_year(unit, m is not None):
+            continue
         qualifier, qual_end = _qualifier(words, bisect_left(word_starts, unit_end), unit_end)
         # The span is the number and its unit; approximators ("hơn", "khoảng") stay outside so
         # the evidence reads the same as `value` and `unit`.
-        start, end = n.start, unit_end
-        if n.kind == "words" and n.text.lower() in ("một", "mỗi"):
-            continue
+        end = unit_end
+        taken_until = end
         out.append(
             Figure(
                 value=value,
@@ -145,10 +184,47 @@ def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
                 qualifier=qualifier,
                 start=s.start + start,
                 end=s.start + end,
-                value_max=n.value_max,
+                value_max=value_max,
             )
         )
     return out
+
+
+def _word_range_end(text: str, numbers: list[NumberMatch], k: int) -> NumberMatch | None:
+    """The high end of "từ 400 đến 500", "giữa 1.000 và 2.000", "khoảng 1.000 tới 2.000"."""
+    if k + 1 >= len(numbers):
+        return None
+    low, high = numbers[k], numbers[k + 1]
+    join = _RANGE_JOIN.fullmatch(text, low.end, high.start)
+    if join is None or high.value <= low.value and not (high.scale and not low.scale):
+        return None
+    opening = _RANGE_OPEN.search(text, max(0, low.start - 20), low.start)
+    if opening is None:
+        return None
+    word = join.group().strip().lower()
+    if (word == "và") != (opening.group(1).lower() == "giữa"):
+        return None
+    return high
+
+
+def _unit_range_end(
+    text: str, numbers: list[NumberMatch], k: int, unit_end: int, unit: str
+) -> tuple[float, int] | None:
+    """The high end and its unit's end when the same unit follows it: "3kg-6kg"."""
+    if k + 1 >= len(numbers):
+        return None
+    low, high = numbers[k], numbers[k + 1]
+    join = _RANGE_JOIN.fullmatch(text, unit_end, high.start)
+    if join is None or high.value <= low.value or high.value_max is not None:
+        return None
+    if join.group().strip().lower() not in ("-", "\u2013", "\u2014"):
+        opening = _RANGE_OPEN.search(text, max(0, low.start - 20), low.start)
+        if opening is None or opening.group(1).lower() == "giữa":
+            return None
+    m = _units().measure.match(text, high.end)
+    if m is None or _units().spell[m.group(1)] != unit:
+        return None
+    return high.value, m.end()
 
 
 def _measure_is_another_word(spelling: str, text: str, pos: int) -> bool:
@@ -167,13 +243,35 @@ _ORDINAL_WINDOW = 40
 _LIST_LABEL = re.compile(r"\s*[.)]\s")
 
 
+# "Chỉ thị 08 CT/TU", "08-CT/TU", "12-KL/TU": the number of a document, not a quantity.
+_DOC_REFERENCE = re.compile(r"\s*[-\u2013]?\s*[A-ZĐ]{1,6}[-/][A-ZĐ]")
+# Counted things that make a 19xx/20xx number an amount rather than a year ("2015 hộ").
+# Places and bodies stay out: "đến 2025 tỉnh phấn đấu" opens a clause about the province.
+_COUNTED_AFTER_YEAR = frozenset(CLASSIFIERS) - {
+    "ngày", "giờ", "phút", "tuần", "lần", "đợt", "loại", "tỉnh", "huyện", "xã", "phường",
+    "thị trấn", "thành phố", "thôn", "ngành", "tổ chức", "đoàn", "cấp", "vùng", "khu",
+}  # fmt: skip
+
+
+def _is_bare_year(n: NumberMatch) -> bool:
+    return n.kind == "digits" and bool(re.fullmatch(r"(19|20)\d\d", n.text)) and not n.value_max
+
+
+def _counts_after_year(unit: str, measured: bool) -> bool:
+    """Whether '2015 <unit>' counts something: a measure ("2000 đồng") or a counted noun."""
+    return (
+        measured
+        or unit.lower() in _COUNTED_AFTER_YEAR
+        or unit.split()[0].lower() in (_COUNTED_AFTER_YEAR)
+    )
+
+
 def _not_a_figure(text: str, n: NumberMatch) -> bool:
     u = _units()
     # With pos/endpos, "^" matches only at the text's real start and "$" at the number.
     if u.ordinal.search(text, max(0, n.start - _ORDINAL_WINDOW), n.start):
         return True
-    # A bare year ("năm 2019" is caught by dates; "2019" alone after a noun too).
-    if n.kind == "digits" and re.fullmatch(r"(19|20)\d\d", n.text) and n.value_max is None:
+    if _DOC_REFERENCE.match(text, n.end):
         return True
     # Numbered list items ("1.", "2)") and numbers glued to letters are labels, not quantities.
     return bool(_LIST_LABEL.match(text, n.end)) and not text[: n.start].strip()
@@ -189,6 +287,17 @@ def _counted_noun(words: Words, i: int, pos: int) -> tuple[str | None, int]:
         return None, pos  # a capitalised word after a number is a name: "Quốc lộ 14 Bắc Kạn"
     unit_words = [words[i]]
     j = i + 1
+    # "1.250 lượt người": a measure word takes the counted noun after it.
+    if (
+        words[i][0].lower() in u.measure_words
+        and j < len(words)
+        and not _is_stop(words[j][0], stops)
+        and not words[j][0][0].isdigit()
+        and not (words[j][0][0].isupper() and not words[j][0].isupper())
+        and words[j][1] == words[i][2] + 1
+    ):
+        unit_words.append(words[j])
+        j += 1
     # "tổ chức, cá nhân với ...": a comma and one more noun before a stop word extends the list.
     if (
         j + 2 < len(words)
@@ -198,7 +307,7 @@ def _counted_noun(words: Words, i: int, pos: int) -> tuple[str | None, int]:
         and words[j + 2][0] not in (",", ".", ";")
         and not words[j + 1][0][0].isdigit()
     ):
-        unit_words = [words[i], words[j], words[j + 1]]
+        unit_words = [*unit_words, words[j], words[j + 1]]
     out = ""
     for w, _, _ in unit_words:
         out += w if (w in ",.;:" or not out) else " " + w
