@@ -102,7 +102,8 @@ def _has_word_numeral(text: str) -> bool:
     return bool(_WORD_NUMERAL.search(text))
 
 
-_PART_OF_WHOLE = re.compile(r"/\d{1,3}(?=\s+[^\W\dA-ZĐ])")
+# A whole of 5 or more: "1/2 thời gian", "2/3 bệnh nhân" are shares, not counts.
+_PART_OF_WHOLE = re.compile(r"/(?:[5-9]|[1-9]\d{1,2})(?=\s+[^\W\dA-ZĐ])")
 # Between the two ends of a range: "400 - 500", "từ 400 đến 500", "giữa 1.000 và 2.000".
 _RANGE_JOIN = re.compile(r"\s*(?:[-\u2013\u2014]|\s(?:đến|tới|và)\s)\s*", re.IGNORECASE)
 # A word range needs its opening word before the low end ("từ", "khoảng", "giữa" for "và").
@@ -147,6 +148,8 @@ def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
         whole = _PART_OF_WHOLE.match(text, num_end)
         if whole is not None and value_max is None:
             num_end = whole.end()  # "17/20 chỉ tiêu": 17, counted against 20
+            if u.time.match(text, num_end):
+                continue  # "24/24 giờ" is round the clock
         m = u.measure.match(text, num_end)
         unit: str | None = None
         unit_end = num_end
@@ -292,6 +295,7 @@ def _counted_noun(words: Words, i: int, pos: int) -> tuple[str | None, int]:
         words[i][0].lower() in u.measure_words
         and j < len(words)
         and not _is_stop(words[j][0], stops)
+        and not _is_stop(words[j][0], u.qual_stops)
         and not words[j][0][0].isdigit()
         and not (words[j][0][0].isupper() and not words[j][0].isupper())
         and words[j][1] == words[i][2] + 1
@@ -303,6 +307,7 @@ def _counted_noun(words: Words, i: int, pos: int) -> tuple[str | None, int]:
         j + 2 < len(words)
         and words[j][0] == ","
         and not _is_stop(words[j + 1][0], stops)
+        and not _is_stop(words[j + 1][0], u.qual_stops)
         and _is_stop(words[j + 2][0], stops)
         and words[j + 2][0] not in (",", ".", ";")
         and not words[j + 1][0][0].isdigit()

@@ -208,7 +208,7 @@ _MONTH_YEAR_RE = re.compile(r"(?:0?[1-9]|1[0-2])\.(?:19|20)[0-9]{2}")
 _SENTENCE_START_MARKS = frozenset("\n.!?:;…-–—•+*")
 _OPENING_MARKS = " \t\u00a0\"'“‘«([<"
 # "/20" then a lower-case word: the whole that a part is counted against.
-_PART_OF_WHOLE = re.compile(r"/(\d{1,3})\s+(?=[^\W\dA-ZĐ])")
+_PART_OF_WHOLE = re.compile(r"/([5-9]|[1-9]\d{1,2})\s+(?=[^\W\dA-ZĐ])")
 _GLUED_SQUARE_CUBE = re.compile(r"(?:k|c|d)?m[23](?![\w/:.,]\w)", re.IGNORECASE)
 _GLUED_UNIT_BEFORE_DASH = re.compile(
     r"\d(?:kg|km|cm|mm|m|g|đ|ha|ml|l|tấn|tạ|usd|vnđ|vnd)-$", re.IGNORECASE
