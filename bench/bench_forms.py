@@ -21,20 +21,35 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 TABLE = ROOT / "tests" / "data" / "number_forms.tsv"
+# Other projects' test suites kept as facts, each file naming its source and commit.
+SUITES = [ROOT / "tests" / "data" / "duckling_vi_time.tsv"]
 RESULTS = HERE / "results" / "forms.json"
 
 
-def read_cases(path: Path = TABLE) -> list[tuple[str, str, str, list[str]]]:
-    """(form, kind, text, expected items) per case of the table."""
+Case = tuple[str, str, str, list[str], int]
+
+
+def read_cases(path: Path = TABLE) -> list[Case]:
+    """(form, kind, text, expected items, default year) per case of the table.
+
+    A "# default_year: N" line sets the year a date without one takes (2020 otherwise).
+    """
     cases = []
+    year = 2020
     for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# default_year:"):
+            year = int(line.split(":", 1)[1])
         if not line.strip() or line.startswith("#"):
             continue
         form, kind, text, *rest = line.split("\t")
         expected = rest[0] if rest else ""
         items = [x.strip() for x in expected.split(" | ") if x.strip()]
-        cases.append((form, kind, text, items))
+        cases.append((form, kind, text, items, year))
     return cases
+
+
+def all_cases() -> list[Case]:
+    return read_cases(TABLE) + [c for suite in SUITES for c in read_cases(suite)]
 
 
 def _num(v: float) -> str:
@@ -53,16 +68,16 @@ def figures_of(text: str) -> list[str]:
     return out
 
 
-def times_of(text: str) -> list[str]:
+def times_of(text: str, year: int = 2020) -> list[str]:
     from ocop_nlp.extract.dates import find_times
 
-    return [f"{m.kind} {m.value}" for m in find_times(text, 2020)]
+    return [f"{m.kind} {m.value}" for m in find_times(text, year)]
 
 
-def run(cases: list[tuple[str, str, str, list[str]]]) -> list[dict[str, Any]]:
+def run(cases: list[Case]) -> list[dict[str, Any]]:
     rows = []
-    for form, kind, text, expected in cases:
-        got = figures_of(text) if kind == "figure" else times_of(text)
+    for form, kind, text, expected, year in cases:
+        got = figures_of(text) if kind == "figure" else times_of(text, year)
         rows.append(
             {
                 "form": form,
@@ -80,7 +95,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--show-failures", action="store_true")
     args = ap.parse_args()
-    rows = run(read_cases())
+    rows = run(all_cases())
     by_form: dict[str, list[bool]] = defaultdict(list)
     for r in rows:
         by_form[r["form"]].append(r["ok"])

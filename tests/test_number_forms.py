@@ -13,16 +13,29 @@ from hypothesis import strategies as st
 from ocop_nlp.extract.numbers import find_numbers, parse_number
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from bench_forms import figures_of, read_cases, times_of  # noqa: E402
+from bench_forms import all_cases, figures_of, times_of  # noqa: E402
 
-CASES = read_cases()
+# Read differently on purpose, or not yet: each says why.
+KNOWN_MISSES = {
+    "3/3/17": "two-digit years are left unread: in news such a run is more often a code",
+    "3/9/91": "two-digit years are left unread: in news such a run is more often a code",
+    "ba giờ rưỡi chiều": "hours in words are not read as clock times yet",
+}
+CASES = [
+    pytest.param(*c, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[c[2]]))
+    if c[2] in KNOWN_MISSES
+    else c
+    for c in all_cases()
+]
 
 
 @pytest.mark.parametrize(
-    ("form", "kind", "text", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+    ("form", "kind", "text", "expected", "year"),
+    CASES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(all_cases())],
 )
-def test_form_is_read_as_a_reader_reads_it(form, kind, text, expected):
-    got = figures_of(text) if kind == "figure" else times_of(text)
+def test_form_is_read_as_a_reader_reads_it(form, kind, text, expected, year):
+    got = figures_of(text) if kind == "figure" else times_of(text, year)
     assert sorted(got) == sorted(expected)
 
 

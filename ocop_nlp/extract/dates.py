@@ -92,12 +92,14 @@ _MONTH_WORDS = {
     "chạp": 12,
 }
 # Word months only when capitalised: lower-case "tháng năm" is the idiom "years and months".
+# "tháng năm" stays out in lower case: it is also the idiom "years and months".
 _MONTH = (
     r"(?:\d{1,2}|(?-i:Mười\s+[Mm]ột|Mười\s+[Hh]ai|Giêng|Chạp|Một|Hai|Ba|Tư|Bốn|Năm|Sáu|Bảy|"
-    r"Tám|Chín|Mười))(?!\w)"
+    r"Tám|Chín|Mười)|(?-i:mười\s+một|mười\s+hai|giêng|chạp|một|hai|ba|tư|bốn|sáu|bảy|tám|chín|"
+    r"mười))(?!\w)"
 )
 _EDGE = r"nửa\s+đầu|nửa\s+cuối|đầu|cuối|giữa"
-_REL_YEAR = r"(?P<rel>nay|ngoái|trước|tới|sau)(?!\w)"
+_REL_YEAR = r"(?P<rel>nay|ngoái|trước|tới|sau|tiếp\s+theo|kế\s+tiếp)(?!\w)"
 # After a day ("mồng 3 tháng ba") a month in words is a month even in lower case.
 _MONTH_AFTER_DAY = (
     r"(?:\d{1,2}|mười\s+một|mười\s+hai|giêng|chạp|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|"
@@ -275,13 +277,16 @@ def _build_month_range(m: re.Match[str], default_year: int | None) -> _Cand | No
 def _relative_year(word: str | None, default_year: int | None) -> int | None:
     if default_year is None or word is None:
         return default_year
-    shift = {"ngoái": -1, "trước": -1, "tới": 1, "sau": 1}.get(word.lower(), 0)
+    key = " ".join(word.lower().split())
+    shift = {"ngoái": -1, "trước": -1, "tới": 1, "sau": 1, "tiếp theo": 1, "kế tiếp": 1}.get(key, 0)
     return default_year + shift
 
 
 def _build_quarter(m: re.Match[str], default_year: int | None) -> _Cand | None:
     q_text = m.group("q")
-    q = int(q_text) if q_text.isdigit() else {"I": 1, "II": 2, "III": 3, "IV": 4}.get(q_text)
+    words = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4}
+    roman = {"I": 1, "II": 2, "III": 3, "IV": 4}
+    q = int(q_text) if q_text.isdigit() else roman.get(q_text) or words.get(q_text.lower())
     if q is None:
         return None
     y = _year_of(m)
@@ -498,6 +503,16 @@ _TIME_PATTERNS = [
         rf"\s+(?P<dp>{_DAYPART})(?!\w)",
         _time_builder(0),
     ),
+    # "kém" is only ever said of a clock: "11 giờ kém 15" is 10:45.
+    _p(
+        rf"{_L}{_HOUR}\s+giờ\s+kém\s+(?P<kem>\d{{1,2}})(?:\s+phút)?{_DAYPART_AFTER}(?!\w)",
+        _time_builder(0),
+    ),
+    # "7:30 chiều ngày 20/4": the part of the day opens the date too (see "4 giờ chiều" below).
+    _p(
+        rf"{_L}{_HOUR}:(?P<mi>\d{{2}})(?=\s+(?P<dp>{_DAYPART})\s+(?:ngày|hôm|mùng|mồng|nay|\d))",
+        _time_builder(0),
+    ),
     # "4 giờ chiều ngày 23/4": the part of the day also opens the date, so it is looked at, not
     # taken, and the hour stays a time rather than a length.
     _p(
@@ -540,7 +555,7 @@ _PATTERNS = [
         _build_month_range,
     ),
     _p(
-        rf"(?:(?P<edge>{_EDGE})\s+)?(?<!\w){_QUY}\s+(?P<q>(?-i:IV|I{{1,3}})|[1-4])(?!\w)"
+        rf"(?:(?P<edge>{_EDGE})\s+)?(?<!\w){_QUY}\s+(?P<q>(?-i:IV|I{{1,3}})|[1-4]|một|hai|ba|bốn|tư)(?!\w)"
         rf"(?:\s*[/-]\s*(?P<y>{_Y4})|\s+(?:của\s+)?năm\s+(?:(?P<y_>{_Y4})|{_REL_YEAR}))?"
         rf"(?![\w/]|[.,]\d)",
         _build_quarter,
@@ -552,7 +567,7 @@ _PATTERNS = [
     ),
     _p(
         rf"(?:(?P<edge>{_EDGE})\s+)?(?<!\w)năm(?:\s+(?P<y>{_Y4})(?![\w/]|[.,]\d)|"
-        rf"\s+(?P<rel>nay|ngoái|trước|qua|tới|sau)(?!\w))?(?!\w)",
+        rf"\s+(?P<rel>nay|ngoái|trước|qua|tới|sau|tiếp\s+theo|kế\s+tiếp)(?!\w))?(?!\w)",
         _build_year,
     ),
     _p(
@@ -632,7 +647,10 @@ _ORDINAL_PATTERNS = [
     # "km 25" is a chainage; "25 km" is a distance and stays a figure.
     re.compile(rf"(?<![\d])(?<!\d\s)(?<!\w)km\s*\d+(?:\s*\+\s*\d+)?{_NUM_END}", _F),
 ]
-_WEEKDAY_AHEAD = re.compile(r"\s*[,(-]?\s*(?:ngày\s+)?\d{1,2}[/.-]\d", _F)
+_WEEKDAY_AHEAD = re.compile(
+    r"\s*[,(-]?\s*(?:(?:ngày\s+)?\d{1,2}[/.-]\d|(?:ngày|mồng|mùng)(?:\s+(?:mồng|mùng))?\s+\d{1,2}\s+tháng)",
+    _F,
+)
 
 
 def _longest_first(spans: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
