@@ -145,6 +145,8 @@ def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
                 scaled = value * 10 ** _SCALE_EXP[high.scale.lower()]
                 value = scaled if scaled < high.value else value
             value_max, num_end = high.value, high.end
+            if u.time.match(text, num_end):
+                continue  # "từ 7 đến 10 ngày" is a length of time
         whole = _PART_OF_WHOLE.match(text, num_end)
         if whole is not None and value_max is None:
             num_end = whole.end()  # "17/20 chỉ tiêu": 17, counted against 20
