@@ -92,11 +92,19 @@ _MONTH_WORDS = {
     "chạp": 12,
 }
 # Word months only when capitalised: lower-case "tháng năm" is the idiom "years and months".
+# "tháng năm" stays out in lower case: it is also the idiom "years and months".
 _MONTH = (
     r"(?:\d{1,2}|(?-i:Mười\s+[Mm]ột|Mười\s+[Hh]ai|Giêng|Chạp|Một|Hai|Ba|Tư|Bốn|Năm|Sáu|Bảy|"
-    r"Tám|Chín|Mười))(?!\w)"
+    r"Tám|Chín|Mười)|(?-i:mười\s+một|mười\s+hai|giêng|chạp|một|hai|ba|tư|bốn|sáu|bảy|tám|chín|"
+    r"mười))(?!\w)"
 )
 _EDGE = r"nửa\s+đầu|nửa\s+cuối|đầu|cuối|giữa"
+_REL_YEAR = r"(?P<rel>nay|ngoái|trước|tới|sau|tiếp\s+theo|kế\s+tiếp)(?!\w)"
+# After a day ("mồng 3 tháng ba") a month in words is a month even in lower case.
+_MONTH_AFTER_DAY = (
+    r"(?:\d{1,2}|mười\s+một|mười\s+hai|giêng|chạp|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|"
+    r"mười)(?!\w)"
+)
 _QUY = r"q(?:uý|úy)"
 
 _NUM_WORDS = {
@@ -234,7 +242,7 @@ def _day_cand(
 
 def _year_of(m: re.Match[str]) -> int | None:
     groups = m.groupdict()
-    return _int(groups.get("y") or groups.get("y_"))
+    return _int(groups.get("y") or groups.get("y_") or groups.get("y__"))
 
 
 def _build_dmy(m: re.Match[str], default_year: int | None) -> _Cand | None:
@@ -251,7 +259,8 @@ def _build_month(m: re.Match[str], default_year: int | None) -> _Cand | None:
         return None
     edge = m.groupdict().get("edge")
     kind = "period" if edge else "date"
-    year = y if y is not None else default_year
+    # "tháng 5 năm nay", "tháng 8 năm trước": a month of this or last year.
+    year = y if y is not None else _relative_year(m.groupdict().get("rel"), default_year)
     return _cand(m, kind, _iso(year, mo), 4, year, y is not None, lambda yy: _iso(yy, mo))
 
 
@@ -268,13 +277,16 @@ def _build_month_range(m: re.Match[str], default_year: int | None) -> _Cand | No
 def _relative_year(word: str | None, default_year: int | None) -> int | None:
     if default_year is None or word is None:
         return default_year
-    shift = {"ngoái": -1, "trước": -1, "tới": 1, "sau": 1}.get(word.lower(), 0)
+    key = " ".join(word.lower().split())
+    shift = {"ngoái": -1, "trước": -1, "tới": 1, "sau": 1, "tiếp theo": 1, "kế tiếp": 1}.get(key, 0)
     return default_year + shift
 
 
 def _build_quarter(m: re.Match[str], default_year: int | None) -> _Cand | None:
     q_text = m.group("q")
-    q = int(q_text) if q_text.isdigit() else {"I": 1, "II": 2, "III": 3, "IV": 4}.get(q_text)
+    words = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4}
+    roman = {"I": 1, "II": 2, "III": 3, "IV": 4}
+    q = int(q_text) if q_text.isdigit() else roman.get(q_text) or words.get(q_text.lower())
     if q is None:
         return None
     y = _year_of(m)
@@ -421,12 +433,28 @@ def _clock(h: int, minute: int, second: int | None, daypart: str | None) -> str 
 def _time_builder(rank: int) -> _Builder:
     def build(m: re.Match[str], default_year: int | None) -> _Cand | None:
         groups = m.groupdict()
-        value = _clock(
-            int(m.group("h")), int(groups.get("mi") or 0), _int(groups.get("s")), groups.get("dp")
-        )
+        h, minute = int(m.group("h")), int(groups.get("mi") or 0)
+        if groups.get("half"):
+            minute = 30
+        elif groups.get("kem"):
+            before = int(groups["kem"])
+            if not 0 < before < 60 or h == 0:
+                return None
+            h, minute = h - 1, 60 - before
+        value = _clock(h, minute, _int(groups.get("s")), groups.get("dp"))
         return _cand(m, "time", value, rank) if value else None
 
     return build
+
+
+def _clock_range(m: re.Match[str], default_year: int | None) -> _Cand | None:
+    """ "10:00-11:00", "13:30 - 17:00 chiều": both ends, as "10:00/11:00"."""
+    dp = m.group("dp")
+    first = _clock(int(m.group("h")), int(m.group("mi")), None, dp)
+    last = _clock(int(m.group("h2")), int(m.group("mi2")), None, dp)
+    if first is None or last is None or last <= first:
+        return None
+    return _cand(m, "time", f"{first}/{last}", 5)
 
 
 def _p(pattern: str, build: _Builder) -> _Pattern:
@@ -438,7 +466,7 @@ _DM = rf"{_L}(?P<d>{_D2})[/.-](?P<m>{_D2}){_R}"
 _ISO_DATE = rf"{_L}(?P<y>{_Y4})-(?P<m>{_D2})-(?P<d>{_D2})(?!\d|[/-]\d)"
 _WORD_DATE = (
     rf"(?<!\w)(?:{_WEEKDAY}\s*[,-]?\s*)?(?:{_DAYPART}\s+)?{_DAYWORD}\s+(?P<d>{_D2})\s+tháng\s+"
-    rf"(?P<m>{_MONTH})(?:\s*(?:năm|,)\s*(?P<y>{_Y4})(?!\w))?"
+    rf"(?P<m>{_MONTH_AFTER_DAY})(?:\s*(?:năm|,)\s*(?P<y>{_Y4})(?!\w))?"
 )
 _WORD_DATE_BARE = rf"{_L}(?P<d>{_D2})\s+tháng\s+(?P<m>{_MONTH})\s*(?:năm|,)\s*(?P<y>{_Y4})(?!\w)"
 _HOUR = r"(?P<h>\d{1,2})"
@@ -454,7 +482,44 @@ _TIME_PATTERNS = [
         rf"{_L}{_HOUR}\s+giờ\s+(?P<mi>\d{{1,2}})(?:\s+phút)?(?!\w){_DAYPART_AFTER}(?!\w)",
         _time_builder(6),
     ),
-    _p(rf"{_L}{_HOUR}:(?P<mi>\d{{2}})(?::(?P<s>\d{{2}}))?(?![\w:]|[.,]\d)", _time_builder(6)),
+    _p(
+        rf"{_L}{_HOUR}:(?P<mi>\d{{2}})\s*[-–]\s*(?P<h2>\d{{1,2}}):(?P<mi2>\d{{2}})(?![\w:]|[.,]\d)"
+        rf"{_DAYPART_AFTER}(?!\w)",
+        _clock_range,
+    ),
+    _p(
+        rf"{_L}{_HOUR}:(?P<mi>\d{{2}})(?::(?P<s>\d{{2}}))?(?![\w:]|[.,]\d){_DAYPART_AFTER}(?!\w)",
+        _time_builder(6),
+    ),
+    # "9 giờ rưỡi" is 9:30, "10 giờ kém 15" is 9:45: clock times, only after "lúc" or before a
+    # part of the day ("mất 2 giờ rưỡi" is a length of time).
+    _p(
+        rf"(?<!\w)lúc\s+(?P<x>{_L}{_HOUR}\s+giờ\s+(?:(?P<half>rưỡi)|kém\s+(?P<kem>\d{{1,2}})"
+        rf"(?:\s+phút)?){_DAYPART_AFTER})(?!\w)",
+        _time_builder(0),
+    ),
+    _p(
+        rf"{_L}{_HOUR}\s+giờ\s+(?:(?P<half>rưỡi)|kém\s+(?P<kem>\d{{1,2}})(?:\s+phút)?)"
+        rf"\s+(?P<dp>{_DAYPART})(?!\w)",
+        _time_builder(0),
+    ),
+    # "kém" is only ever said of a clock: "11 giờ kém 15" is 10:45.
+    _p(
+        rf"{_L}{_HOUR}\s+giờ\s+kém\s+(?P<kem>\d{{1,2}})(?:\s+phút)?{_DAYPART_AFTER}(?!\w)",
+        _time_builder(0),
+    ),
+    # "7:30 chiều ngày 20/4": the part of the day opens the date too (see "4 giờ chiều" below).
+    _p(
+        rf"{_L}{_HOUR}:(?P<mi>\d{{2}})(?=\s+(?P<dp>{_DAYPART})\s+(?:ngày|hôm|mùng|mồng|nay|\d))",
+        _time_builder(0),
+    ),
+    # "4 giờ chiều ngày 23/4": the part of the day also opens the date, so it is looked at, not
+    # taken, and the hour stays a time rather than a length.
+    _p(
+        rf"{_L}{_HOUR}\s+giờ(?:\s+(?P<mi>\d{{1,2}})(?:\s+phút)?)?(?=\s+(?P<dp>{_DAYPART})\s+"
+        rf"(?:ngày|hôm|mùng|mồng|nay|\d))",
+        _time_builder(0),
+    ),
     # "N giờ" alone is a length of time unless something marks it as a clock time.
     _p(rf"(?<!\w)lúc\s+(?P<x>{_L}{_HOUR}\s+giờ{_DAYPART_AFTER})(?!\w)", _time_builder(0)),
     _p(rf"{_L}{_HOUR}\s+giờ\s+(?P<dp>{_DAYPART})(?!\w)", _time_builder(0)),
@@ -479,7 +544,8 @@ _PATTERNS = [
     _p(_WORD_DATE_BARE, _build_dmy),
     _p(
         rf"(?:(?P<edge>{_EDGE})\s+)?(?<!\w)tháng\s+(?P<m>{_MONTH})"
-        rf"(?:\s*[/-]\s*(?P<y>{_Y4})|\s+năm\s+(?P<y_>{_Y4}))?(?![\w/]|[.,]\d)",
+        rf"(?:\s*[/-]\s*(?P<y>{_Y4})|\s+(?:của\s+)?năm\s+(?:(?P<y_>{_Y4})|{_REL_YEAR})"
+        rf"|\s+(?P<y__>(?:19|20)\d{{2}}))?(?![\w/]|[.,]\d)",
         _build_month,
     ),
     _p(rf"{_L}(?P<m>{_D2})/(?P<y>(?:19|20)\d{{2}}){_R}", _build_month),
@@ -489,8 +555,8 @@ _PATTERNS = [
         _build_month_range,
     ),
     _p(
-        rf"(?:(?P<edge>{_EDGE})\s+)?(?<!\w){_QUY}\s+(?P<q>(?-i:IV|I{{1,3}})|[1-4])(?!\w)"
-        rf"(?:\s*[/-]\s*(?P<y>{_Y4})|\s+năm\s+(?:(?P<y_>{_Y4})|(?P<rel>nay|ngoái|trước|tới|sau)))?"
+        rf"(?:(?P<edge>{_EDGE})\s+)?(?<!\w){_QUY}\s+(?P<q>(?-i:IV|I{{1,3}})|[1-4]|một|hai|ba|bốn|tư)(?!\w)"
+        rf"(?:\s*[/-]\s*(?P<y>{_Y4})|\s+(?:của\s+)?năm\s+(?:(?P<y_>{_Y4})|{_REL_YEAR}))?"
         rf"(?![\w/]|[.,]\d)",
         _build_quarter,
     ),
@@ -501,7 +567,7 @@ _PATTERNS = [
     ),
     _p(
         rf"(?:(?P<edge>{_EDGE})\s+)?(?<!\w)năm(?:\s+(?P<y>{_Y4})(?![\w/]|[.,]\d)|"
-        rf"\s+(?P<rel>nay|ngoái|trước|qua|tới|sau)(?!\w))?(?!\w)",
+        rf"\s+(?P<rel>nay|ngoái|trước|qua|tới|sau|tiếp\s+theo|kế\s+tiếp)(?!\w))?(?!\w)",
         _build_year,
     ),
     _p(
@@ -581,7 +647,10 @@ _ORDINAL_PATTERNS = [
     # "km 25" is a chainage; "25 km" is a distance and stays a figure.
     re.compile(rf"(?<![\d])(?<!\d\s)(?<!\w)km\s*\d+(?:\s*\+\s*\d+)?{_NUM_END}", _F),
 ]
-_WEEKDAY_AHEAD = re.compile(r"\s*[,(-]?\s*(?:ngày\s+)?\d{1,2}[/.-]\d", _F)
+_WEEKDAY_AHEAD = re.compile(
+    r"\s*[,(-]?\s*(?:(?:ngày\s+)?\d{1,2}[/.-]\d|(?:ngày|mồng|mùng)(?:\s+(?:mồng|mùng))?\s+\d{1,2}\s+tháng)",
+    _F,
+)
 
 
 def _longest_first(spans: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:

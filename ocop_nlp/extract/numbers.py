@@ -76,6 +76,7 @@ SCALE_WORDS: dict[str, int] = {
     "trăm": 2,
     "nghìn": 3,
     "ngàn": 3,
+    "vạn": 4,  # ten thousand, in older and southern usage: "18 vạn con" = 180.000 con
     "triệu": 6,
     "tỷ": 9,
     "tỉ": 9,
@@ -206,6 +207,12 @@ _PLAIN_RE = re.compile(r"([0-9]+)(?:([.,])([0-9]+))?")
 _MONTH_YEAR_RE = re.compile(r"(?:0?[1-9]|1[0-2])\.(?:19|20)[0-9]{2}")
 _SENTENCE_START_MARKS = frozenset("\n.!?:;…-–—•+*")
 _OPENING_MARKS = " \t\u00a0\"'“‘«([<"
+# "/20" then a lower-case word: the whole that a part is counted against.
+_PART_OF_WHOLE = re.compile(r"/([5-9]|[1-9]\d{1,2})\s+(?=[^\W\dA-ZĐ])")
+_GLUED_SQUARE_CUBE = re.compile(r"(?:k|c|d)?m[23](?![\w/:.,]\w)", re.IGNORECASE)
+_GLUED_UNIT_BEFORE_DASH = re.compile(
+    r"\d(?:kg|km|cm|mm|m|g|đ|ha|ml|l|tấn|tạ|usd|vnđ|vnd)-$", re.IGNORECASE
+)
 # Longer digit runs are ids or phone numbers, and would overflow a float.
 _MAX_DIGIT_CHARS = 40
 
@@ -350,18 +357,31 @@ def _is_code(text: str, tokens: list[_Token], i: int) -> bool:
     if before in ("/", "_") or (before == ":" and text[start - 2 : start - 1].isdigit()):
         return True
     if before == "-" and text[start - 2 : start - 1].isalpha():
-        return True
+        # "3kg-6kg", "50.000đ-100.000đ": the low end's unit glued before the dash.
+        return _GLUED_UNIT_BEFORE_DASH.search(text, max(0, start - 8), start) is None
     after, after_next = text[end : end + 1], text[end + 1 : end + 2]
     if after == "/" and after_next.isalnum():
-        return True
+        # "17/20 chỉ tiêu", "5/7 xã" count part of a whole; "15/2019/NQ", "10/7" do not.
+        return _PART_OF_WHOLE.match(text, end) is None or not _part_le_whole(text, token, end)
+    return _is_glued_code(text, tokens, i, start, end)
+
+
+def _part_le_whole(text: str, token: _Token, end: int) -> bool:
+    whole = _PART_OF_WHOLE.match(text, end)
+    return whole is not None and token.text.isdigit() and int(token.text) <= int(whole.group(1))
+
+
+def _is_glued_code(text: str, tokens: list[_Token], i: int, start: int, end: int) -> bool:
+    after, after_next = text[end : end + 1], text[end + 1 : end + 2]
     if (after == ":" and after_next.isdigit()) or (after == "-" and after_next.isalpha()):
         return True
-    # "10h30", "5N1": letters glued between digits.
+    # "10h30", "5N1": letters glued between digits; but "500m2", "8,5km2" are areas.
     return (
         i + 2 < len(tokens)
         and tokens[i + 1].start == end
         and tokens[i + 2].is_digits
         and tokens[i + 2].start == tokens[i + 1].end
+        and _GLUED_SQUARE_CUBE.match(text, end) is None
     )
 
 
@@ -510,6 +530,17 @@ def _parse_words(
         tail = _SHORT_TAIL.get(words[j]) if j < n else None
         if tail is not None and (j + 1 == n or words[j + 1] not in NUMERAL_WORDS):
             return best[0] + tail * 10 ** (exp - 1), j + 1, scale_run
+        if (
+            j + 1 < n
+            and words[j] in DIGIT_WORDS
+            and words[j] not in ("tư", "không")
+            and words[j + 1] in SCALE_WORDS
+            and words[j + 1] != "trăm"
+            and SCALE_WORDS[words[j + 1]] < exp
+        ):
+            # "hai triệu ba nghìn" = 2.003.000: a lone digit before a smaller scale opens a group.
+            current, j = DIGIT_WORDS[words[j]], j + 1
+            continue
         group = _parse_group(words, j, after_scale=True, bare=False)
         if group is None:
             current = None
@@ -550,7 +581,11 @@ def _read_scales(text: str, tokens: list[_Token], j: int, end: int) -> tuple[int
         k < len(tokens)
         and tokens[k].lower in SCALE_WORDS
         and SCALE_WORDS[tokens[k].lower] > last
-        and _spaced(text, end if k == j else tokens[k - 1].end, tokens[k])
+        and (
+            _spaced(text, end if k == j else tokens[k - 1].end, tokens[k])
+            # "250triệu", "45nghìn": a scale glued to the digits before it.
+            or (k == j and j > 0 and tokens[j - 1].is_digits and tokens[k].start == end)
+        )
         and not _scale_is_other_word(text, tokens, k)
     ):
         last = SCALE_WORDS[tokens[k].lower]
