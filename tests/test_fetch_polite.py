@@ -355,9 +355,13 @@ def test_a_trickling_body_hits_the_total_deadline():
     site = Site("trickle")
     # 6,000 bytes at 200 bytes every 0.1 s would take 3 s; each read alone is quick.
     site.add("/cham", Route(body=b"<html>" + b"x" * 6000, trickle=(200, 0.1)))
-    with FixtureServer(site) as srv, PoliteFetcher(settings(crawl_retries=0)) as f:
+    with (
+        FixtureServer(site) as srv,
+        PoliteFetcher(settings(crawl_retries=0, fetch_deadline=1.0)) as f,
+    ):
         r = f.fetch(srv.url("/cham"))
     assert (r.outcome, r.attempts) == ("timeout", 1)
+    assert "fetch_deadline" in (r.reason or "")
     assert r.elapsed < 2.5  # the whole trickle would take 3 s: the deadline cut it
 
 

@@ -24,9 +24,9 @@ from http import HTTPStatus
 
 import requests
 import urllib3.exceptions
-from requests.adapters import HTTPAdapter
 
 from ocop_nlp.config import Settings, user_agent
+from ocop_nlp.fetch.deadline import BodyTooLarge, Deadline, deadline_session, read_body
 from ocop_nlp.fetch.urls import canonical_url, host_of
 
 __all__ = ["HTML_TYPES", "FEED_TYPES", "FetchResult", "PoliteFetcher", "parse_retry_after"]
@@ -45,7 +45,6 @@ FEED_TYPES = (
 )
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_READ_CHUNK = 65536
 
 
 @dataclass(slots=True)
@@ -166,11 +165,8 @@ class PoliteFetcher:
         self._clock = clock
         self._host_delay: dict[str, float] = {}
         self._last_end: dict[str, float] = {}
-        self._session = requests.Session()
         # One connection per host, reused (keep-alive) so a page costs the server one socket.
-        adapter = HTTPAdapter(pool_connections=16, pool_maxsize=1, max_retries=0)
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
+        self._session = deadline_session(pool_connections=16, pool_maxsize=1)
         self.user_agent = user_agent(settings)
         self._session.headers.update({"User-Agent": self.user_agent, "Accept-Encoding": "gzip"})
 
@@ -204,13 +200,34 @@ class PoliteFetcher:
     # --- one request ---------------------------------------------------------------------
 
     def _request(self, url: str, headers: dict[str, str], accept: Collection[str]) -> _Answer:
-        timeout = self.settings.fetch_timeout
-        deadline = time.monotonic() + timeout  # real time: the clock may be a test's fake
-        host = host_of(url)
+        """One GET, bounded by the per-read timeout and by one total deadline."""
         self.requests_sent += 1
+        with Deadline(self.settings.fetch_deadline) as deadline:
+            answer = self._send(url, headers, accept, deadline)
+        if deadline.expired and answer.body is None:
+            # The watchdog cut the socket: whatever the read made of that, it was too slow.
+            return _Answer(
+                status=answer.status,
+                headers=answer.headers,
+                failure="timeout",
+                reason=f"{url} did not send its whole answer within "
+                f"{self.settings.fetch_deadline:g} seconds (the fetch_deadline setting); "
+                "the server sends too slowly.",
+            )
+        return answer
+
+    def _send(
+        self, url: str, headers: dict[str, str], accept: Collection[str], deadline: Deadline
+    ) -> _Answer:
+        timeout = self.settings.fetch_timeout
+        host = host_of(url)
         try:
             r = self._session.get(
-                url, headers=headers, timeout=(timeout, timeout), stream=True, allow_redirects=False
+                url,
+                headers=headers,
+                timeout=deadline.timeouts(timeout),
+                stream=True,
+                allow_redirects=False,
             )
         except requests.Timeout:
             return _Answer(
@@ -233,12 +250,14 @@ class PoliteFetcher:
                 retryable=True,
             )
         with r:
+            if deadline.expired:
+                return _Answer(status=r.status_code)
             if r.status_code not in (200, 203):
                 return _Answer(status=r.status_code, headers=r.headers)
             return self._read_body(r, url, accept, deadline)
 
     def _read_body(
-        self, r: requests.Response, url: str, accept: Collection[str], deadline: float
+        self, r: requests.Response, url: str, accept: Collection[str], deadline: Deadline
     ) -> _Answer:
         cap = self.settings.max_input_bytes
         host = host_of(url)
@@ -260,30 +279,10 @@ class PoliteFetcher:
         declared = int(declared_text) if declared_text.isdigit() else None
         if declared is not None and declared > cap:
             return too_large  # refused before a byte of the body is read
-        raw = r.raw
-        # read1 returns what one socket read brought, so the deadline is checked even against
-        # a server that trickles a byte at a time (a plain read blocks until its chunk is full).
-        read = getattr(raw, "read1", None) or raw.read
-        chunks: list[bytes] = []
-        size = 0
         try:
-            while True:
-                chunk = read(_READ_CHUNK, decode_content=True)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > cap:
-                    return too_large
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    return _Answer(
-                        status=r.status_code,
-                        headers=r.headers,
-                        failure="timeout",
-                        reason=f"{url} sent its page too slowly: not complete after "
-                        f"{self.settings.fetch_timeout:g} seconds.",
-                        retryable=True,
-                    )
+            body = read_body(r, cap, deadline)
+        except BodyTooLarge:
+            return too_large
         except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
             return _Answer(
                 status=r.status_code,
@@ -300,9 +299,12 @@ class PoliteFetcher:
                 headers=r.headers,
                 failure="truncated",
                 reason=f"The connection to {host} broke before the whole page arrived "
-                f"({size:,} bytes read; {_short(e)}).",
+                f"({_short(e)}).",
                 retryable=True,
             )
+        if deadline.expired:
+            return _Answer(status=r.status_code, headers=r.headers)  # reported by _request
+        size = len(body)
         identity = r.headers.get("Content-Encoding", "identity").strip().lower() == "identity"
         if identity and declared is not None and size < declared:
             return _Answer(
@@ -313,7 +315,7 @@ class PoliteFetcher:
                 "bytes it announced.",
                 retryable=True,
             )
-        return _Answer(status=r.status_code, headers=r.headers, body=b"".join(chunks))
+        return _Answer(status=r.status_code, headers=r.headers, body=body)
 
     # --- a whole fetch -------------------------------------------------------------------
 
