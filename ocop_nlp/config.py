@@ -46,7 +46,8 @@ class Settings:
     # First backoff in seconds; doubled at each retry (0.5, 1, 2 ...).
     crawl_backoff: float = 0.5
     # A Retry-After longer than this many seconds is not waited for: the URL is left for a
-    # later run instead of stalling the crawl.
+    # later run instead of stalling the crawl. A robots.txt Crawl-delay longer than this
+    # closes the host for the run.
     crawl_max_retry_after: float = 120.0
     # Redirect hops followed before a URL is given up as a redirect chain or loop.
     crawl_max_redirects: int = 5

@@ -11,7 +11,8 @@ neither hang nor run away (issue 9).
         srv.requests_to("/pager")       # what the server was asked, in order
 
 `HostileServer(robots="stall")` answers /robots.txt with its headers and then nothing;
-`robots="drip"` drips them; the default serves an allow-all robots.txt.
+`robots="drip"` drips them; `robots="crawl-delay"` asks for 1,000,000 s between requests; the
+default serves an allow-all robots.txt.
 
 Every endpoint that stalls or drips watches a stop event, so `stop()` (or leaving the `with`)
 ends every handler thread and joins it: nothing keeps running after a test. Only 127.0.0.1.
@@ -114,6 +115,9 @@ class _Handler(BaseHTTPRequestHandler):
                 srv.stop_event.wait()  # headers sent, the body never comes
             elif srv.robots == "drip":
                 self._drip_headers(srv)
+            elif srv.robots == "crawl-delay":
+                # Eleven days between two requests: obeying would stall the crawl for good.
+                self._send(200, "text/plain", b"User-agent: *\nCrawl-delay: 1000000\n")
             else:
                 self._send(200, "text/plain", b"User-agent: *\nDisallow:\n")
         elif path == "/drip-headers":
@@ -188,7 +192,7 @@ class HostileServer:
     """The hostile endpoints on 127.0.0.1 (a free port), served from threads; a context manager."""
 
     def __init__(self, robots: str = "allow", home_links: tuple[str, ...] = ()) -> None:
-        self.robots = robots  # 'allow' | 'stall' | 'drip'
+        self.robots = robots  # 'allow' | 'stall' | 'drip' | 'crawl-delay'
         self.home_links = home_links
         self.stop_event = threading.Event()
         self.log: list[tuple[float, str]] = []

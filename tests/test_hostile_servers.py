@@ -179,6 +179,19 @@ def test_a_crawl_whose_only_robots_txt_never_arrives_exits_1_in_one_sentence(tmp
     assert "no host could be crawled" in err.splitlines()[-1]
 
 
+def test_a_crawl_delay_of_days_closes_the_host_instead_of_stalling_the_run(tmp_path):
+    with HostileServer(robots="crawl-delay") as srv:
+        code, err, seconds = ocop("crawl", srv.url("/home"), "--db", str(tmp_path / "d.db"))
+        paths = [p for _, p in srv.log]
+    assert code == 1 and seconds < BOUND, err
+    assert paths == ["/robots.txt"]
+    assert err.splitlines()[0] == (
+        f"No host could be crawled: {srv.url('/robots.txt')} asks for 1,000,000 seconds between "
+        "requests (Crawl-delay), longer than crawl_max_retry_after (120 s), so the host is not "
+        "crawled this run."
+    )
+
+
 def test_a_stalled_robots_txt_closes_its_host_while_another_host_is_crawled(tmp_path):
     site = portal_site(6, faults=False)
     with HostileServer(robots="stall") as bad, FixtureServer(site) as good:

@@ -137,7 +137,7 @@ class CrawlSummary:
         if self.stop in ("max-pages", "max-time"):
             tail += f" ({self.stop_reason}; run again to go on)"
         elif self.stop == "no-host":
-            tail += " (no host could be crawled: robots.txt could not be read)"
+            tail += " (no host could be crawled: see why above)"
         elif self.stop == "interrupted":
             tail += " (interrupted; run the same command to resume)"
         parts.append(tail)
@@ -341,7 +341,21 @@ class Crawler:
             self.summary.skipped["host whose robots.txt failed"] += 1
         self.robots[site] = rules
         delay = self.options.delay if self.options.delay is not None else self.settings.crawl_delay
-        if rules.crawl_delay is not None and rules.crawl_delay > delay:
+        longest = self.settings.crawl_max_retry_after
+        if (
+            rules.crawl_delay is not None
+            and rules.crawl_delay > longest
+            and not rules.denied_reason
+        ):
+            # Waiting that long between requests would stall the run: honour it by not coming.
+            self.closed.add(site)
+            self.summary.closed[site] = (
+                f"{url} asks for {rules.crawl_delay:,.0f} seconds between requests (Crawl-delay), "
+                f"longer than crawl_max_retry_after ({longest:g} s), so the host is not crawled "
+                "this run."
+            )
+            self.summary.skipped["host whose Crawl-delay is too long"] += 1
+        elif rules.crawl_delay is not None and rules.crawl_delay > delay:
             self.fetcher.set_delay(site, rules.crawl_delay)
         links = [self._link(u, "sitemap", 0, url) for u in _canon_all(rules.sitemaps)]
         if not links and self.options.guess_sitemap:
