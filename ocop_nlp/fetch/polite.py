@@ -4,7 +4,9 @@ Every request to a host (first tries, retries, redirect hops, robots.txt) starts
 `delay` seconds after the previous request to that host ended. Connection errors, timeouts,
 truncated bodies and 5xx answers are retried with exponential backoff; 429 and 503 honour
 Retry-After. Redirects are followed by hand, so each hop is counted, checked for loops and
-checked against the crawl's scope and robots.txt. Whatever the server does, `fetch` returns a
+checked against the crawl's scope and robots.txt. The network time of one fetch, all its tries
+and hops together, is bounded by `fetch_deadline` (see fetch.deadline), however slowly the
+server drips its answer; the politeness waits come on top. Whatever the server does, `fetch` returns a
 `FetchResult` whose `outcome` says what happened in a short code and `reason` in a sentence:
 
 >>> fetcher = PoliteFetcher(load_settings(crawl_delay=1.0))      # doctest: +SKIP
@@ -83,7 +85,9 @@ class _Answer:
     status: int | None = None
     headers: Mapping[str, str] | None = None
     body: bytes | None = None
-    failure: str | None = None  # an outcome code when the request or its body failed
+    # An outcome code when the request or its body failed; "deadline" (the watchdog cut it)
+    # stays inside the fetcher, which reports it as a timeout.
+    failure: str | None = None
     reason: str | None = None
     retryable: bool = False
 
@@ -199,21 +203,16 @@ class PoliteFetcher:
 
     # --- one request ---------------------------------------------------------------------
 
-    def _request(self, url: str, headers: dict[str, str], accept: Collection[str]) -> _Answer:
-        """One GET, bounded by the per-read timeout and by one total deadline."""
+    def _request(
+        self, url: str, headers: dict[str, str], accept: Collection[str], seconds: float
+    ) -> _Answer:
+        """One GET, bounded by the per-read timeout and by `seconds` in all."""
         self.requests_sent += 1
-        with Deadline(self.settings.fetch_deadline) as deadline:
+        with Deadline(seconds) as deadline:
             answer = self._send(url, headers, accept, deadline)
         if deadline.expired and answer.body is None:
             # The watchdog cut the socket: whatever the read made of that, it was too slow.
-            return _Answer(
-                status=answer.status,
-                headers=answer.headers,
-                failure="timeout",
-                reason=f"{url} did not send its whole answer within "
-                f"{self.settings.fetch_deadline:g} seconds (the fetch_deadline setting); "
-                "the server sends too slowly.",
-            )
+            return _Answer(status=answer.status, headers=answer.headers, failure="deadline")
         return answer
 
     def _send(
@@ -251,7 +250,7 @@ class PoliteFetcher:
             )
         with r:
             if deadline.expired:
-                return _Answer(status=r.status_code)
+                return _Answer()  # the headers were cut off: their status proves nothing
             if r.status_code not in (200, 203):
                 return _Answer(status=r.status_code, headers=r.headers)
             return self._read_body(r, url, accept, deadline)
@@ -375,15 +374,29 @@ class PoliteFetcher:
         if first_key is None:
             return result("bad-url", f"{url!r} is not an http or https address; not fetched.")
 
+        # One deadline for the whole fetch: every try and redirect hop, politeness waits aside.
+        # Real time: the clock may be a test's fake.
+        left = settings.fetch_deadline
         while True:
             host = host_of(current)
             self._wait_turn(host, pending_wait)
             pending_wait = 0.0
             attempts += 1
-            answer = self._request(current, headers, accept)
+            began = time.monotonic()
+            answer = self._request(current, headers, accept, left)
+            left -= time.monotonic() - began
             self._last_end[host] = self._clock()
             if answer.status is not None:
                 status = answer.status
+            if answer.failure == "deadline" or (answer.failure is not None and left <= 0):
+                return result(
+                    "timeout",
+                    f"{url} did not send its whole answer within {settings.fetch_deadline:g} "
+                    "seconds (the fetch_deadline setting, for all tries and redirects); the "
+                    f"server sends too slowly (after {attempts} request"
+                    f"{'s' if attempts != 1 else ''}).",
+                    answer,
+                )
 
             backoff = settings.crawl_backoff * 2**retries_done
             if answer.failure is not None:
