@@ -32,11 +32,13 @@ def _write(text: str, out: str | None) -> None:
 
 
 def cmd_extract(a: argparse.Namespace) -> int:
+    from ocop_nlp.config import load_settings
     from ocop_nlp.extract.pipeline import extract_article
     from ocop_nlp.extract.views import extraction_markdown
     from ocop_nlp.parse.reader import read_input
 
-    ex = extract_article(read_input(a.input))
+    settings = load_settings(allow_private=a.allow_private or None)
+    ex = extract_article(read_input(a.input, settings))
     for w in ex.warnings:
         print(f"warning: {w}", file=sys.stderr)
     if a.format == "md":
@@ -123,18 +125,21 @@ def cmd_crawl(a: argparse.Namespace) -> int:
     from ocop_nlp.config import load_settings
     from ocop_nlp.crawl.crawler import CrawlOptions, crawl
 
-    settings = load_settings(contact=a.contact, fetch_timeout=a.timeout)
+    settings = load_settings(contact=a.contact, fetch_timeout=a.timeout, fetch_deadline=a.deadline)
     options = CrawlOptions(
         max_pages=a.max_pages,
+        max_seconds=a.max_time,
         delay=a.delay,
         profile=a.profile,
         max_depth=a.max_depth,
         allow_hosts=tuple(a.allow_host or ()),
     )
     s = crawl(a.urls, a.db, options=options, settings=settings)
+    failure = s.failure()
+    if failure:
+        print(failure, file=sys.stderr)
     print(s.line(), file=sys.stderr)
-    if s.pages > 0 and s.stored + s.updated + s.unchanged + s.duplicates + s.listings == 0:
-        print("Nothing could be read from these sites; see the reasons above.", file=sys.stderr)
+    if failure:
         return 1
     return 130 if s.stop == "interrupted" else 0
 
@@ -171,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("input", help=".txt, .html, .json record, URL, or - for stdin")
     e.add_argument("--format", choices=["json", "md"], default="json")
     e.add_argument("-o", "--output", help="write here instead of stdout")
+    e.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="for a URL: follow a redirect to a private, loopback or link-local address on "
+        "another host (refused by default)",
+    )
     e.set_defaults(func=cmd_extract)
 
     b = sub.add_parser(
@@ -257,7 +268,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("urls", nargs="+", metavar="URL", help="start URLs (a portal's home page)")
     c.add_argument("--db", required=True, help="the store to fill (created when new)")
-    c.add_argument("--max-pages", type=int, help="stop after fetching this many pages")
+    c.add_argument(
+        "--max-pages",
+        type=int,
+        help="stop after fetching this many pages (default 10,000 per run; the next run goes on)",
+    )
+    c.add_argument(
+        "--max-time",
+        type=float,
+        metavar="SECONDS",
+        help="stop after this many seconds (default 21,600, 6 h; the next run goes on)",
+    )
     c.add_argument(
         "--delay",
         type=float,
@@ -272,7 +293,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also crawl this host (repeatable); default: only the start URLs' hosts",
     )
     c.add_argument("--contact", help="an e-mail or URL for site owners, sent in the User-Agent")
-    c.add_argument("--timeout", type=float, help="seconds to wait for a server (default 20)")
+    c.add_argument("--timeout", type=float, help="seconds a server may stay silent (default 20)")
+    c.add_argument(
+        "--deadline",
+        type=float,
+        help="seconds one request may take in all, however the server drips it (default 60)",
+    )
     c.set_defaults(func=cmd_crawl)
 
     for name, issue, helptext in [

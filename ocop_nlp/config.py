@@ -24,8 +24,15 @@ class Settings:
     max_input_bytes: int = 5_000_000
     # Bodies longer than this many characters are cut (with a warning) before analysis.
     max_text_chars: int = 400_000
-    # Seconds to wait for a URL given to `extract` before giving up.
+    # Seconds a server may stay silent (connecting, or between two reads) before a fetch
+    # gives up; `extract URL` and the crawler alike.
     fetch_timeout: float = 20.0
+    # Seconds one request may take in all (connect, headers and body): a server that drips its
+    # answer a byte at a time is cut off here, however often it sends something.
+    fetch_deadline: float = 60.0
+    # `ocop extract URL`: follow a redirect to a private, loopback or link-local address on
+    # another host (an intranet, a cloud metadata service) only when this is set.
+    allow_private: bool = False
     # The User-Agent sent when fetching; names the tool so site owners can reach us.
     user_agent: str = "ocop-nlp/0.1 (+https://example.org/ocop-nlp; contact: set OCOP_CONTACT)"
     # Who site owners should write to about the crawler (an e-mail or URL); appended to the
@@ -39,7 +46,8 @@ class Settings:
     # First backoff in seconds; doubled at each retry (0.5, 1, 2 ...).
     crawl_backoff: float = 0.5
     # A Retry-After longer than this many seconds is not waited for: the URL is left for a
-    # later run instead of stalling the crawl.
+    # later run instead of stalling the crawl. A robots.txt Crawl-delay longer than this
+    # closes the host for the run.
     crawl_max_retry_after: float = 120.0
     # Redirect hops followed before a URL is given up as a redirect chain or loop.
     crawl_max_redirects: int = 5
@@ -54,6 +62,22 @@ class Settings:
     # Bytes of memory the child process rendering a user's template may map (POSIX only; on
     # Windows the timeout alone applies). Python and Jinja2 take about 40 MB of it.
     template_max_memory: int = 500_000_000
+    # Pages (with sitemaps and feeds) one crawl run fetches at most, unless --max-pages says
+    # otherwise; a run that stops here says so and the next run goes on from the frontier.
+    crawl_max_pages: int = 10_000
+    # Seconds one crawl run may last (--max-time); checked between pages, so a run ends at
+    # most one page's fetch after it.
+    crawl_max_seconds: float = 6 * 3600.0
+    # Listing pages in a row (pagers, archives, calendars) that bring no article link new to
+    # the frontier before the chain is no longer followed: a pager that answers any ?Page=N
+    # or a calendar with an endless "Tháng sau" ends here.
+    crawl_max_barren_listings: int = 10
+    # Listing pages in one chain at most, whatever they bring (a trap that makes up new links
+    # on every page ends here).
+    crawl_max_listing_chain: int = 1000
+    # Runs a page whose reading failed unexpectedly (a parser error) is fetched in before it
+    # is left as failed for good.
+    crawl_page_error_tries: int = 3
 
 
 def user_agent(settings: Settings) -> str:
@@ -65,6 +89,18 @@ def user_agent(settings: Settings) -> str:
     return settings.user_agent
 
 
+def _parse_env(text: str, kind: type) -> Any:
+    if kind is bool:
+        # bool("0") is True: read the words people write instead.
+        word = text.strip().lower()
+        if word in ("1", "true", "yes", "on"):
+            return True
+        if word in ("0", "false", "no", "off", ""):
+            return False
+        raise ValueError(text)
+    return kind(text)
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Defaults, then `OCOP_*` environment variables, then explicit overrides (None = unset)."""
     values: dict[str, Any] = {}
@@ -73,7 +109,7 @@ def load_settings(**overrides: Any) -> Settings:
         if env is None:
             continue
         try:
-            values[f.name] = type(getattr(Settings(), f.name))(env)
+            values[f.name] = _parse_env(env, type(getattr(Settings(), f.name)))
         except ValueError as e:
             raise ConfigError(
                 f"The environment variable OCOP_{f.name.upper()}={env!r} is not a valid value "

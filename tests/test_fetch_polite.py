@@ -355,10 +355,30 @@ def test_a_trickling_body_hits_the_total_deadline():
     site = Site("trickle")
     # 6,000 bytes at 200 bytes every 0.1 s would take 3 s; each read alone is quick.
     site.add("/cham", Route(body=b"<html>" + b"x" * 6000, trickle=(200, 0.1)))
-    with FixtureServer(site) as srv, PoliteFetcher(settings(crawl_retries=0)) as f:
+    with (
+        FixtureServer(site) as srv,
+        PoliteFetcher(settings(crawl_retries=0, fetch_deadline=1.0)) as f,
+    ):
         r = f.fetch(srv.url("/cham"))
     assert (r.outcome, r.attempts) == ("timeout", 1)
+    assert "fetch_deadline" in (r.reason or "")
     assert r.elapsed < 2.5  # the whole trickle would take 3 s: the deadline cut it
+
+
+def test_one_deadline_bounds_all_the_hops_of_a_fetch():
+    site = Site("slow-hops")
+    # Each hop answers in 0.7 s, within the per-read timeout; four of them outlast the deadline.
+    for n in range(4):
+        site.add(f"/hop{n}", Route.redirect(f"/hop{n + 1}"))
+        site.routes[f"/hop{n}"].delay_before_headers = 0.7
+    site.add("/hop4", Route(body=b"<html>xong</html>"))
+    with (
+        FixtureServer(site) as srv,
+        PoliteFetcher(settings(fetch_timeout=1.0, fetch_deadline=1.5, crawl_delay=0.0)) as f,
+    ):
+        r = f.fetch(srv.url("/hop0"))
+    assert r.outcome == "timeout" and r.attempts == 3
+    assert "for all tries and redirects" in (r.reason or "")
 
 
 def test_redirect_loop_is_detected(server, fetcher):

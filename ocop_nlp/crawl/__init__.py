@@ -5,11 +5,14 @@ The crawl sits beside `batch/`: it drives the layers, it is not one of them.
 - `fetch.robots`   robots.txt rules for our User-Agent (Disallow, Crawl-delay, Sitemap);
 - `fetch.polite`   one polite HTTP client: per-host delay, retries with backoff, Retry-After,
                    redirect limits, size cap, conditional GET; it never raises for a bad server;
+- `fetch.deadline` one total deadline per fetch, enforced by a watchdog on the socket, so a
+                   server dripping its headers or body cannot hold the crawl;
 - `parse.links`    what a fetched page is (article, listing, other) and the links worth
                    following, from sitemaps, feeds, listings and pagers; `parse.profiles` make
                    known site families exact;
 - `parse.html`     the page -> Article, the same parser `ocop batch FOLDER` uses;
 - `store`          articles, the persisted frontier and the fetch log, so a killed crawl
                    resumes and a re-run fetches listings and new articles only;
-- `crawl.crawler`  the loop that ties them together.
+- `crawl.crawler`  the loop that ties them together, with each run's bounds (pages, time,
+                   listing chains) and any error on one page recorded on that page.
 """

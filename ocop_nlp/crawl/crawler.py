@@ -47,11 +47,50 @@ XML_TYPES = (*FEED_TYPES, "application/octet-stream", "text/html")
 # A page whose article body is shorter than this is a stub ("Xem chi tiết tại đây"), not news.
 MIN_ARTICLE_CHARS = 200
 SKIPPED_OUTCOMES = {"not-html", "robots", "off-site", "file"}
+TRAP = "listing trap"  # the summary's name for listing links no longer followed
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStep:
+    """Where the listings found on a page stand in their chain, and whether to follow them."""
+
+    chain: int
+    barren: int
+    stop: str | None  # why they are not followed; None: follow
+
+
+def listing_chain(item: FrontierItem, new_articles: int, settings: Settings) -> ChainStep:
+    """The pager and archive policy: listings add no depth, so their chains are bounded here.
+
+    A chain grows by one listing page at each listing-to-listing link. It stops once
+    `crawl_max_barren_listings` listing pages in a row brought no article link new to the
+    frontier (a pager answering any ?Page=N, a calendar's endless "Tháng sau"), or at
+    `crawl_max_listing_chain` pages whatever they brought.
+    """
+    in_chain = item.kind == "listing"
+    chain = (item.chain if in_chain else 0) + 1
+    barren = 0 if new_articles else (item.barren if in_chain else 0) + 1
+    if barren >= settings.crawl_max_barren_listings:
+        return ChainStep(
+            chain,
+            barren,
+            f"A listing trap (a pager or calendar without end): {barren} listing pages in a "
+            "row brought no new article link (crawl_max_barren_listings).",
+        )
+    if chain > settings.crawl_max_listing_chain:
+        return ChainStep(
+            chain,
+            barren,
+            f"More than {settings.crawl_max_listing_chain:,} listing pages in one chain "
+            "(crawl_max_listing_chain).",
+        )
+    return ChainStep(chain, barren, None)
 
 
 @dataclass(slots=True)
 class CrawlOptions:
-    max_pages: int | None = None  # requests for pages, sitemaps and feeds in this run
+    max_pages: int | None = None  # pages fetched this run; settings.crawl_max_pages when None
+    max_seconds: float | None = None  # this run's length; settings.crawl_max_seconds when None
     delay: float | None = None  # per-host delay; robots.txt Crawl-delay wins when larger
     profile: str | None = None  # a packaged profile name or a .toml path; detected otherwise
     max_depth: int | None = None  # settings.crawl_max_depth when None
@@ -75,7 +114,9 @@ class CrawlSummary:
     failed: Counter[str] = field(default_factory=Counter)
     queued: int = 0  # left in the frontier at the end
     seconds: float = 0.0
-    stop: str = "done"  # done / max-pages / interrupted
+    stop: str = "done"  # done / max-pages / max-time / no-host / interrupted
+    stop_reason: str = ""  # for a bound: which one, its value and where it is set
+    closed: dict[str, str] = field(default_factory=dict)  # host -> why it was not crawled
 
     def line(self) -> str:
         """One paragraph for a person: what was fetched, stored, skipped and failed."""
@@ -93,12 +134,24 @@ class CrawlSummary:
         if self.failed:
             parts.append(f"{sum(self.failed.values()):,} failed ({_counts(self.failed)})")
         tail = f"{self.queued:,} left in the queue"
-        if self.stop == "max-pages":
-            tail += " (stopped at --max-pages; run again to go on)"
+        if self.stop in ("max-pages", "max-time"):
+            tail += f" ({self.stop_reason}; run again to go on)"
+        elif self.stop == "no-host":
+            tail += " (no host could be crawled: see why above)"
         elif self.stop == "interrupted":
             tail += " (interrupted; run the same command to resume)"
         parts.append(tail)
         return "; ".join(parts) + "."
+
+    def failure(self) -> str | None:
+        """One sentence when the run as a whole failed (the CLI then exits 1); None otherwise."""
+        if self.stop == "no-host":
+            why = " ".join(self.closed[h] for h in sorted(self.closed))
+            return f"No host could be crawled: {why}"
+        read = self.stored + self.updated + self.unchanged + self.duplicates + self.listings
+        if self.pages > 0 and read == 0:
+            return "Nothing could be read from these sites; see the reasons above."
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -178,7 +231,7 @@ class Crawler:
     # --- the run -------------------------------------------------------------------------
 
     def run(self, seeds: Iterable[str]) -> CrawlSummary:
-        start = time.monotonic()
+        start = self.started = time.monotonic()
         canon: list[str] = []
         for seed in seeds:
             c = canonical_url(seed.strip())
@@ -193,12 +246,19 @@ class Crawler:
         s = self.summary
         s.sites = sorted(self.sites)
         opts = {k: v for k, v in asdict(self.options).items() if v not in (None, (), False)}
-        s.run_id, s.resumed = self.frontier.open_run(canon, s.sites, opts)
+        s.run_id, s.resumed = self.frontier.open_run(
+            canon, s.sites, opts, self.settings.crawl_page_error_tries
+        )
         self.frontier.add(self._link(u, "seed", 0, None) for u in canon)
         try:
             for site in sorted(self.sites):
                 self._load_robots(site, canon)
-            s.stop = self._loop()
+            if {host_of(u) for u in canon} <= self.closed:
+                s.stop = "no-host"  # the CLI says why in its one sentence
+            else:
+                for site in sorted(self.closed):
+                    log.warning("%s", s.closed[site])
+                s.stop = self._loop()
         except KeyboardInterrupt:
             s.stop = "interrupted"
         finally:
@@ -216,9 +276,25 @@ class Crawler:
     def _loop(self) -> str:
         s = self.summary
         max_pages = self.options.max_pages
+        if max_pages is None:
+            max_pages, where = self.settings.crawl_max_pages, "OCOP_CRAWL_MAX_PAGES"
+        else:
+            where = "--max-pages"
+        max_seconds = self.options.max_seconds
+        if max_seconds is None:
+            max_seconds, where_time = self.settings.crawl_max_seconds, "OCOP_CRAWL_MAX_SECONDS"
+        else:
+            where_time = "--max-time"
         while True:
-            if max_pages is not None and s.pages >= max_pages:
+            if s.pages >= max_pages:
+                s.stop_reason = f"stopped at {max_pages:,} pages, the limit of one run ({where})"
                 return "max-pages"
+            if time.monotonic() - self.started >= max_seconds:
+                s.stop_reason = (
+                    f"stopped after {_duration(max_seconds)}, the time limit of one run "
+                    f"({where_time})"
+                )
+                return "max-time"
             # A host whose robots.txt failed keeps its queue for the next run.
             open_sites = self.sites - self.closed
             sites = self.frontier.queued_sites(open_sites)
@@ -229,21 +305,57 @@ class Crawler:
             item = self.frontier.next_item(site)
             if item is None:
                 continue
-            self._process(item)
+            try:
+                self._process(item)
+            except Exception as e:  # noqa: BLE001 - one page never stops the crawl
+                self._page_error(item, e)
             self.progress.update(s, lambda: self.frontier.queued(self.sites))
+
+    def _page_error(self, item: FrontierItem, error: Exception) -> None:
+        """Record an unexpected failure on its page; the store refusing that too stops the run."""
+        log.warning("%s could not be read: %r", item.url, error)
+        tries = self.settings.crawl_page_error_tries
+        detail = str(error).encode("utf-8", "backslashreplace").decode("utf-8")[:200]
+        reason = (
+            f"The page could not be read ({error.__class__.__name__}: {detail}); it is tried "
+            f"again on later runs until it has failed {tries} times."
+        )
+        self.summary.failed["page-error"] += 1
+        self.frontier.settle(
+            self.summary.run_id,
+            item,
+            Settled("failed", "page-error", reason, attempts=1, logged=True),
+        )
 
     def _load_robots(self, site: str, seeds: list[str]) -> None:
         # The first start URL on this host gives the scheme; an --allow-host alone gets http.
         url = robots_url(next((u for u in seeds if host_of(u) == site), f"http://{site}/"))
-        r = self.fetcher.fetch(url, accept=("text/plain", "text/html", "application/octet-stream"))
-        rules = rules_for_response(r.status, r.body, self.fetcher.user_agent, url=url)
+        # Any type is read as robots.txt: a server's odd Content-Type is no reason to give up.
+        r = self.fetcher.fetch(url, accept=("text/plain", "*/*"))
+        rules = rules_for_response(
+            r.status, r.body, self.fetcher.user_agent, url=url, reason=r.reason
+        )
         if rules.denied_reason:
-            log.warning("%s", rules.denied_reason)
             self.closed.add(site)
+            self.summary.closed[site] = rules.denied_reason
             self.summary.skipped["host whose robots.txt failed"] += 1
         self.robots[site] = rules
         delay = self.options.delay if self.options.delay is not None else self.settings.crawl_delay
-        if rules.crawl_delay is not None and rules.crawl_delay > delay:
+        longest = self.settings.crawl_max_retry_after
+        if (
+            rules.crawl_delay is not None
+            and rules.crawl_delay > longest
+            and not rules.denied_reason
+        ):
+            # Waiting that long between requests would stall the run: honour it by not coming.
+            self.closed.add(site)
+            self.summary.closed[site] = (
+                f"{url} asks for {rules.crawl_delay:,.0f} seconds between requests (Crawl-delay), "
+                f"longer than crawl_max_retry_after ({longest:g} s), so the host is not crawled "
+                "this run."
+            )
+            self.summary.skipped["host whose Crawl-delay is too long"] += 1
+        elif rules.crawl_delay is not None and rules.crawl_delay > delay:
             self.fetcher.set_delay(site, rules.crawl_delay)
         links = [self._link(u, "sitemap", 0, url) for u in _canon_all(rules.sitemaps)]
         if not links and self.options.guess_sitemap:
@@ -313,8 +425,20 @@ class Crawler:
         links: list[NewLink] = []
         if what in ("sitemap", "sitemapindex"):
             entries, children = parse_sitemap(body)
+            # Sitemaps add no depth either: an index of indexes without end stops here.
+            nested = (item.chain if item.kind == "sitemap" else 0) + 1
+            too_deep = (
+                f"More than {self.settings.crawl_max_listing_chain:,} sitemap indexes nested "
+                "(crawl_max_listing_chain)."
+                if nested > self.settings.crawl_max_listing_chain
+                else None
+            )
             for child in _canon_all(children):
-                links.append(self._link(child, "sitemap", item.depth, item.url))
+                links.append(
+                    self._link(
+                        child, "sitemap", item.depth, item.url, chain=nested, not_followed=too_deep
+                    )
+                )
             for e in entries:
                 u = canonical_url(e.url)
                 if u:
@@ -391,8 +515,28 @@ class Crawler:
         deeper = item.depth + 1
         links = [self._link(u, "feed", item.depth, item.url) for u in page.feeds]
         links += [self._link(u, "article", deeper, item.url) for u in page.article_links]
-        # Pagers do not add depth: page 40 of an archive is as close to the start as page 2.
-        links += [self._link(u, "listing", item.depth, item.url) for u in page.listing_links]
+        # Pagers do not add depth: page 40 of an archive is as close to the start as page 2;
+        # their chains are bounded by `listing_chain` instead.
+        if page.listing_links:
+            known = self.frontier.known([*page.article_links, *page.listing_links])
+            new_articles = sum(1 for u in set(page.article_links) if u not in known)
+            step = listing_chain(item, new_articles, self.settings)
+            if step.stop:
+                self.summary.skipped[TRAP] += sum(
+                    1 for u in set(page.listing_links) if u not in known
+                )
+            links += [
+                self._link(
+                    u,
+                    "listing",
+                    item.depth,
+                    item.url,
+                    chain=step.chain,
+                    barren=step.barren,
+                    not_followed=step.stop,
+                )
+                for u in page.listing_links
+            ]
         links += [self._link(u, "page", deeper, item.url) for u in page.other_links]
         # Same-site links left out (files, contact and calendar pages) are recorded with why.
         links += [
@@ -449,6 +593,14 @@ class Crawler:
             size=len(r.body or b""),
         )
         return self.frontier.settle(self.summary.run_id, item, done, article, links or ())
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:g} h"
+    if seconds >= 60:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"
 
 
 def _canon_all(urls: Iterable[str]) -> list[str]:

@@ -4,7 +4,9 @@ Every request to a host (first tries, retries, redirect hops, robots.txt) starts
 `delay` seconds after the previous request to that host ended. Connection errors, timeouts,
 truncated bodies and 5xx answers are retried with exponential backoff; 429 and 503 honour
 Retry-After. Redirects are followed by hand, so each hop is counted, checked for loops and
-checked against the crawl's scope and robots.txt. Whatever the server does, `fetch` returns a
+checked against the crawl's scope and robots.txt. The network time of one fetch, all its tries
+and hops together, is bounded by `fetch_deadline` (see fetch.deadline), however slowly the
+server drips its answer; the politeness waits come on top. Whatever the server does, `fetch` returns a
 `FetchResult` whose `outcome` says what happened in a short code and `reason` in a sentence:
 
 >>> fetcher = PoliteFetcher(load_settings(crawl_delay=1.0))      # doctest: +SKIP
@@ -24,9 +26,9 @@ from http import HTTPStatus
 
 import requests
 import urllib3.exceptions
-from requests.adapters import HTTPAdapter
 
 from ocop_nlp.config import Settings, user_agent
+from ocop_nlp.fetch.deadline import BodyTooLarge, Deadline, deadline_session, read_body
 from ocop_nlp.fetch.urls import canonical_url, host_of
 
 __all__ = ["HTML_TYPES", "FEED_TYPES", "FetchResult", "PoliteFetcher", "parse_retry_after"]
@@ -45,7 +47,6 @@ FEED_TYPES = (
 )
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_READ_CHUNK = 65536
 
 
 @dataclass(slots=True)
@@ -84,7 +85,9 @@ class _Answer:
     status: int | None = None
     headers: Mapping[str, str] | None = None
     body: bytes | None = None
-    failure: str | None = None  # an outcome code when the request or its body failed
+    # An outcome code when the request or its body failed; "deadline" (the watchdog cut it)
+    # stays inside the fetcher, which reports it as a timeout.
+    failure: str | None = None
     reason: str | None = None
     retryable: bool = False
 
@@ -166,11 +169,8 @@ class PoliteFetcher:
         self._clock = clock
         self._host_delay: dict[str, float] = {}
         self._last_end: dict[str, float] = {}
-        self._session = requests.Session()
         # One connection per host, reused (keep-alive) so a page costs the server one socket.
-        adapter = HTTPAdapter(pool_connections=16, pool_maxsize=1, max_retries=0)
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
+        self._session = deadline_session(pool_connections=16, pool_maxsize=1)
         self.user_agent = user_agent(settings)
         self._session.headers.update({"User-Agent": self.user_agent, "Accept-Encoding": "gzip"})
 
@@ -203,14 +203,30 @@ class PoliteFetcher:
 
     # --- one request ---------------------------------------------------------------------
 
-    def _request(self, url: str, headers: dict[str, str], accept: Collection[str]) -> _Answer:
-        timeout = self.settings.fetch_timeout
-        deadline = time.monotonic() + timeout  # real time: the clock may be a test's fake
-        host = host_of(url)
+    def _request(
+        self, url: str, headers: dict[str, str], accept: Collection[str], seconds: float
+    ) -> _Answer:
+        """One GET, bounded by the per-read timeout and by `seconds` in all."""
         self.requests_sent += 1
+        with Deadline(seconds) as deadline:
+            answer = self._send(url, headers, accept, deadline)
+        if deadline.expired and answer.body is None:
+            # The watchdog cut the socket: whatever the read made of that, it was too slow.
+            return _Answer(status=answer.status, headers=answer.headers, failure="deadline")
+        return answer
+
+    def _send(
+        self, url: str, headers: dict[str, str], accept: Collection[str], deadline: Deadline
+    ) -> _Answer:
+        timeout = self.settings.fetch_timeout
+        host = host_of(url)
         try:
             r = self._session.get(
-                url, headers=headers, timeout=(timeout, timeout), stream=True, allow_redirects=False
+                url,
+                headers=headers,
+                timeout=deadline.timeouts(timeout),
+                stream=True,
+                allow_redirects=False,
             )
         except requests.Timeout:
             return _Answer(
@@ -233,12 +249,14 @@ class PoliteFetcher:
                 retryable=True,
             )
         with r:
+            if deadline.expired:
+                return _Answer()  # the headers were cut off: their status proves nothing
             if r.status_code not in (200, 203):
                 return _Answer(status=r.status_code, headers=r.headers)
             return self._read_body(r, url, accept, deadline)
 
     def _read_body(
-        self, r: requests.Response, url: str, accept: Collection[str], deadline: float
+        self, r: requests.Response, url: str, accept: Collection[str], deadline: Deadline
     ) -> _Answer:
         cap = self.settings.max_input_bytes
         host = host_of(url)
@@ -260,30 +278,10 @@ class PoliteFetcher:
         declared = int(declared_text) if declared_text.isdigit() else None
         if declared is not None and declared > cap:
             return too_large  # refused before a byte of the body is read
-        raw = r.raw
-        # read1 returns what one socket read brought, so the deadline is checked even against
-        # a server that trickles a byte at a time (a plain read blocks until its chunk is full).
-        read = getattr(raw, "read1", None) or raw.read
-        chunks: list[bytes] = []
-        size = 0
         try:
-            while True:
-                chunk = read(_READ_CHUNK, decode_content=True)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > cap:
-                    return too_large
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    return _Answer(
-                        status=r.status_code,
-                        headers=r.headers,
-                        failure="timeout",
-                        reason=f"{url} sent its page too slowly: not complete after "
-                        f"{self.settings.fetch_timeout:g} seconds.",
-                        retryable=True,
-                    )
+            body = read_body(r, cap, deadline)
+        except BodyTooLarge:
+            return too_large
         except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
             return _Answer(
                 status=r.status_code,
@@ -300,9 +298,12 @@ class PoliteFetcher:
                 headers=r.headers,
                 failure="truncated",
                 reason=f"The connection to {host} broke before the whole page arrived "
-                f"({size:,} bytes read; {_short(e)}).",
+                f"({_short(e)}).",
                 retryable=True,
             )
+        if deadline.expired:
+            return _Answer(status=r.status_code, headers=r.headers)  # reported by _request
+        size = len(body)
         identity = r.headers.get("Content-Encoding", "identity").strip().lower() == "identity"
         if identity and declared is not None and size < declared:
             return _Answer(
@@ -313,7 +314,7 @@ class PoliteFetcher:
                 "bytes it announced.",
                 retryable=True,
             )
-        return _Answer(status=r.status_code, headers=r.headers, body=b"".join(chunks))
+        return _Answer(status=r.status_code, headers=r.headers, body=body)
 
     # --- a whole fetch -------------------------------------------------------------------
 
@@ -373,15 +374,29 @@ class PoliteFetcher:
         if first_key is None:
             return result("bad-url", f"{url!r} is not an http or https address; not fetched.")
 
+        # One deadline for the whole fetch: every try and redirect hop, politeness waits aside.
+        # Real time: the clock may be a test's fake.
+        left = settings.fetch_deadline
         while True:
             host = host_of(current)
             self._wait_turn(host, pending_wait)
             pending_wait = 0.0
             attempts += 1
-            answer = self._request(current, headers, accept)
+            began = time.monotonic()
+            answer = self._request(current, headers, accept, left)
+            left -= time.monotonic() - began
             self._last_end[host] = self._clock()
             if answer.status is not None:
                 status = answer.status
+            if answer.failure == "deadline" or (answer.failure is not None and left <= 0):
+                return result(
+                    "timeout",
+                    f"{url} did not send its whole answer within {settings.fetch_deadline:g} "
+                    "seconds (the fetch_deadline setting, for all tries and redirects); the "
+                    f"server sends too slowly (after {attempts} request"
+                    f"{'s' if attempts != 1 else ''}).",
+                    answer,
+                )
 
             backoff = settings.crawl_backoff * 2**retries_done
             if answer.failure is not None:

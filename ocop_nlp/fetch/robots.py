@@ -7,8 +7,9 @@
 2.0
 
 What an answer other than 200 means follows RFC 9309 and Google's reading of it: a missing
-robots.txt (any 4xx) allows everything; a server error or no answer forbids the whole host for
-this run, because a site that cannot serve robots.txt may be down or may be saying "stay away",
+robots.txt (any 4xx) allows everything; a server error, no answer, or an answer that never
+arrives whole (a stall after the headers, a drip cut by the deadline, a cut connection) forbids
+the whole host for this run, because a site that cannot serve robots.txt may be down or may be saying "stay away",
 and a small provincial server in trouble is the last one to load with a crawl.
 """
 
@@ -53,7 +54,7 @@ class RobotsRules:
 
     @classmethod
     def deny_all(cls, reason: str) -> RobotsRules:
-        """robots.txt answered 5xx or not at all: nothing on the host is fetched this run."""
+        """robots.txt answered 5xx, not at all, or not whole: nothing on the host this run."""
         return cls(denied_reason=reason)
 
 
@@ -71,23 +72,37 @@ def parse_robots(text: str, user_agent: str) -> RobotsRules:
 
 
 def rules_for_response(
-    status: int | None, body: bytes | None, user_agent: str, *, url: str = "robots.txt"
+    status: int | None,
+    body: bytes | None,
+    user_agent: str,
+    *,
+    url: str = "robots.txt",
+    reason: str | None = None,
 ) -> RobotsRules:
     """Rules from how the server answered GET /robots.txt (after redirects).
 
-    2xx -> its rules; 4xx (or a redirect chain given up) -> allow all; 429, 5xx or no answer (`status` None) ->
-    deny all for this run (see the module docstring for why).
+    2xx with its whole body -> its rules; 4xx (or a redirect chain given up) -> allow all; a
+    2xx whose body did not arrive whole (`body` None: a stall, the deadline, a cut connection),
+    429, 5xx or no answer (`status` None) -> deny all for this run (see the module docstring
+    for why). `reason` is the fetcher's sentence for a failed read, quoted in the refusal.
     """
-    if status is not None and 200 <= status < 300:
-        text = (body or b"")[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
+    if status is not None and 200 <= status < 300 and body is not None:
+        text = body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
         return parse_robots(text, user_agent)
     if status is not None and 300 <= status < 500 and status != 429:
         return RobotsRules.allow_all()  # RFC 9309: unavailable, so no rules (and 3xx: a chain
         # of redirects too long to follow counts as unavailable)
-    answer = f"answered {status}" if status is not None else "did not answer"
+    if status is not None and 200 <= status < 300:
+        answer = "could not be read whole"
+    elif status is not None:
+        answer = f"answered {status}"
+    else:
+        answer = "did not answer"
+    why = f" ({reason.rstrip('.')})" if reason else ""
     return RobotsRules.deny_all(
-        f"{url} {answer}, so the host is not crawled this run (a server that cannot serve "
-        "robots.txt may be overloaded or closed to crawlers); try again later."
+        f"{url} {answer}{why}, so the host is not crawled this run (RFC 9309: a robots.txt "
+        "that cannot be read forbids the whole site; the server may be overloaded or closed "
+        "to crawlers); try again later."
     )
 
 

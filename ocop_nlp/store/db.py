@@ -140,6 +140,17 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "CREATE INDEX fetch_log_url ON fetch_log (url)",
         ),
     ),
+    (
+        3,
+        "crawl frontier: listing chains",
+        (
+            # Pagers and archives add no depth, so a chain of listings is bounded by these:
+            # `chain` is a listing's place in its chain of listings, `barren` how many listing
+            # pages in a row before it brought no new article link.
+            "ALTER TABLE crawl_frontier ADD COLUMN chain INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE crawl_frontier ADD COLUMN barren INTEGER NOT NULL DEFAULT 0",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

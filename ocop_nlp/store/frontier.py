@@ -43,6 +43,8 @@ class FrontierItem:
     lastmod: str | None = None
     article_id: str | None = None
     attempts: int = 0
+    chain: int = 0  # its place in a chain of listings (0: not reached through a listing)
+    barren: int = 0  # listing pages in a row before it that brought no new article link
 
 
 @dataclass(slots=True)
@@ -59,6 +61,8 @@ class NewLink:
     # Why the link is recorded but not followed (a PDF, a contact page): kept so an operator
     # can see what was left out and why, without a request.
     not_followed: str | None = None
+    chain: int = 0  # see FrontierItem
+    barren: int = 0
 
 
 @dataclass(slots=True)
@@ -107,7 +111,8 @@ FETCH_LOG_FIELDS = (
 )
 
 _ITEM_COLUMNS = (
-    "url, site, kind, depth, priority, found_on, etag, last_modified, lastmod, article_id, attempts"
+    "url, site, kind, depth, priority, found_on, etag, last_modified, lastmod, article_id, "
+    "attempts, chain, barren"
 )
 
 
@@ -121,12 +126,19 @@ class Frontier:
     # --- runs ----------------------------------------------------------------------------
 
     def open_run(
-        self, seeds: list[str], sites: list[str], options: dict[str, Any]
+        self,
+        seeds: list[str],
+        sites: list[str],
+        options: dict[str, Any],
+        page_error_tries: int = 3,
     ) -> tuple[int, bool]:
         """Start a run, or resume the last one when it never finished (a crash or kill -9).
 
         A new run queues again what may have changed since (seeds, listings, sitemaps, feeds)
-        and the failures worth retrying; settled articles are not fetched again.
+        and the failures worth retrying; settled articles are not fetched again. A page whose
+        reading failed unexpectedly ('page-error': a parser bug, a hostile page) is queued
+        again until the fetch log holds `page_error_tries` such failures for it, so a page
+        that always breaks the parser costs a few runs one request each, not every run.
         Returns (run id, resumed).
         """
         row = self.conn.execute(
@@ -145,8 +157,10 @@ class Frontier:
             c.execute(
                 f"UPDATE crawl_frontier SET state = 'queued' WHERE site IN ({marks}) AND ("
                 f"(state = 'done' AND kind IN ({kinds})) OR "
-                f"(state = 'failed' AND outcome IN ({retry})))",
-                (*sites, *REFRESHED_KINDS, *RETRYABLE_OUTCOMES),
+                f"(state = 'failed' AND outcome IN ({retry})) OR "
+                "(state = 'failed' AND outcome = 'page-error' AND (SELECT COUNT(*) FROM "
+                "fetch_log AS g WHERE g.url = crawl_frontier.url AND g.outcome = 'page-error') < ?))",
+                (*sites, *REFRESHED_KINDS, *RETRYABLE_OUTCOMES, page_error_tries),
             )
             run_id = int(cur.lastrowid or 0)
         return run_id, False
@@ -170,8 +184,8 @@ class Frontier:
         for link in links:
             cur = c.execute(
                 "INSERT OR IGNORE INTO crawl_frontier (url, site, kind, depth, priority, "
-                "found_on, found_at, lastmod, state, outcome, reason) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "found_on, found_at, lastmod, state, outcome, reason, chain, barren) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     link.url,
                     link.site,
@@ -184,6 +198,8 @@ class Frontier:
                     "skipped" if link.not_followed else "queued",
                     "not-followed" if link.not_followed else None,
                     link.not_followed,
+                    link.chain,
+                    link.barren,
                 ),
             )
             if link.not_followed:
@@ -199,6 +215,21 @@ class Frontier:
                 )
                 added += cur.rowcount
         return added
+
+    def known(self, urls: Iterable[str]) -> set[str]:
+        """Which of `urls` the frontier holds already, in any state."""
+        wanted = list(dict.fromkeys(urls))
+        found: set[str] = set()
+        for i in range(0, len(wanted), 500):  # under SQLite's limit on bound parameters
+            part = wanted[i : i + 500]
+            marks = ",".join("?" for _ in part)
+            found.update(
+                str(r[0])
+                for r in self.conn.execute(
+                    f"SELECT url FROM crawl_frontier WHERE url IN ({marks})", part
+                )
+            )
+        return found
 
     def next_item(self, site: str) -> FrontierItem | None:
         row = self.conn.execute(
