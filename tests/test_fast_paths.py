@@ -104,17 +104,17 @@ def test_a_sentence_without_breaks_is_segmented_in_bounded_pieces():
 
 
 def test_long_text_is_cut_after_a_clause_mark_else_a_space():
-    from ocop_nlp.nlp.words import _pieces
+    from ocop_nlp.nlp.words import cut_spans
 
     text = _endless_sentence(9_000, comma_every=7)
-    pieces = _pieces(text, 2_000)
+    pieces = cut_spans(text, 2_000)
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
     assert all(b - a <= 2_000 for a, b in pieces)
     assert all(a == b for (_, a), (b, _) in zip(pieces, pieces[1:], strict=False))
     assert all(text[b - 1] == "," for _, b in pieces[:-1])
     plain = _endless_sentence(9_000)
-    assert all(plain[b - 1] == " " for _, b in _pieces(plain, 2_000)[:-1])
-    assert _pieces("x" * 4_500, 2_000) == [(0, 2_000), (2_000, 4_000), (4_000, 4_500)]
+    assert all(plain[b - 1] == " " for _, b in cut_spans(plain, 2_000)[:-1])
+    assert cut_spans("x" * 4_500, 2_000) == [(0, 2_000), (2_000, 4_000), (4_000, 4_500)]
 
 
 def test_a_sentence_under_the_cap_is_segmented_in_one_call():
@@ -122,3 +122,16 @@ def test_a_sentence_under_the_cap_is_segmented_in_one_call():
 
     text = _endless_sentence(1_900, comma_every=9)
     assert word_spans(text) == _segment(text)
+
+
+def test_an_endless_sentence_is_read_as_bounded_sentences_with_exact_offsets():
+    from ocop_nlp.nlp.sentences import SENTENCE_CHARS
+
+    text = "Mở đầu.\nTin: " + _endless_sentence(9_000, comma_every=7) + ". Kết thúc."
+    sentences = split_sentences(text)
+    assert sentences[0].text == "Mở đầu." and sentences[-1].text == "Kết thúc."
+    assert len(sentences) >= 2 + 9_000 // SENTENCE_CHARS
+    assert all(len(s.text) <= SENTENCE_CHARS for s in sentences)
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+    assert {s.paragraph for s in sentences[1:]} == {1}
+    assert all(s.text.endswith(",") for s in sentences[1:-2])

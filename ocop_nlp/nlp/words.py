@@ -53,7 +53,7 @@ def word_spans(text: str) -> Words:
     """
     if len(text) > SEGMENT_CHARS:
         out: list[tuple[str, int, int]] = []
-        for a, b in _pieces(text, SEGMENT_CHARS):
+        for a, b in cut_spans(text, SEGMENT_CHARS):
             out.extend((w, a + s, a + e) for w, s, e in _segment(text[a:b]))
         return tuple(out)
     return _segment(text)
@@ -77,7 +77,7 @@ def _segment(text: str) -> Words:
     return tuple(out) or syllable_spans(text)
 
 
-def _pieces(text: str, size: int) -> list[tuple[int, int]]:
+def cut_spans(text: str, size: int) -> list[tuple[int, int]]:
     """`text` cut into spans of at most `size` characters, at a clause mark or a space.
 
     A cut falls after the last ";", "," or ":" (then space) of the window, else at its last
