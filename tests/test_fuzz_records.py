@@ -108,7 +108,7 @@ def nested(depth: int, value: str = "1") -> str:
 @st.composite
 def record_lines(draw: st.DrawFn) -> str:
     """One line of a batch input: a record, a record with hostile fields, or not a record."""
-    kind = draw(st.sampled_from(["record", "fields", "nested", "garbage"]))
+    kind = draw(st.sampled_from(["record", "fields", "html", "nested", "garbage"]))
     if kind == "nested":
         depth = draw(st.sampled_from([10, 500, 999, 1_001, 2_000, 50_000]))
         where = draw(st.sampled_from(["whole", "text", "title", "article"]))
@@ -122,7 +122,11 @@ def record_lines(draw: st.DrawFn) -> str:
     if kind == "garbage":
         return draw(hostile_text)
     record: dict = {"text": draw(hostile_text)}
-    if kind == "fields":
+    if kind == "html":  # a page saved in a record: the HTML parser gets the hostile text
+        page = "<html><body><article><h1>{}</h1><p>{}</p><p>{}</p></article></body></html>"
+        record = {"html": page.format(*(draw(hostile_text) for _ in range(3)))}
+        record["url"] = draw(st.sampled_from(["https://x.gov.vn/a", draw(hostile_text)]))
+    elif kind == "fields":
         for name in ("id", "title", "published", "url", "author", "source", "html", "text"):
             if draw(st.booleans()):
                 record[name] = draw(json_values())

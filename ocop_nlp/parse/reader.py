@@ -97,8 +97,10 @@ def article_from_record(rec: dict[str, Any]) -> Article:
     meta = rec
     if rec.get("schema") == SCHEMA and isinstance(rec.get("article"), dict):
         meta = {**rec["article"], "id": rec.get("id")}
+    lone = 0
     if text is None and rec.get("html"):
-        art = html_to_article(str(rec["html"]), rec.get("url"))
+        html, lone = replace_lone_surrogates(str(rec["html"]))  # lxml cannot take them
+        art = html_to_article(html, rec.get("url"))
         text = art.text
         warnings.extend(art.warnings)
     if not isinstance(text, str):
@@ -107,7 +109,8 @@ def article_from_record(rec: dict[str, Any]) -> Article:
     if rid is not None and not isinstance(rid, (str, int)):
         raise InputError('The article record\'s "id" is not a string or a number.')
     rid = None if rid is None else replace_lone_surrogates(str(rid))[0]
-    text, lone = replace_lone_surrogates(text)
+    text, n = replace_lone_surrogates(text)
+    lone += n
     _check_is_text(text, f"record {rid}" if rid is not None else "the record")
     fields: dict[str, str | None] = {}
     for name in _META_FIELDS:
