@@ -117,7 +117,7 @@ def test_20_mb_on_stdin_is_refused(run_cli, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(big))
     # Reading stops at the limit, so the size is "more than" it (it used to say "is 5.0 MB").
     _fails_with_one_sentence(
-        *run_cli("extract", "-"), "stdin is more than 5 MB, larger than the 5 MB"
+        *run_cli("extract", "-"), "stdin holds more than the 5 MB an article may be"
     )
 
 

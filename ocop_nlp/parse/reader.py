@@ -241,11 +241,14 @@ def _check_not_empty(data: bytes, name: str) -> None:
 def _check_size(size: int, name: str, settings: Settings, stopped: bool = False) -> None:
     """Refuse more than `max_input_bytes`; `stopped`: reading stopped there, so "more than"."""
     if size > settings.max_input_bytes:
-        limit = settings.max_input_bytes
-        real = f"more than {limit / 1e6:g} MB" if stopped else megabytes(size)
+        limit = f"{settings.max_input_bytes / 1e6:g} MB"
+        what = (
+            f"holds more than the {limit}"
+            if stopped
+            else f"is {megabytes(size)}, larger than the {limit}"
+        )
         raise TooLargeError(
-            f"{name} is {real}, larger than the {limit / 1e6:g} MB an article may be; split it "
-            "or raise OCOP_MAX_INPUT_BYTES."
+            f"{name} {what} an article may be; split it or raise OCOP_MAX_INPUT_BYTES."
         )
 
 
