@@ -3,7 +3,9 @@
 Records stream from the input (a `.jsonl`/`.jsonl.gz` of article records, a folder of
 `.html`/`.txt` files, or a store); each result is appended to OUT as one line and flushed as
 it arrives, so a crash loses at most the articles in hand, and a re-run skips the ids already
-in OUT. Failures go to `OUT.errors.jsonl` with the reason.
+in OUT. Failures go to `OUT.errors.jsonl` with the reason: a record that cannot be read (bad
+JSON, nested too deeply, a line over `max_input_bytes`, skipped without being held), analysed
+or saved fails alone, and the run goes on.
 
 The per-article function `process_task` is pure and picklable; engines only decide where it
 runs: in this process (`workers=1`), in a pool of worker processes (the default, one per core)
@@ -95,8 +97,9 @@ def iter_tasks(source: Path, max_bytes: int | None = None) -> Iterator[Task | Re
     A line of more than `max_bytes` (default: the setting `max_input_bytes`) is skipped without
     being held in memory and reported as too large.
     """
-    limit = max_bytes or load_settings().max_input_bytes
     from ocop_nlp.store import is_store_path, open_store
+
+    limit = max_bytes or load_settings().max_input_bytes
 
     if source.is_dir():
         for p in sorted(source.rglob("*")):
