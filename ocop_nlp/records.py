@@ -247,6 +247,17 @@ class _Reader:
             out.append((f"{where}.", self.obj(item, where, optional=False) or {}))
         return out
 
+    def passages(self, d: dict[str, Any], key: str) -> list[Challenge]:
+        """Challenges or achievements: a text and its offsets."""
+        return [
+            Challenge(
+                self.text(c, "text", w, optional=False) or "",
+                self.offset(c, "start", w),
+                self.offset(c, "end", w),
+            )
+            for w, c in self.items(d, key)
+        ]
+
     def official(self, d: Any, where: str) -> Official | None:
         o = self.obj(d, where)
         if not o:
@@ -299,17 +310,6 @@ def extraction_from_dict(d: dict[str, Any]) -> Extraction:
         )
         for w, f in r.items(d, "figures")
     ]
-    challenges, achievements = (
-        [
-            Challenge(
-                r.text(c, "text", w, optional=False) or "",
-                r.offset(c, "start", w),
-                r.offset(c, "end", w),
-            )
-            for w, c in r.items(d, key)
-        ]
-        for key in ("challenges", "achievements")
-    )
     directives = [
         Directive(
             r.official(x.get("issuer"), f"{w}issuer"),
@@ -339,8 +339,8 @@ def extraction_from_dict(d: dict[str, Any]) -> Extraction:
         text=text,
         meeting=meeting,
         figures=figures,
-        challenges=challenges,
-        achievements=achievements,
+        challenges=r.passages(d, "challenges"),
+        achievements=r.passages(d, "achievements"),
         directives=directives,
         warnings=warnings,
         versions=dict(versions),
