@@ -311,6 +311,21 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _hostile_input(e: Exception) -> str:
+    """The sentence for an input that exhausted the interpreter rather than broke a rule."""
+    if isinstance(e, RecursionError):
+        return (
+            "the input is nested too deeply to be read (about a thousand levels of brackets or "
+            "tags); give a flatter file."
+        )
+    if isinstance(e, MemoryError):
+        return "the input needed more memory than there is; give a smaller input."
+    return (
+        f"the input holds text that cannot be read or written as UTF-8 ({e}); repair or "
+        "re-export the file."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -329,6 +344,13 @@ def main(argv: list[str] | None = None) -> int:
         # The reader of stdout went away (`ocop extract x | head`); point stdout at devnull so
         # the interpreter's last flush does not print a second error (Python docs, SIGPIPE).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except (RecursionError, MemoryError, UnicodeError) as e:
+        # The causes known so far are refused with their own sentence; this is the last resort
+        # for an input hostile in a way not met yet.
+        if args.verbose:
+            traceback.print_exc()
+        print(f"ocop {args.command} stopped: {_hostile_input(e)}", file=sys.stderr)
         return 1
     except Exception as e:  # noqa: BLE001 - users get a sentence; -v shows the traceback
         if args.verbose:

@@ -6,10 +6,26 @@ everything is a slotted dataclass, so a misspelt field fails loudly instead of v
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ocop_nlp.errors import InputError
+
 SCHEMA = "ocop-nlp/extraction@1"
+
+# Half of a UTF-16 pair with no other half: JSON can spell one ("\\ud800"), UTF-8 cannot
+# hold one, so it would fail wherever the text is written.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(text: str) -> tuple[str, int]:
+    """`text` with each lone surrogate replaced by U+FFFD, and how many: one character for one,
+    so offsets into the text still hold."""
+    if text.isascii():
+        return text, 0
+    return _LONE_SURROGATE.subn("\ufffd", text)
 
 
 @dataclass(slots=True)
@@ -169,57 +185,163 @@ def official_from_dict(d: dict[str, Any] | None) -> Official | None:
     return Official(d.get("name"), d.get("title")) if d else None
 
 
+class _Reader:
+    """Reads the JSON form of an extraction, checking each field's type on the way: a file
+    edited by hand gets one sentence naming the field, not a crash deep in a draft."""
+
+    def __init__(self) -> None:
+        self.lone = 0  # lone surrogates replaced
+
+    def fail(self, where: str, value: Any, wanted: str) -> InputError:
+        got = type(value).__name__ if value is not None else "missing"
+        shown = (
+            f" ({value!r})" if isinstance(value, (str, int, float)) and len(str(value)) < 40 else ""
+        )
+        return InputError(
+            f"The extraction has a missing or malformed field: {where} is {got}{shown}, not "
+            f"{wanted}; extract the article again or correct the file."
+        )
+
+    def obj(self, d: Any, where: str, optional: bool = True) -> dict[str, Any] | None:
+        if d is None and optional:
+            return None
+        if not isinstance(d, dict):
+            raise self.fail(where, d, "an object")
+        return d
+
+    def text(self, d: dict[str, Any], key: str, where: str, optional: bool = True) -> str | None:
+        v = d.get(key)
+        if v is None and optional:
+            return None
+        if not isinstance(v, str):
+            raise self.fail(f"{where}{key}", v, "a string")
+        v, n = replace_lone_surrogates(v)
+        self.lone += n
+        return v
+
+    def number(self, d: dict[str, Any], key: str, where: str, optional: bool = False) -> Any:
+        v = d.get(key)
+        if v is None and optional:
+            return None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise self.fail(f"{where}{key}", v, "a finite number")
+        if isinstance(v, float) and not math.isfinite(v):
+            raise self.fail(f"{where}{key}", v, "a finite number")
+        return v
+
+    def offset(self, d: dict[str, Any], key: str, where: str) -> int:
+        v = d.get(key)
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise self.fail(f"{where}{key}", v, "a whole number")
+        return v
+
+    def items(self, d: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
+        v = d.get(key)
+        if v is None:
+            return []
+        if not isinstance(v, list):
+            raise self.fail(key, v, "a list")
+        out = []
+        for i, item in enumerate(v):
+            where = f"{key}[{i}]"
+            out.append((f"{where}.", self.obj(item, where, optional=False) or {}))
+        return out
+
+    def passages(self, d: dict[str, Any], key: str) -> list[Challenge]:
+        """Challenges or achievements: a text and its offsets."""
+        return [
+            Challenge(
+                self.text(c, "text", w, optional=False) or "",
+                self.offset(c, "start", w),
+                self.offset(c, "end", w),
+            )
+            for w, c in self.items(d, key)
+        ]
+
+    def official(self, d: Any, where: str) -> Official | None:
+        o = self.obj(d, where)
+        if not o:
+            return None
+        return Official(self.text(o, "name", f"{where}."), self.text(o, "title", f"{where}."))
+
+
 def extraction_from_dict(d: dict[str, Any]) -> Extraction:
-    """Rebuild an Extraction from its JSON form (for `ocop draft EXTRACTION.json`)."""
-    a = d.get("article") or {}
-    text = d.get("text") or ""
+    """Rebuild an Extraction from its JSON form (for `ocop draft EXTRACTION.json`).
+
+    Every field is checked: a wrong type raises InputError naming the field. Lone surrogates
+    (JSON can spell "\\ud800", UTF-8 cannot hold it) become U+FFFD, with a warning.
+    """
+    r = _Reader()
+    d = r.obj(d, "top level", optional=False) or {}
+    a = r.obj(d.get("article"), "article") or {}
+    text = r.text(d, "text", "") or ""
+    rid = d.get("id")
+    if rid is not None and not isinstance(rid, (str, int)):
+        raise r.fail("id", rid, "a string")
     art = Article(
         text=text,
-        id=d.get("id"),
-        title=a.get("title"),
-        url=a.get("url"),
-        published=a.get("published"),
-        author=a.get("author"),
-        source=a.get("source"),
+        id=None if rid is None else replace_lone_surrogates(str(rid))[0],
+        title=r.text(a, "title", "article."),
+        url=r.text(a, "url", "article."),
+        published=r.text(a, "published", "article."),
+        author=r.text(a, "author", "article."),
+        source=r.text(a, "source", "article."),
     )
-    m = d.get("meeting")
+    m = r.obj(d.get("meeting"), "meeting")
     meeting = (
-        Meeting(m.get("kind"), m.get("date"), official_from_dict(m.get("chair")), m.get("topic"))
+        Meeting(
+            r.text(m, "kind", "meeting."),
+            r.text(m, "date", "meeting."),
+            r.official(m.get("chair"), "meeting.chair"),
+            r.text(m, "topic", "meeting."),
+        )
         if m
         else None
     )
+    figures = [
+        Figure(
+            r.number(f, "value", w),
+            r.text(f, "text", w, optional=False) or "",
+            r.text(f, "unit", w, optional=False) or "",
+            r.text(f, "qualifier", w),
+            r.offset(f, "start", w),
+            r.offset(f, "end", w),
+            r.number(f, "value_max", w, optional=True),
+        )
+        for w, f in r.items(d, "figures")
+    ]
+    directives = [
+        Directive(
+            r.official(x.get("issuer"), f"{w}issuer"),
+            r.text(x, "addressee", w),
+            r.text(x, "action", w, optional=False) or "",
+            r.text(x, "deadline", w),
+            r.offset(x, "start", w),
+            r.offset(x, "end", w),
+        )
+        for w, x in r.items(d, "directives")
+    ]
+    warnings = d.get("warnings") or []
+    versions = d.get("versions") or {}
+    if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+        raise r.fail("warnings", warnings, "a list of strings")
+    if not isinstance(versions, dict) or not all(isinstance(v, str) for v in versions.values()):
+        raise r.fail("versions", versions, "an object of strings")
+    warnings = [replace_lone_surrogates(w)[0] for w in warnings]
+    if r.lone:
+        warnings.append(
+            f"The extraction held {r.lone:,} lone UTF-16 surrogate(s) (\\ud800-\\udfff escapes, "
+            "half a character each); each was replaced with \ufffd."
+        )
     return Extraction(
-        id=d.get("id") or "",
+        id=art.id or "",
         article=art,
         text=text,
         meeting=meeting,
-        figures=[
-            Figure(
-                f["value"],
-                f["text"],
-                f["unit"],
-                f.get("qualifier"),
-                f["start"],
-                f["end"],
-                f.get("value_max"),
-            )
-            for f in d.get("figures", [])
-        ],
-        challenges=[Challenge(c["text"], c["start"], c["end"]) for c in d.get("challenges", [])],
-        directives=[
-            Directive(
-                official_from_dict(x.get("issuer")),
-                x.get("addressee"),
-                x["action"],
-                x.get("deadline"),
-                x["start"],
-                x["end"],
-            )
-            for x in d.get("directives", [])
-        ],
-        achievements=[
-            Challenge(c["text"], c["start"], c["end"]) for c in d.get("achievements", [])
-        ],
-        warnings=list(d.get("warnings", [])),
-        versions=dict(d.get("versions", {})),
+        figures=figures,
+        challenges=r.passages(d, "challenges"),
+        achievements=r.passages(d, "achievements"),
+        directives=directives,
+        warnings=warnings,
+        versions=dict(versions),
     )

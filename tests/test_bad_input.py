@@ -115,7 +115,10 @@ def test_20_mb_file_is_refused_from_its_size_before_it_is_read(run_cli, tmp_path
 def test_20_mb_on_stdin_is_refused(run_cli, monkeypatch):
     big = io.BytesIO(b"Ngay 10/7/2024 " * 1_400_000)
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(big))
-    _fails_with_one_sentence(*run_cli("extract", "-"), "stdin is 5.0 MB, larger than the 5 MB")
+    # Reading stops at the limit, so the size is "more than" it (it used to say "is 5.0 MB").
+    _fails_with_one_sentence(
+        *run_cli("extract", "-"), "stdin holds more than the 5 MB an article may be"
+    )
 
 
 def test_english_text_gives_empty_lists_and_a_warning(run_cli, tmp_path):
@@ -259,7 +262,7 @@ def test_unreadable_file_fails_with_a_sentence(run_cli, tmp_path, monkeypatch):
     def denied(self, *a, **k):
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(Path, "open", denied)  # read_bytes opens too
     _fails_with_one_sentence(*run_cli("extract", str(path)), "Could not read", "Permission denied")
 
 
@@ -272,3 +275,84 @@ def test_extraction_file_given_as_a_record_is_extracted_again_with_its_metadata(
     path.write_text(json.dumps(previous, ensure_ascii=False), encoding="utf-8")
     d, _ = _extract(run_cli, path)
     _same_extraction(d, unicode_extractions["01_cao_bang_so_ket_6_thang"])
+
+
+# --- hostile values: one sentence or a clean result, never "this is a bug" ----------------
+
+
+def test_a_400_digit_number_before_nam_is_a_duration_without_a_value(run_cli, tmp_path):
+    path = tmp_path / "bai.txt"
+    path.write_text(
+        f"Ngày 5/3/2024, huyện họp. Dự án kéo dài {'9' * 400} năm với 12 sản phẩm OCOP.",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli("extract", str(path))
+    assert code == 0, err  # was OverflowError in the duration code
+    assert [f["text"] for f in json.loads(out)["figures"]] == ["12 sản phẩm"]
+
+
+def _extraction_file(tmp_path, unicode_extractions, **changes) -> Path:
+    doc = {**unicode_extractions["01_cao_bang_so_ket_6_thang"], **changes}
+    path = tmp_path / "trich-xuat.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_draft_of_an_extraction_whose_text_is_a_number_fails_with_a_sentence(
+    run_cli, tmp_path, unicode_extractions
+):
+    path = _extraction_file(tmp_path, unicode_extractions, text=12345)
+    _fails_with_one_sentence(*run_cli("draft", str(path)), "text is int (12345), not a string")
+
+
+def test_draft_of_an_extraction_with_a_figure_value_abc_fails_with_a_sentence(
+    run_cli, tmp_path, unicode_extractions
+):
+    figures = [dict(f) for f in unicode_extractions["01_cao_bang_so_ket_6_thang"]["figures"]]
+    figures[1]["value"] = "abc"
+    path = _extraction_file(tmp_path, unicode_extractions, figures=figures)
+    _fails_with_one_sentence(
+        *run_cli("draft", str(path)), "figures[1].value is str ('abc'), not a finite number"
+    )
+
+
+@pytest.mark.parametrize("command", ["extract", "draft"])
+@pytest.mark.parametrize("depth", [1_100, 100_000])
+def test_deeply_nested_json_fails_with_a_sentence(run_cli, tmp_path, command, depth):
+    path = tmp_path / "sau.json"
+    path.write_text('{"text": ' + "[" * depth + "]" * depth + "}", encoding="utf-8")
+    _fails_with_one_sentence(*run_cli(command, str(path)), "nested too deeply")
+
+
+def test_lone_surrogates_in_a_record_become_replacement_characters_with_a_warning(
+    run_cli, tmp_path
+):
+    path = tmp_path / "bai.json"
+    path.write_text(
+        '{"title": "Tin \\udfff", "text": "Ngày 5/3/2024, huyện \\ud800 có 12 sản phẩm OCOP."}',
+        encoding="utf-8",
+    )
+    code, out, err = run_cli("extract", str(path))
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["text"] == "Ngày 5/3/2024, huyện \ufffd có 12 sản phẩm OCOP."
+    assert d["article"]["title"] == "Tin \ufffd"
+    [figure] = d["figures"]
+    assert d["text"][figure["start"] : figure["end"]] == "12 sản phẩm"
+    assert "2 lone UTF-16 surrogate(s)" in err
+
+
+def test_lone_surrogates_in_an_extraction_given_to_draft_are_replaced(
+    run_cli, tmp_path, unicode_extractions
+):
+    doc = unicode_extractions["01_cao_bang_so_ket_6_thang"]
+    title = doc["article"]["title"]
+    path = tmp_path / "trich-xuat.json"
+    # ASCII JSON: the lone surrogate is written as the escape "\ud800", as other tools do.
+    path.write_text(
+        json.dumps({**doc, "article": {**doc["article"], "title": title + "\ud800"}}),
+        encoding="utf-8",
+    )
+    code, out, err = run_cli("draft", str(path))
+    assert code == 0, err
+    assert out.startswith(f"# {title}\ufffd\n")

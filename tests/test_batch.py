@@ -230,3 +230,124 @@ def test_batch_killed_with_sigkill_resumes_to_the_same_result(run_cli, tmp_path,
     assert code == 0, err
     assert re.search(rf"; {written:,} already done", summary_line(err))
     assert jsonl_by_id(out) == jsonl_by_id(reference)
+
+
+def _poison_lines(limit: int) -> tuple[str, ...]:
+    """Raw lines that used to stop every run at the same record, or blow its memory up."""
+    surrogate = (
+        '{"id": "mat-\\udc00", "title": "Tin \\ud800", "text": "Ngày 5/3/2024, UBND huyện họp '
+        'bàn 12 sản phẩm OCOP \\ud800 mới."}'
+    )
+    deep = '{"id": "sau", "text": ' + "[" * 2_000 + "]" * 2_000 + "}"
+    # Loads (or fails as bad JSON deeper in a stack), but pickled to a worker it may not.
+    deep_title = '{"id": "tieu-de-sau", "text": "Ngày 5/3/2024, huyện họp.", "title": ' + (
+        "[" * 800 + "]" * 800 + "}"
+    )
+    huge = json.dumps({"id": "lon", "text": "Ngày 5/3/2024. " + "x" * limit})
+    return surrogate, deep, deep_title, huge
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_batch_poison_records_fail_alone_and_a_resume_goes_past_them(
+    run_cli, tmp_path, records, monkeypatch, workers
+):
+    monkeypatch.setenv("OCOP_MAX_INPUT_BYTES", "200000")
+    src = write_jsonl(tmp_path / "in.jsonl", records[:4], extra_lines=_poison_lines(200_000))
+    with open(src, "a", encoding="utf-8") as f:
+        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records[4:8])
+    out, db = tmp_path / "out.jsonl", tmp_path / "kho.db"
+    code, _, err = run_cli("batch", str(src), "-o", str(out), "--db", str(db), "--workers", workers)
+    assert code == 0, err
+    assert "Traceback" not in err and "unexpected" not in err
+    done = jsonl_by_id(out)
+    good = {r["id"] for r in records[:8]}
+    # Lone surrogates become U+FFFD (one character for one: offsets hold), with a warning.
+    assert set(done) == good | {"mat-\ufffd", "tieu-de-sau"}
+    fixed = done["mat-\ufffd"]
+    assert "\ufffd" in fixed["text"] and fixed["article"]["title"] == "Tin \ufffd"
+    assert any("surrogate" in w for w in fixed["warnings"])
+    assert fixed["text"][fixed["figures"][0]["start"] : fixed["figures"][0]["end"]] == "12 sản phẩm"
+    failures = {f["id"]: f for f in _lines(tmp_path / "out.errors.jsonl")}
+    n = len(records[:4])
+    assert {i: f["reason"] for i, f in failures.items()} == {
+        f"line-{n + 2}": "bad json",
+        f"line-{n + 4}": "too large",
+    }
+    assert "nested too deeply" in failures[f"line-{n + 2}"]["message"]
+    assert f"Line {n + 4} is a record of 0.2 MB" in failures[f"line-{n + 4}"]["message"]
+    assert summary_line(err).startswith(f"{len(good) + 2} ok, 2 failed: ")
+
+    # The resume reads past them to the records added since.
+    with open(src, "a", encoding="utf-8") as f:
+        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records[8:12])
+    code, _, err = run_cli("batch", str(src), "-o", str(out), "--db", str(db), "--workers", workers)
+    assert code == 0, err
+    assert summary_line(err).startswith("4 ok, 2 failed: ")
+    assert set(jsonl_by_id(out)) == {r["id"] for r in records[:12]} | {"mat-\ufffd", "tieu-de-sau"}
+
+
+def test_a_record_the_sink_cannot_write_fails_alone_and_leaves_no_half_line(
+    tmp_path, records, expected
+):
+    from ocop_nlp.batch.local import run_batch
+
+    ids = [r["id"] for r in records[:3]]
+    broken = {**expected[ids[1]], "text": expected[ids[1]]["text"] + "\ud800"}
+
+    def engine(tasks, emit):
+        for t in tasks:  # what a worker might send back: one extraction UTF-8 cannot hold
+            emit((t.id, broken if t.id == ids[1] else expected[t.id], None, None))
+
+    src = write_jsonl(tmp_path / "in.jsonl", records[:3])
+    out, db = tmp_path / "out.jsonl", tmp_path / "kho.db"
+    summary = run_batch(src, out, engine=engine, db=db)
+    assert (summary.ok, summary.failed) == (2, 1)
+    assert set(jsonl_by_id(out)) == {ids[0], ids[2]}
+    [failure] = _lines(tmp_path / "out.errors.jsonl")
+    assert failure["id"] == ids[1] and failure["reason"] == "not saved"
+    assert "UnicodeEncodeError" in failure["message"]
+    from ocop_nlp.store import open_store
+
+    with open_store(db) as store:
+        assert store.count_extractions() == 2
+
+
+def test_a_gzip_holding_one_giant_line_is_read_through_without_holding_it(run_cli, tmp_path):
+
+    src = tmp_path / "in.jsonl.gz"
+    with gzip.open(src, "wb") as f:
+        f.write(b'{"id": "a", "text": "Ng\\u00e0y 5/3/2024, huy\\u1ec7n h\\u1ecdp."}\n')
+        f.write(b'{"id": "lon", "text": "')
+        block = b"x" * (1 << 20)
+        for _ in range(30):  # 30 MB of one line, 30 kB on disk
+            f.write(block)
+        f.write(b'"}\n{"id": "b", "text": "Ng\\u00e0y 6/3/2024, t\\u1ec9nh h\\u1ecdp."}\n')
+    assert src.stat().st_size < 100_000
+    from ocop_nlp.batch.local import _record_lines
+
+    with gzip.open(src, "rb") as f:
+        reads = []
+
+        def readline(n: int) -> bytes:
+            line = f.readline(n)
+            reads.append(len(line))
+            return line
+
+        lines = list(_record_lines(readline, 5_000_000))
+    assert [(n, v if isinstance(v, int) else "line") for n, v in lines] == [
+        (1, "line"),
+        (2, 30 * (1 << 20) + 25),
+        (3, "line"),
+    ]
+    assert max(reads) <= 5_000_001  # never more than the limit in hand
+    out = tmp_path / "out.jsonl"
+    code, _, err = run_cli("batch", str(src), "-o", str(out), "--workers", "1")
+    assert code == 0, err
+    assert set(jsonl_by_id(out)) == {"a", "b"}
+    [failure] = _lines(tmp_path / "out.errors.jsonl")
+    assert failure == {
+        "id": "line-2",
+        "reason": "too large",
+        "message": "Line 2 is a record of 31.5 MB, larger than the 5 MB a record may be; it was "
+        "skipped (raise OCOP_MAX_INPUT_BYTES if it really is one article).",
+    }

@@ -96,3 +96,23 @@ def test_dask_engine_without_dask_says_how_to_install_it(
     assert code == 1
     assert err == 'The Dask engine needs Dask; install it with: pip install "ocop-nlp[dask]".\n'
     assert not out.exists()
+
+
+def test_dask_batch_fails_poison_records_alone(
+    run_cli, tmp_path, dask_cluster, own_records, monkeypatch
+):
+    from test_batch import _poison_lines
+
+    monkeypatch.setenv("OCOP_MAX_INPUT_BYTES", "200000")
+    src = write_jsonl(tmp_path / "in.jsonl", own_records[:4], extra_lines=_poison_lines(200_000))
+    out = tmp_path / "out.jsonl"
+    args = ("batch", str(src), "-o", str(out), "--engine", "dask")
+    code, _, err = run_cli(*args, "--scheduler", dask_cluster.scheduler_address)
+    assert code == 0, err
+    good = {r["id"] for r in own_records[:4]}
+    assert set(jsonl_by_id(out)) == good | {"mat-\ufffd", "tieu-de-sau"}
+    failures = jsonl_by_id(tmp_path / "out.errors.jsonl")
+    assert {i: f["reason"] for i, f in failures.items()} == {
+        "line-6": "bad json",
+        "line-8": "too large",
+    }

@@ -62,3 +62,76 @@ def test_pos_spans_tags_exactly_as_underthesea_pos_tag():
             assert ours == [tuple(x) for x in pos_tag(s.text)], s.text[:60]
             checked += 1
     assert checked > 50
+
+
+def _endless_sentence(chars: int, comma_every: int = 0) -> str:
+    """Vietnamese words with no sentence break (a table flattened into one line, say)."""
+    import random
+
+    rng = random.Random(7)
+    phrase = "các sản phẩm OCOP của tỉnh được đánh giá cao về chất lượng và mẫu mã hợp tác xã"
+    vocab = [*phrase.split(), "nông", "dân", "42", "đạt", "3", "sao"]
+    words, n = [], 0
+    while n < chars:
+        w = rng.choice(vocab) + ("," if comma_every and len(words) % comma_every == 1 else "")
+        words.append(w)
+        n += len(w) + 1
+    return " ".join(words)[:chars]
+
+
+def test_a_sentence_without_breaks_is_segmented_in_bounded_pieces():
+    import tracemalloc
+
+    from ocop_nlp.nlp.words import SEGMENT_CHARS, word_spans
+
+    word_spans("khởi động")  # load the segmenter outside the measurement
+    text = _endless_sentence(20_000)
+    tracemalloc.start()
+    try:
+        words = word_spans(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # One call over 20,000 characters held 21 MB of Python objects (and as much again in the
+    # CRF); pieces of SEGMENT_CHARS hold a tenth of it. Memory no longer grows with the length.
+    assert peak < 8_000_000, peak
+    assert SEGMENT_CHARS <= 2_000
+    pos = 0
+    for w, s, e in words:
+        assert text[s:e] == w and s >= pos
+        pos = e
+    assert pos > len(text) - 10
+
+
+def test_long_text_is_cut_after_a_clause_mark_else_a_space():
+    from ocop_nlp.nlp.words import cut_spans
+
+    text = _endless_sentence(9_000, comma_every=7)
+    pieces = cut_spans(text, 2_000)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(b - a <= 2_000 for a, b in pieces)
+    assert all(a == b for (_, a), (b, _) in zip(pieces, pieces[1:], strict=False))
+    assert all(text[b - 1] == "," for _, b in pieces[:-1])
+    plain = _endless_sentence(9_000)
+    assert all(plain[b - 1] == " " for _, b in cut_spans(plain, 2_000)[:-1])
+    assert cut_spans("x" * 4_500, 2_000) == [(0, 2_000), (2_000, 4_000), (4_000, 4_500)]
+
+
+def test_a_sentence_under_the_cap_is_segmented_in_one_call():
+    from ocop_nlp.nlp.words import _segment, word_spans
+
+    text = _endless_sentence(1_900, comma_every=9)
+    assert word_spans(text) == _segment(text)
+
+
+def test_an_endless_sentence_is_read_as_bounded_sentences_with_exact_offsets():
+    from ocop_nlp.nlp.sentences import SENTENCE_CHARS
+
+    text = "Mở đầu.\nTin: " + _endless_sentence(9_000, comma_every=7) + ". Kết thúc."
+    sentences = split_sentences(text)
+    assert sentences[0].text == "Mở đầu." and sentences[-1].text == "Kết thúc."
+    assert len(sentences) >= 2 + 9_000 // SENTENCE_CHARS
+    assert all(len(s.text) <= SENTENCE_CHARS for s in sentences)
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+    assert {s.paragraph for s in sentences[1:]} == {1}
+    assert all(s.text.endswith(",") for s in sentences[1:-2])

@@ -3,7 +3,9 @@
 Records stream from the input (a `.jsonl`/`.jsonl.gz` of article records, a folder of
 `.html`/`.txt` files, or a store); each result is appended to OUT as one line and flushed as
 it arrives, so a crash loses at most the articles in hand, and a re-run skips the ids already
-in OUT. Failures go to `OUT.errors.jsonl` with the reason.
+in OUT. Failures go to `OUT.errors.jsonl` with the reason: a record that cannot be read (bad
+JSON, nested too deeply, a line over `max_input_bytes`, skipped without being held), analysed
+or saved fails alone, and the run goes on.
 
 The per-article function `process_task` is pure and picklable; engines only decide where it
 runs: in this process (`workers=1`), in a pool of worker processes (the default, one per core)
@@ -14,6 +16,7 @@ however long the input is.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gzip
 import itertools
@@ -29,18 +32,20 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
-from ocop_nlp.errors import InputError, OcopError
+from ocop_nlp.config import load_settings
+from ocop_nlp.errors import InputError, OcopError, TooLargeError
 from ocop_nlp.extract.pipeline import extract_article
 from ocop_nlp.parse.reader import (
     article_from_bytes,
     article_from_record,
     content_id,
+    megabytes,
     read_file_bytes,
 )
 from ocop_nlp.progress import LiveLine
-from ocop_nlp.records import Article, extraction_from_dict
+from ocop_nlp.records import Article, extraction_from_dict, replace_lone_surrogates
 
 # (id, extraction dict or None, failure reason or None, message or None)
 Result = tuple[str, dict[str, Any] | None, str | None, str | None]
@@ -86,9 +91,15 @@ class BatchSummary:
 # --- input ------------------------------------------------------------------------------
 
 
-def iter_tasks(source: Path) -> Iterator[Task | ReadFailure | None]:
-    """Tasks from INPUT; a record that cannot even be read yields (id, reason, message)."""
+def iter_tasks(source: Path, max_bytes: int | None = None) -> Iterator[Task | ReadFailure | None]:
+    """Tasks from INPUT; a record that cannot even be read yields (id, reason, message).
+
+    A line of more than `max_bytes` (default: the setting `max_input_bytes`) is skipped without
+    being held in memory and reported as too large.
+    """
     from ocop_nlp.store import is_store_path, open_store
+
+    limit = max_bytes or load_settings().max_input_bytes
 
     if source.is_dir():
         for p in sorted(source.rglob("*")):
@@ -109,10 +120,18 @@ def iter_tasks(source: Path) -> Iterator[Task | ReadFailure | None]:
     opener = gzip.open if name.endswith(".gz") else open
     lineno = 0
     try:
-        # utf-8-sig: a file saved by a Windows editor starts with a byte order mark.
-        with opener(source, "rt", encoding="utf-8-sig", errors="replace") as f:  # type: ignore[operator]
-            for lineno, line in enumerate(f, 1):
-                yield _task_of_line(line, lineno)
+        with opener(source, "rb") as f:  # type: ignore[operator]
+            for lineno, line in _record_lines(f.readline, limit):
+                if isinstance(line, int):
+                    yield (
+                        f"line-{lineno}",
+                        TooLargeError.reason,
+                        f"Line {lineno} is a record of {megabytes(line)}, larger than the "
+                        f"{limit / 1e6:g} MB a record may be; it was skipped (raise "
+                        "OCOP_MAX_INPUT_BYTES if it really is one article).",
+                    )
+                    continue
+                yield _task_of_line(line.decode("utf-8", errors="replace"), lineno)
     except (OSError, EOFError) as e:
         if lineno == 0:
             raise InputError(f"Could not read {source}: {e}.") from e
@@ -147,6 +166,46 @@ def count_inputs(source: Path) -> int | None:
     return n
 
 
+def _record_lines(
+    readline: Callable[[int], bytes], limit: int
+) -> Iterator[tuple[int, bytes | int]]:
+    """(line number, line) for each line `readline` gives; (line number, its size) for a line
+    longer than `limit` bytes, which is read through to its end in pieces, never held whole."""
+    lineno = 0
+    while line := readline(limit + 1):
+        lineno += 1
+        if lineno == 1:
+            line = line.removeprefix(codecs.BOM_UTF8)  # a file saved by a Windows editor
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield lineno, line
+            continue
+        size = len(line)
+        while (piece := readline(1 << 20)) and not piece.endswith(b"\n"):
+            size += len(piece)
+        yield lineno, size + len(piece.rstrip(b"\n"))
+
+
+# The fields `article_from_record` reads; the rest of a record (an extraction's figures, say)
+# need not travel to a worker.
+_RECORD_FIELDS = (
+    *("id", "text", "html", "url", "title", "published", "author", "source"),
+    *("schema", "article"),  # an extraction given as a record
+)
+
+
+def _shallow(value: Any, nested: bool = False) -> Any:
+    """A field's value, with any list or object in it emptied (one level kept when `nested`).
+
+    Such values are refused anyway (a title must be a string), and a deep one could not even be
+    pickled to a worker: at ~990 levels that raises RecursionError and would stop the batch.
+    """
+    if isinstance(value, dict) and nested:
+        return {k: _shallow(v) for k, v in value.items()}
+    if isinstance(value, (dict, list)):
+        return type(value)()
+    return value
+
+
 def _task_of_line(line: str, lineno: int) -> Task | ReadFailure | None:
     if not line.strip():
         return None
@@ -158,13 +217,31 @@ def _task_of_line(line: str, lineno: int) -> Task | ReadFailure | None:
             "bad json",
             f"Line {lineno} is not valid JSON ({e.msg}, column {e.colno}).",
         )
+    except RecursionError:
+        return (
+            f"line-{lineno}",
+            "bad json",
+            f"Line {lineno} is nested too deeply (about a thousand levels of brackets) to be "
+            "read as JSON; an article record is a flat object.",
+        )
     if not isinstance(rec, dict):
         return (f"line-{lineno}", "bad input", f"Line {lineno} is not a JSON object.")
+    rec = {k: _shallow(rec[k], k == "article") for k in _RECORD_FIELDS if k in rec}
     rid = rec.get("id")
     if rid is None:
-        rid = content_id(str(rec.get("text", "")))
-        rec["id"] = rid
-    return Task(id=str(rid), record=rec)
+        text = rec.get("text")
+        rid = content_id(text if isinstance(text, str) else line)
+    elif isinstance(rid, (str, int)) and not isinstance(rid, bool):
+        # The id is written to OUT and the errors file, which hold UTF-8 only.
+        rid = replace_lone_surrogates(str(rid))[0]
+    else:
+        return (
+            f"line-{lineno}",
+            "bad input",
+            f'Line {lineno} has an "id" that is not a string or a number.',
+        )
+    rec["id"] = rid
+    return Task(id=rid, record=rec)
 
 
 # --- the per-article function (runs wherever the engine puts it) -------------------------
@@ -310,7 +387,12 @@ class _Sink:
     """The one writer: OUT, the errors file, the store, the summary and the progress line."""
 
     def __init__(
-        self, out: TextIO, errors: TextIO, store: Any, summary: BatchSummary, progress: Progress
+        self,
+        out: IO[bytes],
+        errors: TextIO,
+        store: Any,
+        summary: BatchSummary,
+        progress: Progress,
     ) -> None:
         self.out, self.errors, self.store = out, errors, store
         self.summary, self.progress = summary, progress
@@ -323,20 +405,48 @@ class _Sink:
             return
         if rid in self.written:  # a partition retried after its worker died came back twice
             return
-        if self.store is not None:
-            # The store first: if we die between the two, the re-run redoes the article and
-            # the upsert makes that harmless; the other way round the store would miss it.
-            self.store.save_extraction(extraction_from_dict(doc))
-        self.out.write(json.dumps(doc, ensure_ascii=False) + "\n")
-        self.out.flush()
+        try:
+            # Encoded before anything is saved: text UTF-8 cannot hold fails here, not halfway
+            # through a line of OUT.
+            line = (json.dumps(doc, ensure_ascii=False) + "\n").encode("utf-8")
+            if self.store is not None:
+                # The store first: if we die between the two, the re-run redoes the article and
+                # the upsert makes that harmless; the other way round the store would miss it.
+                self.store.save_extraction(extraction_from_dict(doc))
+        except Exception as e:  # noqa: BLE001 - one record that cannot be saved fails alone
+            where = "the output or the store" if self.store is not None else "the output"
+            self.fail(
+                rid,
+                "not saved",
+                f"The extraction of {rid} could not be written to {where} "
+                f"({e.__class__.__name__}: {e}); it was left out.",
+            )
+            return
+        self._append(line)
         self.written.add(rid)
         self.summary.ok += 1
         self.progress.update(self.summary)
 
+    def _append(self, line: bytes) -> None:
+        """One whole line at the end of OUT, or none: a failed write is cut off again."""
+        fd = self.out.fileno()
+        end = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(line)
+            while view:
+                view = view[self.out.write(view) or 0 :]
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, end)
+            raise OcopError(
+                f"Could not write the output {self.out.name} ({e.strerror or e}); the results "
+                "written so far are kept: make room and run the same command again to resume."
+            ) from e
+
     def fail(self, rid: str, reason: str, msg: str) -> None:
-        self.errors.write(
-            json.dumps({"id": rid, "reason": reason, "message": msg}, ensure_ascii=False) + "\n"
-        )
+        line = json.dumps({"id": rid, "reason": reason, "message": msg}, ensure_ascii=False)
+        # An error message may quote the very text UTF-8 could not hold.
+        self.errors.write(replace_lone_surrogates(line)[0] + "\n")
         self.errors.flush()
         self.summary.failed += 1
         self.summary.reasons[reason] += 1
@@ -474,7 +584,7 @@ def run_batch(
         # The errors file describes this run: records that failed before are tried again, so
         # appending would list a failure once per run.
         with (
-            open(dst, "a", encoding="utf-8", newline="\n") as fo,
+            open(dst, "ab", buffering=0) as fo,  # unbuffered: `_Sink._append` owns each write
             open(errors_path(dst), "w", encoding="utf-8", newline="\n") as fe,
         ):
             sink = _Sink(fo, fe, store, summary, prog)

@@ -21,6 +21,7 @@ datetime.date(2018, 7, 11)
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from bisect import bisect_left
 from collections.abc import Callable
@@ -388,7 +389,8 @@ def _number(text: str) -> float | None:
     if key in _NUM_WORDS:
         return _NUM_WORDS[key]
     # Vietnamese writes 1.500 for fifteen hundred and 1,5 for one and a half.
-    return float(key.replace(".", "").replace(",", "."))
+    value = float(key.replace(".", "").replace(",", "."))
+    return value if math.isfinite(value) else None  # 400 digits: a duration without a value
 
 
 def _iso_duration(parts: list[tuple[float, str]]) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import reprlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from ocop_nlp.errors import EmptyTextError, EncodingError, InputError, TooLargeE
 from ocop_nlp.parse.encodings import decode_bytes
 from ocop_nlp.parse.html import html_to_article
 from ocop_nlp.parse.page_text import split_page
-from ocop_nlp.records import SCHEMA, Article
+from ocop_nlp.records import SCHEMA, Article, replace_lone_surrogates
 
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<%@|<head|<body|<\?xml)", re.I)
 _META_FIELDS = ("title", "url", "author", "source")
@@ -30,7 +31,20 @@ _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b")
 
 def content_id(text: str) -> str:
     """A stable id for a record that came without one: a hash of its text."""
-    return "sha1-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    return "sha1-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def load_json(text: str | bytes, name: str) -> Any:
+    """JSON from a file or a line; too deep a nesting is bad JSON too, said in one sentence."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(f"{name} is not valid JSON (line {e.lineno}: {e.msg}).") from e
+    except RecursionError as e:
+        raise InputError(
+            f"{name} is nested too deeply (about a thousand levels of brackets) to be read as "
+            "JSON; an article record is a flat object."
+        ) from e
 
 
 def _published(value: Any, warnings: list[str]) -> str | None:
@@ -48,7 +62,8 @@ def _published(value: Any, warnings: list[str]) -> str | None:
         except ValueError:
             pass
     warnings.append(
-        f'The record\'s "published" value {value!r} is not a date (YYYY-MM-DD); it was left out.'
+        f'The record\'s "published" value {reprlib.repr(value)} is not a date (YYYY-MM-DD); it '
+        "was left out."
     )
     return None
 
@@ -82,13 +97,20 @@ def article_from_record(rec: dict[str, Any]) -> Article:
     meta = rec
     if rec.get("schema") == SCHEMA and isinstance(rec.get("article"), dict):
         meta = {**rec["article"], "id": rec.get("id")}
+    lone = 0
     if text is None and rec.get("html"):
-        art = html_to_article(str(rec["html"]), rec.get("url"))
+        html, lone = replace_lone_surrogates(str(rec["html"]))  # lxml cannot take them
+        art = html_to_article(html, rec.get("url"))
         text = art.text
         warnings.extend(art.warnings)
     if not isinstance(text, str):
         raise InputError('The article record has no "text" field (a string is required).')
     rid = rec.get("id")
+    if rid is not None and not isinstance(rid, (str, int)):
+        raise InputError('The article record\'s "id" is not a string or a number.')
+    rid = None if rid is None else replace_lone_surrogates(str(rid))[0]
+    text, n = replace_lone_surrogates(text)
+    lone += n
     _check_is_text(text, f"record {rid}" if rid is not None else "the record")
     fields: dict[str, str | None] = {}
     for name in _META_FIELDS:
@@ -96,10 +118,18 @@ def article_from_record(rec: dict[str, Any]) -> Article:
         if value is not None and not isinstance(value, str):
             warnings.append(f'The record\'s "{name}" is not a string; it was left out.')
             value = None
+        if value is not None:
+            value, n = replace_lone_surrogates(value)
+            lone += n
         fields[name] = value
+    if lone:
+        warnings.append(
+            f"The record held {lone:,} lone UTF-16 surrogate(s) (\\ud800-\\udfff escapes, "
+            "half a character each); each was replaced with \ufffd."
+        )
     return Article(
         text=text,
-        id=str(rid) if rid is not None else None,
+        id=rid,
         published=_published(meta.get("published"), warnings),
         warnings=warnings,
         **fields,
@@ -130,11 +160,7 @@ def article_from_bytes(
     if suffix in (".html", ".htm", ".jsp", ".aspx", ".php") or _HTML_SNIFF.match(data[:512]):
         art = html_to_article(text, url)
     elif suffix == ".json":
-        try:
-            rec = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InputError(f"{name} is not valid JSON (line {e.lineno}: {e.msg}).") from e
-        art = article_from_record(rec)
+        art = article_from_record(load_json(text, name))
     else:
         art = article_from_text(text)
     art.url = art.url or url
@@ -151,7 +177,8 @@ def read_input(source: str, settings: Settings | None = None) -> Article:
     settings = settings or load_settings()
     if source == "-":
         data = sys.stdin.buffer.read(settings.max_input_bytes + 1)
-        _check_size(len(data), "stdin", settings)
+        # Reading stops one byte past the limit: the real size is unknown, only "more than".
+        _check_size(len(data), "stdin", settings, stopped=True)
         _check_not_empty(data, "The text on stdin")
         art = article_from_bytes(data, "stdin.txt")
     elif re.match(r"^https?://", source, re.I):
@@ -189,13 +216,20 @@ def read_input(source: str, settings: Settings | None = None) -> Article:
 
 
 def read_file_bytes(path: Path, settings: Settings | None = None) -> bytes:
-    """The bytes of one input file; its size is checked before a byte is read."""
+    """The bytes of one input file; its size is checked before a byte is read.
+
+    Reading stops one byte past the limit too, for a file that grows meanwhile or a device or
+    pipe whose size the file system does not know.
+    """
     settings = settings or load_settings()
     try:
         _check_size(path.stat().st_size, str(path), settings)
-        return path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(settings.max_input_bytes + 1)
     except OSError as e:
         raise InputError(f"Could not read {path}: {e.strerror or e}.") from e
+    _check_size(len(data), str(path), settings, stopped=True)
+    return data
 
 
 def _check_not_empty(data: bytes, name: str) -> None:
@@ -204,9 +238,20 @@ def _check_not_empty(data: bytes, name: str) -> None:
         raise EmptyTextError(f"{name} {what}; there is no article to read.")
 
 
-def _check_size(size: int, name: str, settings: Settings) -> None:
+def _check_size(size: int, name: str, settings: Settings, stopped: bool = False) -> None:
+    """Refuse more than `max_input_bytes`; `stopped`: reading stopped there, so "more than"."""
     if size > settings.max_input_bytes:
-        raise TooLargeError(
-            f"{name} is {size / 1e6:.1f} MB, larger than the {settings.max_input_bytes / 1e6:.0f} MB "
-            "an article may be; split it or raise OCOP_MAX_INPUT_BYTES."
+        limit = f"{settings.max_input_bytes / 1e6:g} MB"
+        what = (
+            f"holds more than the {limit}"
+            if stopped
+            else f"is {megabytes(size)}, larger than the {limit}"
         )
+        raise TooLargeError(
+            f"{name} {what} an article may be; split it or raise OCOP_MAX_INPUT_BYTES."
+        )
+
+
+def megabytes(n: int) -> str:
+    """20000000 -> '20.0 MB'; under 0.1 MB in bytes ('1,001 bytes'), so it never reads 0.0."""
+    return f"{n / 1e6:,.1f} MB" if n >= 100_000 else f"{n:,} bytes"
