@@ -71,6 +71,23 @@ def _res() -> dict[str, re.Pattern[str]]:
         ),
         "action": re.compile(rf"(?i)(?:{_alt(c['action_starts'] + ['chủ trì'])})(?![\w])"),
         "lead_verb": re.compile(rf"(?i)^(?:{_alt(c['strong_directive_verbs'])})\s+"),
+        "imperative": re.compile(rf"(?i)^(?:{_alt(c['imperative_starts'])})(?![\w])"),
+        "doc_subject": re.compile(
+            rf"(?i)(?:^|\s)(?:{_alt(c['document_subjects'])})(?:\s+(?:này|trên|số\s+\S+))?"
+            r"\s+(?:cũng\s+|còn\s+|đồng thời\s+)*$"
+        ),
+        "doc_intro": re.compile(c["document_intro"]),
+        "purpose": re.compile(c["purpose_head"]),
+        "report": re.compile(rf"(?i)^(?:{_alt(c['report_verbs'])})(?![\w])"),
+        "task_heading": re.compile(c["task_heading"]),
+        # "cần"/"phải" as a modal: not "cần thiết", "không phải", "phải là", "nhu cầu".
+        "modal_in": re.compile(
+            r"(?i)(?<![\w])(?<!không )(?:cần phải|phải|cần)\s+(?!thiết|là\b|chăng)"
+        ),
+        "stop_end": re.compile(rf"(?i)\s+(?:{_alt(c['addressee_stop_words'])})$"),
+        "stop_at": re.compile(rf"(?i)(?:{_alt(c['addressee_stop_words'])})(?![\w])"),
+        "report_in": re.compile(rf"(?i)(?<=\S)\s+(?:{_alt(c['other_voice_verbs'])})(?![\w])"),
+        "past": re.compile(r"(?i)(?<![\w])(?:đã|đang|vừa|từng)(?![\w])"),
         # Known bodies, with their place, joined by "," or "và": "Huyện ủy, UBND huyện Na Hang".
         "body_np": re.compile(
             rf"(?:(?:các\s+)?(?:{_alt(t['bodies'])})(?:\s+(?:các\s+)?(?:{_alt(t['levels'])})"
@@ -93,6 +110,13 @@ class _State:
     known: dict[str, Official] = field(default_factory=dict)
     # "... tập trung vào ba nhóm nhiệm vụ." or "... như sau:" opens a list that follows.
     pending: tuple[Official | None, str | None] | None = None
+    # The open scope: the issuer and addressee of the last directive; the next sentence that
+    # opens with an action ("Cùng với đó, phối hợp ...") is theirs too (ANNOTATION.md).
+    scope: tuple[Official | None, str | None] | None = None
+    # An article that issues a document (Chỉ thị, Công điện, Kế hoạch): its issuer.
+    doc_issuer: Official | None = None
+    # Inside a list of purposes ("Mục đích ... nhằm:"): unmarked actions are not orders.
+    purpose: bool = False
 
 
 def _official(om: OfficialMatch, state: _State) -> Official:
@@ -161,6 +185,8 @@ def split_addressee(text: str) -> tuple[str | None, int]:
         return lex
     # An official can be asked too: "đề nghị Thủ tướng miễn tiền thuê đất ...".
     om = match_official_at(text, 0)
+    if om is not None and om.name is None and re.match(r"(?i)\s+(?:các|những)\s", text[om.end :]):
+        om = None  # "Chủ tịch UBND các xã, thị trấn ...": the title opens a plural addressee
     if om is not None and om.end < len(text) and text[om.end : om.end + 2].strip()[:1].islower():
         return text[: om.end].rstrip(" ,"), om.end + (
             len(text[om.end :]) - len(text[om.end :].lstrip())
@@ -178,14 +204,24 @@ def split_addressee(text: str) -> tuple[str | None, int]:
     for k, (w, tag, a, _b) in enumerate(words):
         if k >= 18:
             return None, 0
+        if seen_noun and r["stop_at"].match(text, a) and a > 0:
+            # "các xã tuyệt đối không được lơ là": a negation or modal opens the action.
+            addr = _strip_stop_words(text[:a])
+            if addr and not re.search(r"(?i)(?<![\w])(?:đã|đang|sẽ|là|được)(?![\w])", addr):
+                return addr, len(addr) + (
+                    len(text[len(addr) :]) - len(text[len(addr) :].lstrip(" ,"))
+                )
+            return None, 0
         starts_action = seen_noun and bool(r["action"].match(text, a))
         if (tag.startswith("V") and seen_noun) or starts_action:
             capital = w[:1] in UPPER
             if starts_action or (not capital and w.lower() not in noun_like):
-                addr = text[:a].rstrip(" ,")
+                addr = _strip_stop_words(text[:a])
                 if not addr or re.search(r"(?i)(?<![\w])(?:đã|đang|sẽ|là|được)(?![\w])", addr):
                     return None, 0
-                return addr, a
+                return addr, len(addr) + (
+                    len(text[len(addr) :]) - len(text[len(addr) :].lstrip(" ,"))
+                )
         if tag in (".", ":", ";") or w in (":", ";", "."):
             return None, 0
         if tag.startswith("N") or tag in ("Ny", "Np", "Nc", "Nu"):
@@ -193,7 +229,20 @@ def split_addressee(text: str) -> tuple[str | None, int]:
     return None, 0
 
 
+def _strip_stop_words(addr: str) -> str:
+    """An addressee never ends in a negation or modal: 'các xã tuyệt đối không' -> 'các xã'."""
+    addr = addr.rstrip(" ,")
+    while True:
+        m = _res()["stop_end"].search(addr)
+        if m is None:
+            return addr
+        addr = addr[: m.start()].rstrip(" ,")
+
+
 def _action_piece(text: str, start: int) -> Piece:
+    also = re.match(r"(?i)(?:cũng|đều)\s+(?=(?:cần|phải)\b)", text)
+    if also:
+        text, start = text[also.end() :], start + also.end()
     m = _res()["strip"].match(text)
     if m:
         text, start = text[m.end() :], start + m.end()
@@ -279,18 +328,30 @@ def extract_directives(
     used: set[int] = set()
     for idx, s in enumerate(sentences):
         text = s.text
+        if not text.strip():
+            continue  # a caption, emptied by captions.reading_sentences
         offs = find_officials(text)
         for om in offs:
             if om.name:
                 _official(om, state)
+        if idx < 3 and state.doc_issuer is None:
+            state.doc_issuer = _document_issuer(text, offs, state)
 
         if state.pending is not None:
+            issuer, addr = state.pending
             if r["list_marker"].match(text) or r["enum_head"].match(text):
-                issuer, addr = state.pending
                 found: list[Directive] = _make(_items(text, 0), issuer, addr, s.start, default_year)
                 if found:
                     out.extend(found)
                     used.add(idx)
+                continue
+            # The unmarked items of a list: "... các nhiệm vụ sau: Thực hiện ... Chủ động ...".
+            found = _in_scope(text, issuer, addr, s.start, default_year)
+            if found:
+                out.extend(found)
+                used.add(idx)
+                continue
+            if _heading(text, state, s.start, default_year, out, used, idx):
                 continue
             state.pending = None
 
@@ -311,14 +372,153 @@ def extract_directives(
         if strong is not None:
             m, who = strong
             state.speaker = who
+            state.purpose = False
             found = _after_strong_verb(text, m.end(), who, head_addr, s.start, default_year, state)
         elif state.speaker is not None:
             found = _obligation(text, speech_at, head_addr, head_end, s.start, state, default_year)
+        if not found and strong is None and speech_at is None and r["report_in"].search(text[:100]):
+            # "Sở Nông nghiệp cho biết ...": another voice takes over; the speaker's turn ends.
+            state.speaker, state.scope = None, None
+        if not found and strong is None:
+            ctx = state.scope
+            if ctx is None and state.doc_issuer is not None and not state.purpose:
+                ctx = (state.doc_issuer, None)
+            if ctx is None and state.speaker is not None:
+                ctx = (state.speaker, None)
+            after = re.match(r"\s*,\s*", text[speech_at.end() :]) if speech_at else None
+            if speech_at is not None and after is None:
+                ctx = None  # "... dự và phát biểu chỉ đạo tại hội nghị": no words of the order
+            if ctx is not None:
+                if _heading(text, state, s.start, default_year, out, used, idx, ctx):
+                    continue
+                # "Đồng thời nhấn mạnh, kết luận ... phải công khai": the words after the verb.
+                at = speech_at.end() + after.end() if speech_at and after else 0
+                found = _in_scope(
+                    text[at:],
+                    ctx[0],
+                    ctx[1],
+                    s.start + at,
+                    default_year,
+                    strict=ctx is not state.scope,
+                )
+        if not found and r["purpose"].search(text[:60]) and text.rstrip().endswith(":"):
+            state.purpose = True
         if found or state.pending is not None:
             used.add(idx)
             state.speaker_until_para = s.paragraph + 1
+        state.scope = (found[-1].issuer, found[-1].addressee) if found else None
         out.extend(found)
     return out, used
+
+
+def _document_issuer(text: str, offs: list[OfficialMatch], state: _State) -> Official | None:
+    """'UBND tỉnh vừa ban hành Chỉ thị ...' -> UBND tỉnh: the issuer of the document's items."""
+    m = _res()["doc_intro"].search(text)
+    if m is None:
+        return None
+    return _speaker_before(text, m.start(), offs, state)
+
+
+def _opens_order(text: str) -> bool:
+    """Does a clause read as an order when a scope is open? It opens with an action ('Chủ động
+    túc trực ...'), an addressee and an action ('Hiệu trưởng các trường ... vận động ...'), or
+    has a modal ('Việc giải phóng mặt bằng phải xong ...'); never a past act or a plan."""
+    r = _res()
+    if r["self_plan"].search(text[:60]):
+        return False
+    if r["imperative"].match(text):
+        return not r["report"].match(text)
+    own, at = split_addressee(text)
+    if own:
+        rest = re.sub(r"(?i)^(?:cũng|đều|còn)\s+", "", text[at:])
+        if r["past"].search(text[:at]) or r["past"].match(rest):
+            return False
+        return bool(r["imperative"].match(rest)) and not r["report"].match(rest)
+    m = r["modal_in"].search(text[:160])
+    return m is not None and not r["past"].search(text[: m.start()])
+
+
+def _in_scope(
+    text: str,
+    issuer: Official | None,
+    addr: str | None,
+    base: int,
+    default_year: int | None,
+    strict: bool = False,
+) -> list[Directive]:
+    """The orders of a sentence read in an open scope (issuer and addressee carried on).
+
+    `strict` (a document's or a speaker's context, not the sentence before): a clause opening
+    with a bare verb counts only when it is not followed by a report of what was done.
+    """
+    r = _res()
+    t, at = _strip_lead(text, 0)
+    mk = r["list_marker"].match(t)
+    if mk:
+        t, at = t[mk.end() :], at + mk.end()
+    h_addr, h_end = _head_addressee(t, [], None)
+    if h_addr:
+        addr, t, at = (
+            h_addr,
+            t[h_end:].lstrip(" ,"),
+            at + h_end + (len(t[h_end:]) - len(t[h_end:].lstrip(" ,"))),
+        )
+    pieces = split_top(t, ";")
+    first = pieces[0].text if pieces else ""
+    if not first or not _opens_order(first):
+        return []
+    m = r["modal_in"].search(first[:160])
+    if m and not r["imperative"].match(first) and not split_addressee(first)[0]:
+        # "..., vì vậy các cấp, các ngành cần có giải pháp ...": the order is the comma clause
+        # that holds the modal, not the reasoning before it.
+        cut = first.rfind(", ", 0, m.start())
+        if cut > 0 and split_addressee(_strip_lead(first[cut + 2 :], 0)[0])[0]:
+            t, at = t[cut + 2 :], at + cut + 2
+    bare = not (r["modal_in"].search(first[:160]) or split_addressee(first)[0])
+    if strict and bare and r["past"].search(first[:80]):
+        return []
+    return _make(_items(t, at), issuer, addr, base, default_year)
+
+
+def _heading(
+    text: str,
+    state: _State,
+    base: int,
+    default_year: int | None,
+    out: list[Directive],
+    used: set[int],
+    idx: int,
+    ctx: tuple[Official | None, str | None] | None = None,
+) -> bool:
+    """A heading inside a leader's or a document's orders: 'Phòng Giáo dục huyện: - tiếp tục
+    ...', 'Đối với các đảng ủy xã, thị trấn:', 'Nhiệm vụ trọng tâm thời gian tới'. Its items
+    (on this line or the next ones) are orders to the heading's addressee."""
+    r = _res()
+    issuer = (ctx or state.pending or state.scope or (None, None))[0]
+    t = text.strip()
+    if r["task_heading"].match(t):
+        state.pending = (issuer, None)
+        return True
+    cs = colon_split(text)
+    head = cs[0].strip() if cs is not None else t.rstrip(" .")
+    if len(head.split()) > 14 or re.search(r"[.;]", head):
+        return False
+    h = r["addr_head"].match(head)
+    np = head[h.end() :] if h else head
+    if not (r["addr_start"].match(np) or _lexicon_addressee(np + " x")):
+        return False
+    if split_addressee(np + " thực hiện")[0] != np.strip(" ,") and not h:
+        return False
+    addr = np.strip(" ,")
+    if cs is None and not h:
+        return False
+    found = []
+    if cs is not None and text[cs[1] :].strip():
+        found = _make(_items(text[cs[1] :], cs[1]), issuer, addr, base, default_year)
+    out.extend(found)
+    used.add(idx)
+    state.pending = (issuer, addr)
+    return True
 
 
 def _head_addressee(

@@ -1,0 +1,143 @@
+"""Issue 10: directives read in their scope, captions kept out, negations kept in the action.
+
+Every sentence here was written by the team for these tests.
+"""
+
+from __future__ import annotations
+
+from ocop_nlp.extract.captions import caption_sentences, reading_sentences
+from ocop_nlp.extract.directives import split_addressee
+from ocop_nlp.extract.pipeline import RULE_STAGES, Pipeline
+from ocop_nlp.nlp.sentences import split_sentences
+from ocop_nlp.records import Article
+
+_RULES = Pipeline(RULE_STAGES)
+
+
+def _ex(text: str):
+    return _RULES(Article(text=text, published="2024-05-01"))
+
+
+def test_the_scope_of_an_order_carries_over_the_next_sentences():
+    ds = _ex(
+        "Chủ tịch UBND tỉnh Lê Văn Hòa yêu cầu Sở Y tế chủ động rà soát nhân lực tại các "
+        "trạm y tế. Cùng với đó, phối hợp với các huyện chuẩn bị thuốc dự phòng. Đồng thời, "
+        "kiểm tra việc trực cấp cứu trong dịp lễ."
+    ).directives
+    assert [d.action[:20] for d in ds] == [
+        "chủ động rà soát nhâ",
+        "phối hợp với các huy",
+        "kiểm tra việc trực c",
+    ]
+    assert {d.addressee for d in ds} == {"Sở Y tế"}
+    assert {d.issuer.name for d in ds} == {"Lê Văn Hòa"}
+
+
+def test_the_scope_ends_at_a_report_or_a_plan():
+    ds = _ex(
+        "Chủ tịch UBND huyện Trần Minh yêu cầu các xã rà soát diện tích lúa bị hạn. "
+        "Sở Nông nghiệp cho biết đã cấp 20 tấn giống. "
+        "Tiếp tục theo dõi thời tiết để chủ động ứng phó."
+    ).directives
+    assert len(ds) == 1
+
+
+def test_a_past_act_after_an_order_is_not_an_order():
+    ds = _ex(
+        "Giám đốc Sở Tài chính yêu cầu các phòng hoàn thành quyết toán trong tháng 6. "
+        "Các phòng đã triển khai rà soát hồ sơ từ đầu năm."
+    ).directives
+    assert len(ds) == 1
+
+
+def test_the_unmarked_items_of_a_list_after_a_head_are_orders():
+    ds = _ex(
+        "Theo đó, UBND huyện yêu cầu UBND các xã, thị trấn thực hiện các nhiệm vụ sau:\n"
+        "Chủ động bố trí lực lượng trực tại các chốt kiểm dịch.\n"
+        "Chuẩn bị vật tư, hóa chất để xử lý khi có ổ dịch.\n"
+        "Trưởng các thôn vận động người dân không giết mổ gia súc bệnh.\n"
+        "Xem chi tiết tại đây"
+    ).directives
+    assert [d.action.split()[0] for d in ds] == ["Chủ", "Chuẩn", "vận"]
+    assert ds[0].addressee == "UBND các xã, thị trấn"
+    assert {d.issuer.title for d in ds} == {"UBND huyện"}
+
+
+def test_items_under_an_addressee_heading_are_orders_to_it():
+    ds = _ex(
+        "Kết luận hội nghị, Bí thư Huyện ủy Phạm Thanh yêu cầu các đơn vị thực hiện tốt "
+        "các nội dung sau.\n"
+        "Phòng Giáo dục huyện: tiếp tục rà soát cơ sở vật chất các trường; chủ động chuẩn bị "
+        "cho năm học mới."
+    ).directives
+    assert [(d.addressee, d.action[:12]) for d in ds][-2:] == [
+        ("Phòng Giáo dục huyện", "tiếp tục rà "),
+        ("Phòng Giáo dục huyện", "chủ động chu"),
+    ]
+
+
+def test_a_negation_belongs_to_the_action_not_the_addressee():
+    assert split_addressee("các xã tuyệt đối không được lơ là trong phòng cháy") == (
+        "các xã",
+        7,
+    )
+    ds = _ex(
+        "Phó Chủ tịch UBND tỉnh Hoàng Nam yêu cầu các xã tuyệt đối không được lơ là trong mùa khô."
+    ).directives
+    assert (ds[0].addressee, ds[0].action) == (
+        "các xã",
+        "tuyệt đối không được lơ là trong mùa khô",
+    )
+
+
+def test_a_caption_never_names_the_issuer():
+    text = (
+        "Sáng 5/3, UBND huyện tổ chức hội nghị triển khai nhiệm vụ năm 2024.\n"
+        "Chủ tịch UBND huyện Vũ Đức Long phát biểu tại hội nghị\n"
+        "Phát biểu kết luận, Phó Chủ tịch UBND huyện Ngô Thị Hạnh yêu cầu các phòng, ban "
+        "rà soát kế hoạch. Bà đề nghị các xã hoàn thành thu thuế trước quý III."
+    )
+    sents = split_sentences(text)
+    assert caption_sentences(sents) == {1}
+    ds = _ex(text).directives
+    assert len(ds) == 2
+    assert {d.issuer.name for d in ds} == {"Ngô Thị Hạnh"}
+
+
+def test_scene_titles_and_credits_are_captions():
+    sents = split_sentences(
+        "Quang cảnh hội nghị.\n"
+        "Ảnh: Thu Hà\n"
+        "Phát biểu tại hội nghị, ông Lý Văn Sơn cho biết năm nay huyện trồng 300 ha rừng."
+    )
+    assert caption_sentences(sents) == {0, 1}
+
+
+def test_a_credit_glued_to_the_next_paragraph_is_cut_off():
+    sents = split_sentences(
+        "Ảnh: Minh Anh Đồng chí Trần Văn Nam, Chủ tịch UBND xã yêu cầu các thôn rà soát hộ nghèo."
+    )
+    read = reading_sentences(sents)
+    assert read[0].text.startswith("Đồng chí Trần Văn Nam")
+    assert read[0].start == sents[0].start + len("Ảnh: Minh Anh ")
+    ds = _ex(sents[0].text).directives
+    assert ds[0].issuer.name == "Trần Văn Nam"
+
+
+def test_a_reporting_body_continuing_its_work_is_not_an_order():
+    ds = _ex(
+        "Năm 2023, toàn huyện cấp 1.200 giấy chứng nhận quyền sử dụng đất. Phòng Tài nguyên "
+        "và Môi trường tiếp tục đôn đốc các xã hoàn thiện hồ sơ tồn đọng."
+    ).directives
+    assert ds == []
+
+
+def test_a_document_issues_its_unmarked_items():
+    ds = _ex(
+        "UBND tỉnh vừa ban hành Công điện về phòng, chống bão số 3.\n"
+        "Các sở, ngành và địa phương theo dõi chặt chẽ diễn biến của bão.\n"
+        "Kiểm tra, gia cố các công trình đê điều, hồ chứa.\n"
+        "Tuyệt đối không cho tàu thuyền ra khơi khi có lệnh cấm biển."
+    ).directives
+    assert len(ds) == 3
+    assert {d.issuer.title for d in ds} == {"UBND tỉnh"}
