@@ -141,3 +141,25 @@ def test_a_document_issues_its_unmarked_items():
     ).directives
     assert len(ds) == 3
     assert {d.issuer.title for d in ds} == {"UBND tỉnh"}
+
+
+def test_challenges_without_cue_words():
+    text = (
+        "Năm nay, giá phân bón tăng gấp đôi so với năm trước. Nguồn nước tưới mới đáp ứng 40% "
+        "nhu cầu của vụ đông. Dự báo số ca mắc sốt xuất huyết còn tăng trong mùa mưa."
+    )
+    got = [c.text for c in _ex(text).challenges]
+    assert len(got) == 3
+
+
+def test_a_concession_before_a_success_and_good_news_are_not_challenges():
+    text = (
+        "Tuy còn gặp nhiều khó khăn nhưng huyện đã đạt các chỉ tiêu đề ra. "
+        "Đến nay chưa phát hiện ổ dịch mới trên địa bàn huyện."
+    )
+    assert _ex(text).challenges == []
+
+
+def test_a_lead_in_stays_outside_the_challenge():
+    got = _ex("Theo Sở Công Thương, giá thức ăn chăn nuôi tăng cao trong quý II.").challenges
+    assert [c.text for c in got] == ["giá thức ăn chăn nuôi tăng cao trong quý II"]

@@ -20,13 +20,32 @@ from ocop_nlp.records import Challenge, Sentence
 def _res() -> tuple[list[re.Pattern[str]], re.Pattern[str], list[re.Pattern[str]]]:
     c = lexicon("cues")
     return (
-        [re.compile(p, re.IGNORECASE) for p in c["challenge_patterns"]],
+        [
+            re.compile(p, re.IGNORECASE)
+            for p in c["challenge_patterns"] + c["challenge_patterns_extra"]
+        ],
         re.compile(c["challenge_still_pattern"], re.IGNORECASE),
-        [re.compile(p, re.IGNORECASE) for p in c["challenge_blockers"]],
+        [
+            re.compile(p, re.IGNORECASE)
+            for p in c["challenge_blockers"] + c["challenge_blockers_extra"]
+        ],
     )
 
 
-_CONTINUES = re.compile(r"(?i)^(?:chưa|còn|không|thiếu|thậm chí)\s")
+@cache
+def _lead_in() -> re.Pattern[str]:
+    return re.compile(lexicon("cues")["challenge_lead_in"], re.IGNORECASE)
+
+
+def _trim_lead_in(piece: Piece) -> Piece:
+    """'Theo Sở Công Thương, giá phân bón tăng gấp đôi' -> 'giá phân bón tăng gấp đôi'."""
+    m = _lead_in().match(piece.text)
+    if m is None or m.end() >= len(piece.text) or not is_challenge_clause(piece.text[m.end() :]):
+        return piece
+    return trim(piece.text[m.end() :], piece.start + m.end())
+
+
+_CONTINUES = re.compile(r"(?i)^(?:chưa|còn|không|thiếu|thậm chí|mới|chỉ)\s")
 
 
 @cache
@@ -129,6 +148,6 @@ def extract_challenges(sentences: list[Sentence], skip: set[int] | None = None) 
                 continue  # "thảo luận về những khó khăn, hạn chế": the topic, not a problem
             for cl in clauses_of(item.text, item.start):
                 if is_challenge_clause(cl.text):
-                    piece = trim(cl.text, cl.start)
+                    piece = _trim_lead_in(trim(cl.text, cl.start))
                     out.append(Challenge(piece.text, piece.start, piece.end))
     return out
