@@ -163,3 +163,50 @@ def test_a_concession_before_a_success_and_good_news_are_not_challenges():
 def test_a_lead_in_stays_outside_the_challenge():
     got = _ex("Theo Sở Công Thương, giá thức ăn chăn nuôi tăng cao trong quý II.").challenges
     assert [c.text for c in got] == ["giá thức ăn chăn nuôi tăng cao trong quý II"]
+
+
+def test_a_body_that_has_continued_its_work_reports_it():
+    text = (
+        "Năm 2023, toàn tỉnh cấp 1.200 giấy chứng nhận quyền sử dụng đất. Sở Tài nguyên và Môi "
+        "trường đã tiếp tục đôn đốc các huyện hoàn thiện hồ sơ tồn đọng."
+    )
+    assert _ex(text).directives == []
+    # The same verb in a leader's words is an order.
+    text = "Chủ tịch UBND tỉnh Lê Văn Hòa chỉ đạo Sở Tài nguyên và Môi trường đôn đốc các huyện."
+    assert len(_ex(text).directives) == 1
+
+
+def test_a_document_gives_the_order_of_its_issuer():
+    ds = _ex(
+        "Chủ tịch UBND tỉnh Lê Văn Hòa yêu cầu Sở Y tế chủ động rà soát nhân lực. "
+        "Công văn cũng chỉ đạo Sở Tài chính bố trí kinh phí mua thuốc."
+    ).directives
+    assert [(d.issuer.name, d.addressee) for d in ds] == [
+        ("Lê Văn Hòa", "Sở Y tế"),
+        ("Lê Văn Hòa", "Sở Tài chính"),
+    ]
+
+
+def test_an_officials_words_with_a_modal_are_orders():
+    ds = _ex(
+        "Bộ trưởng Nguyễn Văn Thành cho rằng, để giữ thị trường, các doanh nghiệp cần đổi mới "
+        "bao bì sản phẩm."
+    ).directives
+    assert [(d.addressee, d.action) for d in ds] == [
+        ("các doanh nghiệp", "đổi mới bao bì sản phẩm")
+    ]
+
+
+def test_a_quotation_tagged_with_its_speaker_is_an_order():
+    ds = _ex(
+        "Bí thư Tỉnh ủy Đặng Văn Minh dự hội nghị.\n"
+        '"Các huyện phải hoàn thành việc cắm mốc giới trước mùa mưa", ông Minh nhấn mạnh.'
+    ).directives
+    assert [(d.issuer.name, d.addressee) for d in ds] == [("Đặng Văn Minh", "Các huyện")]
+
+
+def test_a_bodys_opinion_is_not_an_order():
+    ds = _ex(
+        "Hiệp hội Doanh nghiệp tỉnh cho rằng các doanh nghiệp cần thêm thời gian để chuẩn bị."
+    ).directives
+    assert ds == []

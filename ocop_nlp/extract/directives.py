@@ -38,7 +38,11 @@ def _res() -> dict[str, re.Pattern[str]]:
             r"tiếp|thương|hữu|kết|khoán|đất|quyền|rừng|dục|hàng|thoa|nhau|tranh|thừa|nộp|"
             r"diện|lộ|điểm)\b)(?!\s+\d))(?![\w])"
         ),
-        "speech": re.compile(rf"(?i)(?<![\w])(?:{_alt(c['speech_verbs'])})(?![\w])"),
+        "speech": re.compile(
+            rf"(?i)(?<![\w])(?:{_alt(c['speech_verbs'] + c['opinion_verbs'])})(?![\w])"
+        ),
+        # '"Phải rà lại quyết liệt hơn", Thủ tướng nói': a quotation tagged with its speaker.
+        "quote_tag": re.compile(r'[”"]\s*,\s*[^,“”"]{2,90}$'),
         # Words before "yêu cầu"/"chỉ đạo" that make it a noun: "đạt yêu cầu", "sự chỉ đạo".
         "not_verb_before": re.compile(
             r"(?i)(?:đạt|đáp ứng|theo|các|những|có|là|được|với|của|bàn|về|một số|nhiều|"
@@ -82,7 +86,8 @@ def _res() -> dict[str, re.Pattern[str]]:
         "task_heading": re.compile(c["task_heading"]),
         # "cần"/"phải" as a modal: not "cần thiết", "không phải", "phải là", "nhu cầu".
         "modal_in": re.compile(
-            r"(?i)(?<![\w])(?<!không )(?:cần phải|phải|cần)\s+(?!thiết|là\b|chăng)"
+            r"(?i)(?<![\w])(?<!không )(?<!việc )(?<!vấn đề )(?:cần phải|phải|cần)\s+"
+            r"(?!thiết|là\b|chăng)"
         ),
         "stop_end": re.compile(rf"(?i)\s+(?:{_alt(c['addressee_stop_words'])})$"),
         "stop_at": re.compile(rf"(?i)(?:{_alt(c['addressee_stop_words'])})(?![\w])"),
@@ -117,6 +122,8 @@ class _State:
     doc_issuer: Official | None = None
     # Inside a list of purposes ("Mục đích ... nhằm:"): unmarked actions are not orders.
     purpose: bool = False
+    # The speaker as the sentence began (its own speech verb may set `speaker`).
+    speaker_before: Official | None = None
 
 
 def _official(om: OfficialMatch, state: _State) -> Official:
@@ -145,6 +152,15 @@ def _speaker_before(
             return _official(om, state)
     if _res()["pronoun"].search(text[max(0, pos - 40) : pos]):
         return state.speaker or state.last_named
+    # "ông Minh nhấn mạnh" after "Bí thư Tỉnh ủy Đặng Văn Minh": the given name of one named.
+    g = re.search(
+        rf"(?:^|\s)(?i:ông|bà|đồng chí|anh|chị)\s+([{UPPER}][\w'’]*(?:\s+[{UPPER}][\w'’]*)?)\s+$",
+        text[max(0, pos - 40) : pos],
+    )
+    if g:
+        for off in reversed(list(state.known.values())):
+            if off.name and (off.name == g.group(1) or off.name.endswith(" " + g.group(1))):
+                return off
     # A body gives the order: "Chính phủ yêu cầu ...", "UBND tỉnh đề nghị ...".
     b = _res()["body_before"].search(text[max(0, pos - 80) : pos])
     if b:
@@ -313,9 +329,27 @@ def _strong_verb(
             and (m.start() < 25 or re.search(r"(?i)(đồng thời|cũng)\s*$", text[: m.start()]))
         ):
             who = state.speaker
+        if who is None and r["doc_subject"].search(text[: m.start()]):
+            # "Công văn cũng chỉ đạo ...": the document speaks for its issuer.
+            who = (state.scope[0] if state.scope else None) or state.doc_issuer or state.speaker
+        if who is not None and _body_reports(text, m, offs, state):
+            continue
         if who is not None:
             return m, who
     return None
+
+
+def _body_reports(text: str, m: re.Match[str], offs: list[OfficialMatch], state: _State) -> bool:
+    """'Sở Tài nguyên và Môi trường đã tiếp tục đôn đốc các xã ...' in a results paragraph: a
+    body reporting its own work, not an order (no official speaks and no scope is open)."""
+    if state.speaker_before is not None or state.scope is not None or state.pending is not None:
+        return False
+    if m.group(0).lower() not in ("đôn đốc", "chỉ đạo", "giao", "nhắc nhở"):
+        return False
+    if any(om.end <= m.start() and m.start() - om.end <= 40 for om in offs):
+        return False
+    before = text[max(0, m.start() - 30) : m.start()]
+    return bool(re.search(r"(?i)(?:đã|đang|thường xuyên|tiếp tục)\s+(?:\w+\s+)?$", before))
 
 
 def extract_directives(
@@ -356,8 +390,11 @@ def extract_directives(
             state.pending = None
 
         speech_at = None
+        state.speaker_before = state.speaker
         for m in r["speech"].finditer(text):
             who = _speaker_before(text, m.start(), offs, state)
+            if who is not None and m.group(0).lower() in _opinion_verbs():
+                who = who if _person_before(text, m.start(), offs) else None
             if who is not None:
                 state.speaker = who
                 state.speaker_until_para = s.paragraph + 1
@@ -380,26 +417,18 @@ def extract_directives(
             # "Sở Nông nghiệp cho biết ...": another voice takes over; the speaker's turn ends.
             state.speaker, state.scope = None, None
         if not found and strong is None:
+            found = _words_of_the_speaker(text, speech_at, offs, state, s.start, default_year)
+        if not found and strong is None and speech_at is None:
             ctx = state.scope
             if ctx is None and state.doc_issuer is not None and not state.purpose:
                 ctx = (state.doc_issuer, None)
             if ctx is None and state.speaker is not None:
                 ctx = (state.speaker, None)
-            after = re.match(r"\s*,\s*", text[speech_at.end() :]) if speech_at else None
-            if speech_at is not None and after is None:
-                ctx = None  # "... dự và phát biểu chỉ đạo tại hội nghị": no words of the order
             if ctx is not None:
                 if _heading(text, state, s.start, default_year, out, used, idx, ctx):
                     continue
-                # "Đồng thời nhấn mạnh, kết luận ... phải công khai": the words after the verb.
-                at = speech_at.end() + after.end() if speech_at and after else 0
                 found = _in_scope(
-                    text[at:],
-                    ctx[0],
-                    ctx[1],
-                    s.start + at,
-                    default_year,
-                    strict=ctx is not state.scope,
+                    text, ctx[0], ctx[1], s.start, default_year, strict=ctx is not state.scope
                 )
         if not found and r["purpose"].search(text[:60]) and text.rstrip().endswith(":"):
             state.purpose = True
@@ -409,6 +438,49 @@ def extract_directives(
         state.scope = (found[-1].issuer, found[-1].addressee) if found else None
         out.extend(found)
     return out, used
+
+
+@cache
+def _opinion_verbs() -> frozenset[str]:
+    return frozenset(lexicon("cues")["opinion_verbs"])
+
+
+def _person_before(text: str, pos: int, offs: list[OfficialMatch]) -> bool:
+    """An official or a pronoun for one (not a body) stands right before `pos`."""
+    if any(om.end <= pos and len(text[om.end : pos]) <= 40 for om in offs):
+        return True
+    return bool(_res()["pronoun"].search(text[max(0, pos - 40) : pos]))
+
+
+def _words_of_the_speaker(
+    text: str,
+    speech_at: re.Match[str] | None,
+    offs: list[OfficialMatch],
+    state: _State,
+    base: int,
+    default_year: int | None,
+) -> list[Directive]:
+    """An official's words that bind others, in the sentence that names the speaker:
+    "Thủ tướng nhấn mạnh, để phát triển kinh tế, tỉnh cần ...", "Thủ tướng cho rằng cần phải
+    ...", '"Quân đội phải phối hợp tốt ...", Tổng bí thư nói'."""
+    r = _res()
+    if speech_at is None or state.speaker is None:
+        return []
+    rest = text[speech_at.end() :]
+    if not rest.strip(" .…"):
+        # The speaker comes last: the words are the quotation before the tag.
+        q = r["quote_tag"].search(text)
+        if q is None:
+            return []
+        body = text[: q.start()]
+        lead = len(body) - len(body.lstrip(' "“'))
+        return _in_scope(body[lead:], state.speaker, None, base + lead, default_year)
+    after = re.match(r"\s*(?:[,:]\s*|rằng\s+|là\s+)?", rest)
+    at = speech_at.end() + (after.end() if after else 0)
+    comma = rest.lstrip().startswith((",", ":"))
+    if not comma and not r["modal_in"].search(text[at : at + 200]):
+        return []  # "... dự và phát biểu chỉ đạo tại hội nghị": no words of an order
+    return _in_scope(text[at:], state.speaker, None, base + at, default_year)
 
 
 def _document_issuer(text: str, offs: list[OfficialMatch], state: _State) -> Official | None:
@@ -424,7 +496,7 @@ def _opens_order(text: str) -> bool:
     túc trực ...'), an addressee and an action ('Hiệu trưởng các trường ... vận động ...'), or
     has a modal ('Việc giải phóng mặt bằng phải xong ...'); never a past act or a plan."""
     r = _res()
-    if r["self_plan"].search(text[:60]):
+    if r["self_plan"].search(text[:60]) or r["past"].match(text):
         return False
     if r["imperative"].match(text):
         return not r["report"].match(text)
