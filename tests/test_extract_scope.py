@@ -210,3 +210,22 @@ def test_a_bodys_opinion_is_not_an_order():
         "Hiệp hội Doanh nghiệp tỉnh cho rằng các doanh nghiệp cần thêm thời gian để chuẩn bị."
     ).directives
     assert ds == []
+
+
+def test_roman_numbered_items_and_a_body_that_leads_a_task():
+    ds = _ex(
+        "UBND tỉnh vừa ban hành Chỉ thị về lập kế hoạch đầu tư công năm 2025.\n"
+        "Vốn đầu tư công phải được bố trí theo thứ tự: (i) trả hết nợ đọng xây dựng cơ bản; "
+        "(ii) bố trí đủ vốn cho dự án chuyển tiếp.\n"
+        "Sở Kế hoạch và Đầu tư chủ trì tổng hợp kế hoạch, báo cáo UBND tỉnh trước ngày 30/9."
+    ).directives
+    assert [d.action.split()[0] for d in ds][-3:] == ["trả", "bố", "chủ"]
+
+
+def test_an_official_asked_for_help_and_a_question_are_not_orders():
+    ds = _ex(
+        "Chủ tịch UBND tỉnh Lê Văn Hòa yêu cầu các sở rà soát quy hoạch vùng nuôi tôm. "
+        "Vậy, phải làm gì để đạt mục tiêu này? "
+        "Doanh nghiệp kiến nghị Chính phủ cần có gói tín dụng riêng cho ngành tôm."
+    ).directives
+    assert len(ds) == 1

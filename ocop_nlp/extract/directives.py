@@ -64,7 +64,9 @@ def _res() -> dict[str, re.Pattern[str]]:
         ),
         "strip": re.compile(rf"(?i)^(?:{_alt(c['modals_to_strip'])})\s+"),
         "self_plan": re.compile(r"(?i)(?<![\w])(?:sẽ|dự kiến|phấn đấu sẽ)(?![\w])"),
-        "list_marker": re.compile(r"^\s*(?:[-–•+*]|\d+[.)]|[a-zđ][.)])\s+"),
+        "list_marker": re.compile(
+            r"^\s*(?:[-–•+*]|\d+[.)]|\d+\s*-|[a-zđ][.)]|\((?:[ivx]+|\d+|[a-zđ])\))\s+"
+        ),
         "enum_head": re.compile(rf"(?i)^(?:{_alt(c['enumerators'])})\s*[,:]\s*"),
         "announcement": re.compile(c["announcement"], re.IGNORECASE),
         # "đề nghị phía Campuchia ...", "đề nghị Singapore tiếp tục ...", "hai bên ...".
@@ -82,7 +84,7 @@ def _res() -> dict[str, re.Pattern[str]]:
         ),
         "doc_intro": re.compile(c["document_intro"]),
         "purpose": re.compile(c["purpose_head"]),
-        "report": re.compile(rf"(?i)^(?:{_alt(c['report_verbs'])})(?![\w])"),
+        "report": re.compile(rf"(?i)^(?:{_alt(c['report_verbs'])})(?:(?<=[,:])|(?![\w]))"),
         "task_heading": re.compile(c["task_heading"]),
         # "cần"/"phải" as a modal: not "cần thiết", "không phải", "phải là", "nhu cầu".
         "modal_in": re.compile(
@@ -294,6 +296,9 @@ def _make(
     out: list[Directive] = []
     for it in items:
         text, start = _strip_lead(it.text, it.start)
+        mk = r["list_marker"].match(text)  # "(ii) bố trí đủ vốn ...", "- tiếp tục ..."
+        if mk:
+            text, start = text[mk.end() :], start + mk.end()
         v = r["lead_verb"].match(text)  # "...; giao Sở Công Thương xây dựng ..."
         if v:
             text, start = text[v.end() :], start + v.end()
@@ -360,10 +365,19 @@ def extract_directives(
     state = _State()
     out: list[Directive] = []
     used: set[int] = set()
+    per_para: dict[int, int] = {}
+    for s in sentences:
+        per_para[s.paragraph] = per_para.get(s.paragraph, 0) + 1
     for idx, s in enumerate(sentences):
         text = s.text
         if not text.strip():
             continue  # a caption, emptied by captions.reading_sentences
+        # "Xây dựng dự toán chi thường xuyên": a section title, not an order; the scope goes on.
+        title_line = (
+            per_para[s.paragraph] == 1
+            and len(text.split()) <= 8
+            and not text.rstrip().endswith((".", ";", "!", "?", "…", ":"))
+        )
         offs = find_officials(text)
         for om in offs:
             if om.name:
@@ -380,7 +394,7 @@ def extract_directives(
                     used.add(idx)
                 continue
             # The unmarked items of a list: "... các nhiệm vụ sau: Thực hiện ... Chủ động ...".
-            found = _in_scope(text, issuer, addr, s.start, default_year)
+            found = [] if title_line else _in_scope(text, issuer, addr, s.start, default_year)
             if found:
                 out.extend(found)
                 used.add(idx)
@@ -426,6 +440,8 @@ def extract_directives(
                 ctx = (state.speaker, None)
             if ctx is not None:
                 if _heading(text, state, s.start, default_year, out, used, idx, ctx):
+                    continue
+                if title_line:
                     continue
                 found = _in_scope(
                     text, ctx[0], ctx[1], s.start, default_year, strict=ctx is not state.scope
@@ -496,9 +512,18 @@ def _opens_order(text: str) -> bool:
     túc trực ...'), an addressee and an action ('Hiệu trưởng các trường ... vận động ...'), or
     has a modal ('Việc giải phóng mặt bằng phải xong ...'); never a past act or a plan."""
     r = _res()
-    if r["self_plan"].search(text[:60]) or r["past"].match(text):
-        return False
+    if r["self_plan"].search(text[:60]) or r["past"].match(text) or text.rstrip().endswith("?"):
+        return False  # a plan, a past act or a question ("phải làm gì để ...?")
+    if re.search(
+        r"(?<![\w])kiến nghị\s+(?:với\s+)?(?:Chính phủ|Quốc hội|Trung ương|Thủ tướng|Bộ|tỉnh|"
+        r"thành phố|UBND|cấp trên|Nhà nước)",
+        text[:160],
+    ):
+        return False  # a request upwards, not an order (ANNOTATION.md)
     if r["imperative"].match(text):
+        # "Xác định ..., Ban thường vụ đã ban hành ...": a participle before a past act.
+        if re.search(r",\s*[^,]{0,60}(?<![\w])(?:đã|đang)\s", text[:150]):
+            return False
         return not r["report"].match(text)
     own, at = split_addressee(text)
     if own:
@@ -507,7 +532,18 @@ def _opens_order(text: str) -> bool:
             return False
         return bool(r["imperative"].match(rest)) and not r["report"].match(rest)
     m = r["modal_in"].search(text[:160])
-    return m is not None and not r["past"].search(text[: m.start()])
+    return m is not None and not r["past"].search(text[: m.start()]) and _modal_verb(text, m)
+
+
+def _modal_verb(text: str, m: re.Match[str]) -> bool:
+    """'cần rà soát' (a modal before a verb), not 'cần nguồn vốn lớn' (to need a thing)."""
+    if not m.group(0).lower().startswith("cần"):
+        return True  # "phải" is a modal whatever follows ("phải trên cơ sở ...")
+    words = pos_spans(text[m.end() : m.end() + 40])
+    if not words:
+        return False
+    w, tag = words[0][0].lower(), words[0][1]
+    return tag.startswith(("V", "A", "R")) or bool(_res()["imperative"].match(w))
 
 
 def _in_scope(
@@ -549,6 +585,23 @@ def _in_scope(
     bare = not (r["modal_in"].search(first[:160]) or split_addressee(first)[0])
     if strict and bare and r["past"].search(first[:80]):
         return []
+    cs = colon_split(t)
+    if cs is not None and t[cs[1] :].strip(" .…"):
+        # "Vốn ... phải được bố trí theo thứ tự: (i) ...; (ii) ...": the head and each item.
+        head_text = cs[0].strip()
+        v = r["lead_verb"].match(head_text)
+        if v:
+            # "Đề nghị Công ty Cấp nước tỉnh: Cử cán bộ ...; chuẩn bị ...": the head names
+            # whom the items bind.
+            addr = head_text[v.end() :].strip(" ,") or addr
+        keep = (
+            not v
+            and len(head_text.split()) >= 4
+            and _opens_order(head_text)
+            and not re.search(r"(?i)(?:như|sau|gồm|sau đây|cụ thể|như sau)$", head_text)
+        )
+        head = [Piece(cs[0], at, at + len(cs[0]))] if keep else []
+        return _make(head + _items(t[cs[1] :], at + cs[1]), issuer, addr, base, default_year)
     return _make(_items(t, at), issuer, addr, base, default_year)
 
 
