@@ -229,3 +229,11 @@ def test_an_official_asked_for_help_and_a_question_are_not_orders():
         "Doanh nghiệp kiến nghị Chính phủ cần có gói tín dụng riêng cho ngành tôm."
     ).directives
     assert len(ds) == 1
+
+
+def test_harm_stated_without_cue_words_is_a_challenge_and_an_order_not_to_harm_is_not():
+    got = _ex(
+        "Việc cấp phép chậm gây khó khăn cho doanh nghiệp. "
+        "Cán bộ tuyệt đối không được gây phiền hà cho người dân."
+    ).challenges
+    assert [c.text for c in got] == ["Việc cấp phép chậm gây khó khăn cho doanh nghiệp"]
