@@ -237,3 +237,11 @@ def test_harm_stated_without_cue_words_is_a_challenge_and_an_order_not_to_harm_i
         "Cán bộ tuyệt đối không được gây phiền hà cho người dân."
     ).challenges
     assert [c.text for c in got] == ["Việc cấp phép chậm gây khó khăn cho doanh nghiệp"]
+
+
+def test_a_topic_or_an_agenda_item_is_not_a_challenge():
+    got = _ex(
+        "Giám đốc Sở cũng thẳng thắn chỉ ra những hạn chế. "
+        "Phiên họp xem xét, xử lý khó khăn trong việc giải thể các hợp tác xã."
+    ).challenges
+    assert got == []
