@@ -245,3 +245,22 @@ def test_a_topic_or_an_agenda_item_is_not_a_challenge():
         "Phiên họp xem xét, xử lý khó khăn trong việc giải thể các hợp tác xã."
     ).challenges
     assert got == []
+
+
+def test_newspaper_titles_and_periphrases_give_orders():
+    ds = _ex(
+        "Phó thủ tướng Lâm Quang Vinh yêu cầu các bộ rà soát quy hoạch cảng cá. "
+        "Người đứng đầu Chính phủ đề nghị các tỉnh ven biển kiểm soát tàu cá."
+    ).directives
+    assert [(d.issuer.title, d.addressee) for d in ds] == [
+        ("Phó thủ tướng", "các bộ"),
+        ("Người đứng đầu Chính phủ", "các tỉnh ven biển"),
+    ]
+
+
+def test_a_pronoun_whose_referent_was_only_in_a_caption_still_gives_an_order():
+    ds = _ex(
+        "Bí thư Huyện ủy Phan Đình Lộc phát biểu tại diễn đàn\n"
+        "Đồng chí đề nghị các cấp, các ngành rà soát chương trình vì trẻ em."
+    ).directives
+    assert len(ds) == 1 and ds[0].issuer.name is None

@@ -77,6 +77,11 @@ def _res() -> dict[str, re.Pattern[str]]:
         ),
         "action": re.compile(rf"(?i)(?:{_alt(c['action_starts'] + ['chủ trì'])})(?![\w])"),
         "lead_verb": re.compile(rf"(?i)^(?:{_alt(c['strong_directive_verbs'])})\s+"),
+        "periphrasis": re.compile(
+            rf"(?:^|[,;:.]\s*|\s)((?i:người đứng đầu|lãnh đạo)\s+[{UPPER}][\w]*(?:\s+\w+)?"
+            rf"(?:,\s*[{UPPER}][\w]*(?:\s+\w+)?)?)"
+            r"\s+(?:cũng\s+|đã\s+|tiếp tục\s+)*$"
+        ),
         "imperative": re.compile(rf"(?i)^(?:{_alt(c['imperative_starts'])})(?![\w])"),
         "doc_subject": re.compile(
             rf"(?i)(?:^|\s)(?:{_alt(c['document_subjects'])})(?:\s+(?:này|trên|số\s+\S+))?"
@@ -153,7 +158,8 @@ def _speaker_before(
         if om.end <= pos and len(gap) <= 40 and not re.search(r"[.;:]", gap):
             return _official(om, state)
     if _res()["pronoun"].search(text[max(0, pos - 40) : pos]):
-        return state.speaker or state.last_named
+        # "Đồng chí đề nghị ..." whose name was only in a caption: an order by someone unnamed.
+        return state.speaker or state.last_named or Official(None, None)
     # "ông Minh nhấn mạnh" after "Bí thư Tỉnh ủy Đặng Văn Minh": the given name of one named.
     g = re.search(
         rf"(?:^|\s)(?i:ông|bà|đồng chí|anh|chị)\s+([{UPPER}][\w'’]*(?:\s+[{UPPER}][\w'’]*)?)\s+$",
@@ -163,6 +169,10 @@ def _speaker_before(
         for off in reversed(list(state.known.values())):
             if off.name and (off.name == g.group(1) or off.name.endswith(" " + g.group(1))):
                 return off
+    # "Người đứng đầu Chính phủ nhấn mạnh", "Lãnh đạo Đảng, Nhà nước yêu cầu": a periphrasis.
+    pp = _res()["periphrasis"].search(text[max(0, pos - 60) : pos])
+    if pp:
+        return Official(None, pp.group(1).strip())
     # A body gives the order: "Chính phủ yêu cầu ...", "UBND tỉnh đề nghị ...".
     b = _res()["body_before"].search(text[max(0, pos - 80) : pos])
     if b:
