@@ -157,9 +157,13 @@ def _speaker_before(
         gap = text[om.end : pos]
         if om.end <= pos and len(gap) <= 40 and not re.search(r"[.;:]", gap):
             return _official(om, state)
-    if _res()["pronoun"].search(text[max(0, pos - 40) : pos]):
-        # "Đồng chí đề nghị ..." whose name was only in a caption: an order by someone unnamed.
-        return state.speaker or state.last_named or Official(None, None)
+    pr = _res()["pronoun"].search(text[max(0, pos - 40) : pos])
+    if pr:
+        known = state.speaker or state.last_named
+        if known is None and re.search(r"(?i)đồng chí|đ/c", pr.group(0)):
+            # "Đồng chí đề nghị ..." whose name was only in a caption: an official, unnamed.
+            return Official(None, None)
+        return known
     # "ông Minh nhấn mạnh" after "Bí thư Tỉnh ủy Đặng Văn Minh": the given name of one named.
     g = re.search(
         rf"(?:^|\s)(?i:ông|bà|đồng chí|anh|chị)\s+([{UPPER}][\w'’]*(?:\s+[{UPPER}][\w'’]*)?)\s+$",
