@@ -264,3 +264,26 @@ def test_a_pronoun_whose_referent_was_only_in_a_caption_still_gives_an_order():
         "Đồng chí đề nghị các cấp, các ngành rà soát chương trình vì trẻ em."
     ).directives
     assert len(ds) == 1 and ds[0].issuer.name is None
+
+
+def test_the_sender_of_a_document_issues_its_request():
+    ds = _ex(
+        "Thanh tra tỉnh vừa có văn bản đề nghị các sở, ngành gửi báo cáo công tác tiếp dân."
+    ).directives
+    assert [(d.issuer.title, d.addressee) for d in ds] == [("Thanh tra tỉnh", "các sở, ngành")]
+
+
+def test_after_an_order_verb_and_a_comma_any_verb_gives_the_order():
+    ds = _ex(
+        "Phát biểu tại phiên họp, Phó Chủ tịch UBND tỉnh Đào Minh Châu đề nghị, các sở "
+        "tính toán kỹ nguồn vốn trước khi phân bổ."
+    ).directives
+    assert [(d.addressee, d.action[:8]) for d in ds] == [("các sở", "tính toá")]
+
+
+def test_a_sentence_opened_by_a_pronoun_gives_its_order_to_the_speaker():
+    ds = _ex(
+        "Chủ tịch UBND tỉnh Lê Văn Hòa thăm công ty môi trường đô thị. "
+        "Ông biểu dương tập thể công nhân và đề nghị công ty đổi mới thiết bị thu gom rác."
+    ).directives
+    assert [(d.issuer.name, d.addressee) for d in ds] == [("Lê Văn Hòa", "công ty")]

@@ -342,12 +342,27 @@ def _strong_verb(
         if re.match(r"\s*[,.]", text[m.end() :]):
             continue  # "Phát biểu chỉ đạo, ..." names the speech, not an order
         who = _speaker_before(text, m.start(), offs, state)
+        carried = state.speaker or (state.scope[0] if state.scope else None)
         if (
             who is None
-            and state.speaker is not None
+            and carried is not None
             and (m.start() < 25 or re.search(r"(?i)(đồng thời|cũng)\s*$", text[: m.start()]))
         ):
-            who = state.speaker
+            who = carried
+        opened = re.match(r"(?i)(?:ông|bà|đồng chí|đ/c)\s", text)
+        if who is None and opened and not any(om.end <= m.start() for om in offs):
+            # "Ông thay mặt lãnh đạo thành phố biểu dương ... và đề nghị ...": the pronoun
+            # that opens the sentence is its subject.
+            who = state.speaker or state.last_named
+        if who is None:
+            # "Thanh tra Bộ GTVT mới có văn bản đề nghị ...": the sender of the document.
+            d = re.search(
+                r"(?i)\s(?:mới|vừa|đã|cũng)?\s*(?:có|gửi|ban hành)\s+(?:văn bản|công văn|công điện)"
+                r"(?:\s+số\s+\S+)?\s*$",
+                text[: m.start()],
+            )
+            if d and 0 < d.start() <= 80 and text[:1].isupper():
+                who = Official(None, text[: d.start()].strip(" ,"))
         if who is None and r["doc_subject"].search(text[: m.start()]):
             # "Công văn cũng chỉ đạo ...": the document speaks for its issuer.
             who = (state.scope[0] if state.scope else None) or state.doc_issuer or state.speaker
@@ -510,7 +525,10 @@ def _words_of_the_speaker(
     comma = rest.lstrip().startswith((",", ":"))
     if not comma and not r["modal_in"].search(text[at : at + 200]):
         return []  # "... dự và phát biểu chỉ đạo tại hội nghị": no words of an order
-    return _in_scope(text[at:], state.speaker, None, base + at, default_year)
+    # "đồng chí Lê Diễn đề nghị, các đơn vị ... tính toán kỹ ...": after an order verb, an
+    # addressee and any verb make the order.
+    order_verb = bool(r["strong"].fullmatch(speech_at.group(0)))
+    return _in_scope(text[at:], state.speaker, None, base + at, default_year, any_verb=order_verb)
 
 
 def _document_issuer(text: str, offs: list[OfficialMatch], state: _State) -> Official | None:
@@ -521,7 +539,7 @@ def _document_issuer(text: str, offs: list[OfficialMatch], state: _State) -> Off
     return _speaker_before(text, m.start(), offs, state)
 
 
-def _opens_order(text: str) -> bool:
+def _opens_order(text: str, any_verb: bool = False) -> bool:
     """Does a clause read as an order when a scope is open? It opens with an action ('Chủ động
     túc trực ...'), an addressee and an action ('Hiệu trưởng các trường ... vận động ...'), or
     has a modal ('Việc giải phóng mặt bằng phải xong ...'); never a past act or a plan."""
@@ -544,7 +562,14 @@ def _opens_order(text: str) -> bool:
         rest = re.sub(r"(?i)^(?:cũng|đều|còn)\s+", "", text[at:])
         if r["past"].search(text[:at]) or r["past"].match(rest):
             return False
-        return bool(r["imperative"].match(rest)) and not r["report"].match(rest)
+        if r["report"].match(rest):
+            return False
+        if r["imperative"].match(rest):
+            return True
+        if any_verb and rest[:1].islower():
+            words = pos_spans(rest[:30])
+            return bool(words) and words[0][1].startswith("V")
+        return False
     m = r["modal_in"].search(text[:160])
     return m is not None and not r["past"].search(text[: m.start()]) and _modal_verb(text, m)
 
@@ -567,6 +592,7 @@ def _in_scope(
     base: int,
     default_year: int | None,
     strict: bool = False,
+    any_verb: bool = False,
 ) -> list[Directive]:
     """The orders of a sentence read in an open scope (issuer and addressee carried on).
 
@@ -587,7 +613,7 @@ def _in_scope(
         )
     pieces = split_top(t, ";")
     first = pieces[0].text if pieces else ""
-    if not first or not _opens_order(first):
+    if not first or not _opens_order(first, any_verb):
         return []
     m = r["modal_in"].search(first[:160])
     if m and not r["imperative"].match(first) and not split_addressee(first)[0]:
