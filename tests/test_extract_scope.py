@@ -287,3 +287,13 @@ def test_a_sentence_opened_by_a_pronoun_gives_its_order_to_the_speaker():
         "Ông biểu dương tập thể công nhân và đề nghị công ty đổi mới thiết bị thu gom rác."
     ).directives
     assert [(d.issuer.name, d.addressee) for d in ds] == [("Lê Văn Hòa", "công ty")]
+
+
+def test_a_list_ends_when_another_official_speaks():
+    ds = _ex(
+        "Bộ trưởng Hà Văn Quyết yêu cầu các đơn vị thực hiện các nhiệm vụ sau:\n"
+        "Rà soát toàn bộ dự án chậm tiến độ.\n"
+        "Thay mặt doanh nghiệp, Tổng giám đốc Phùng Văn Tài cho biết công ty phải hoàn thành "
+        "dự án trong năm nay."
+    ).directives
+    assert [d.action.split()[0] for d in ds] == ["Rà"]

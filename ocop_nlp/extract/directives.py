@@ -414,6 +414,13 @@ def extract_directives(
         if idx < 3 and state.doc_issuer is None:
             state.doc_issuer = _document_issuer(text, offs, state)
 
+        if state.pending is not None and any(
+            r["speech"].search(text, om.end, om.end + 60)
+            or r["report_in"].search(text, om.end - 1, om.end + 60)
+            for om in offs
+            if om.name
+        ):
+            state.pending = None  # another official speaks: the list is over
         if state.pending is not None:
             issuer, addr = state.pending
             if r["list_marker"].match(text) or r["enum_head"].match(text):
