@@ -297,3 +297,13 @@ def test_a_list_ends_when_another_official_speaks():
         "dự án trong năm nay."
     ).directives
     assert [d.action.split()[0] for d in ds] == ["Rà"]
+
+
+def test_a_lower_case_title_in_running_text_is_an_issuer():
+    ds = _ex(
+        "Tại hội nghị, phó thủ tướng Vũ Minh Đức yêu cầu các tập đoàn thuộc Bộ Công Thương "
+        "rà soát dự án thua lỗ."
+    ).directives
+    assert [(d.issuer.name, d.addressee) for d in ds] == [
+        ("Vũ Minh Đức", "các tập đoàn thuộc Bộ Công Thương")
+    ]
