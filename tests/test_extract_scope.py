@@ -307,3 +307,12 @@ def test_a_lower_case_title_in_running_text_is_an_issuer():
     assert [(d.issuer.name, d.addressee) for d in ds] == [
         ("Vũ Minh Đức", "các tập đoàn thuộc Bộ Công Thương")
     ]
+
+
+def test_a_quotation_over_two_sentences_is_the_tagged_speakers():
+    ds = _ex(
+        "Phó thủ tướng Lâm Quang Vinh dự hội nghị.\n"
+        "“Kiên quyết xử lý cán bộ tiếp tay cho buôn lậu. Không có vùng cấm trong việc này”, "
+        "Phó thủ tướng nhấn mạnh."
+    ).directives
+    assert [(d.issuer.name, d.action[:9]) for d in ds][:1] == [("Lâm Quang Vinh", "Kiên quyế")]

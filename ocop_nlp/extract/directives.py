@@ -469,6 +469,13 @@ def extract_directives(
         if not found and strong is None:
             found = _words_of_the_speaker(text, speech_at, offs, state, s.start, default_year)
         if not found and strong is None and speech_at is None:
+            quoted = _quote_speaker(sentences, idx, state)
+            if quoted is not None:
+                # '"Kiên quyết xử lý nghiêm vi phạm ... "' whose tag (", Phó thủ tướng nói")
+                # comes a sentence or two later: the words are the speaker's.
+                lead = len(text) - len(text.lstrip(' "“'))
+                found = _in_scope(text[lead:], quoted, None, s.start + lead, default_year)
+        if not found and strong is None and speech_at is None:
             ctx = state.scope
             if ctx is None and state.doc_issuer is not None and not state.purpose:
                 ctx = (state.doc_issuer, None)
@@ -536,6 +543,30 @@ def _words_of_the_speaker(
     # addressee and any verb make the order.
     order_verb = bool(r["strong"].fullmatch(speech_at.group(0)))
     return _in_scope(text[at:], state.speaker, None, base + at, default_year, any_verb=order_verb)
+
+
+def _quote_speaker(sentences: list[Sentence], idx: int, state: _State) -> Official | None:
+    """The official a quotation that opens at sentence `idx` is tagged with, up to three
+    sentences on ('"...". "..." , Tổng bí thư nói'), or None."""
+    text = sentences[idx].text.lstrip()
+    if not text.startswith(("“", '"')):
+        return None
+    for k in range(idx, min(idx + 4, len(sentences))):
+        t = sentences[k].text
+        if sentences[k].paragraph - sentences[idx].paragraph > 1:
+            return None
+        q = _res()["quote_tag"].search(t)
+        if q is None:
+            if "”" in t:
+                return None  # the quotation closed without a tag
+            continue
+        tag = t[q.start() :]
+        verb = _res()["speech"].search(tag)
+        if verb is None:
+            return None
+        offs = find_officials(tag)
+        return _speaker_before(tag, verb.start(), offs, state)
+    return None
 
 
 def _document_issuer(text: str, offs: list[OfficialMatch], state: _State) -> Official | None:
