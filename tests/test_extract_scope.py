@@ -316,3 +316,27 @@ def test_a_quotation_over_two_sentences_is_the_tagged_speakers():
         "Phó thủ tướng nhấn mạnh."
     ).directives
     assert [(d.issuer.name, d.action[:9]) for d in ds][:1] == [("Lâm Quang Vinh", "Kiên quyế")]
+
+
+def test_a_purpose_after_a_problem_and_a_problem_after_nhung_are_challenges():
+    got = _ex(
+        "Các xã chưa điều tra lượng rác thải nguy hại để có biện pháp giải quyết. "
+        "Huyện đã có nhiều giải pháp nhưng việc triển khai còn thiếu kiên quyết."
+    ).challenges
+    assert len(got) == 2
+
+
+def test_a_concession_after_a_speaker_is_not_a_challenge():
+    got = _ex(
+        "Phát biểu tại hội nghị, Bộ trưởng Lê Minh Hoan cho rằng, dù còn nhiều khó khăn nhưng "
+        "ngành tôm đang đứng trước nhiều cơ hội lớn."
+    ).challenges
+    assert got == []
+
+
+def test_a_warning_about_a_state_of_things_is_a_challenge_not_an_order():
+    ex = _ex(
+        "Thủ tướng Lê Minh Khải cũng lưu ý hiện nay cơ chế chính sách cho vùng chưa được "
+        "hoàn thiện."
+    )
+    assert ex.directives == [] and len(ex.challenges) == 1

@@ -461,6 +461,10 @@ def extract_directives(
             state.speaker = who
             state.purpose = False
             found = _after_strong_verb(text, m.end(), who, head_addr, s.start, default_year, state)
+            if m.group(0).lower() == "lưu ý":
+                # "Thủ tướng cũng lưu ý hiện nay cơ chế ... chưa được hoàn thiện": a warning
+                # about a state of things is not an order; only items that read as orders stay.
+                found = [d for d in found if d.addressee or _opens_order(d.action)]
         elif state.speaker is not None:
             found = _obligation(text, speech_at, head_addr, head_end, s.start, state, default_year)
         if not found and strong is None and speech_at is None and r["report_in"].search(text[:100]):
