@@ -340,3 +340,13 @@ def test_a_warning_about_a_state_of_things_is_a_challenge_not_an_order():
         "hoàn thiện."
     )
     assert ex.directives == [] and len(ex.challenges) == 1
+
+
+def test_a_call_and_an_order_after_a_condition_are_orders():
+    ds = _ex(
+        "Chủ tịch UBND huyện Lò Văn Pao kêu gọi các hộ chăn nuôi khai báo đàn lợn. "
+        "Khi phát hiện lợn ốm, báo cáo ngay về UBND xã. "
+        "Chủ tịch UBND các xã, thị trấn tích cực tuyên truyền cho người dân."
+    ).directives
+    assert [d.action.split()[0] for d in ds] == ["khai", "báo", "tích"]
+    assert ds[2].addressee == "Chủ tịch UBND các xã, thị trấn"

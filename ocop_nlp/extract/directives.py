@@ -30,7 +30,11 @@ def _alt(words: list[str]) -> str:
 def _res() -> dict[str, re.Pattern[str]]:
     c = lexicon("cues")
     t = lexicon("titles")
-    strong = [w for w in c["strong_directive_verbs"] if w not in ("giao", "giao cho")]
+    strong = [
+        w
+        for w in c["strong_directive_verbs"] + c["strong_directive_verbs_extra"]
+        if w not in ("giao", "giao cho")
+    ]
     return {
         # "yêu cầu" and friends as verbs; "giao" only when it is not giao thông/ban/lưu/...
         "strong": re.compile(
@@ -82,6 +86,7 @@ def _res() -> dict[str, re.Pattern[str]]:
             rf"(?:,\s*[{UPPER}][\w]*(?:\s+\w+)?)?)"
             r"\s+(?:cũng\s+|đã\s+|tiếp tục\s+)*$"
         ),
+        "condition": re.compile(c["condition_lead"]),
         "imperative": re.compile(rf"(?i)^(?:{_alt(c['imperative_starts'])})(?![\w])"),
         "doc_subject": re.compile(
             rf"(?i)(?:^|\s)(?:{_alt(c['document_subjects'])})(?:\s+(?:này|trên|số\s+\S+))?"
@@ -646,6 +651,9 @@ def _in_scope(
     mk = r["list_marker"].match(t)
     if mk:
         t, at = t[mk.end() :], at + mk.end()
+    cond = r["condition"].match(t)
+    if cond and cond.end() < len(t):
+        t, at = t[cond.end() :], at + cond.end()
     h_addr, h_end = _head_addressee(t, [], None)
     if h_addr:
         addr, t, at = (
