@@ -21,17 +21,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
 import soupsieve
 from bs4 import BeautifulSoup, Tag
-from bs4.element import PreformattedString
+from bs4.element import PageElement, PreformattedString
 
 from ocop_nlp.config import lexicon
 from ocop_nlp.errors import ConfigError, InputError
 from ocop_nlp.parse.page_text import looks_like_author, split_page
+from ocop_nlp.parse.soup import PageSoup, page_soup, within_budget
 from ocop_nlp.records import Article
 
 __all__ = ["DATE_ORDERS", "PageSelectors", "block_text", "html_to_article", "parse_date"]
@@ -200,23 +201,25 @@ def block_text(node: Tag) -> str:
     archive.org comments such as "TIMESTAMPS").
     """
     out: list[str] = []
-
-    def walk(n: Tag) -> None:
-        for child in n.children:
-            if isinstance(child, Tag):
-                name = child.name or ""
-                if name in _BLOCKS:
-                    out.append("\n")
-                if name in ("td", "th"):
-                    out.append(" ")
-                walk(child)
-                if name in _BLOCKS:
-                    out.append("\n")
-            elif not isinstance(child, PreformattedString):
-                # A newline in the source is a space to a reader; lines come from blocks.
-                out.append(str(child).replace("\r", " ").replace("\n", " "))
-
-    walk(node)
+    # An explicit stack, not recursion: a legacy page nests 1,200 unclosed <font> tags.
+    stack: list[tuple[Iterator[PageElement], str]] = [(iter(node.contents), "")]
+    while stack:
+        children, closing = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            out.append(closing)
+        elif isinstance(child, Tag):
+            name = child.name or ""
+            block = name in _BLOCKS
+            if block:
+                out.append("\n")
+            if name in ("td", "th"):
+                out.append(" ")
+            stack.append((iter(child.contents), "\n" if block else ""))
+        elif not isinstance(child, PreformattedString):
+            # A newline in the source is a space to a reader; lines come from blocks.
+            out.append(str(child).replace("\r", " ").replace("\n", " "))
     return "".join(out)
 
 
@@ -281,8 +284,14 @@ class _Page:
         self.by_name: dict[str, list[Tag]] = {}
         self.external: list[Tag] = []  # SharePoint rich-text fields, div.ExternalClass<hex>
         self.itemprop: dict[str, list[Tag]] = {}
+        # Where each element's subtree ends in document order: "is A inside B" without a walk.
+        self.last: dict[int, int] = {}
+        open_els: list[Tag] = []
         for i, el in enumerate(soup.find_all(True)):
             self.order[id(el)] = i
+            while open_els and open_els[-1] is not el.parent:
+                self.last[id(open_els.pop())] = i - 1
+            open_els.append(el)
             self.by_name.setdefault(el.name, []).append(el)
             attrs = el.attrs
             classes = attrs.get("class")
@@ -294,6 +303,8 @@ class _Page:
             prop = attrs.get("itemprop")
             if prop:
                 self.itemprop.setdefault(str(prop).lower(), []).append(el)
+        for el in open_els:
+            self.last[id(el)] = len(self.order) - 1
         self.meta: dict[str, str] = {}
         for el in self.by_name.get("meta", []):
             key = el.get("property") or el.get("name") or el.get("itemprop")
@@ -303,6 +314,10 @@ class _Page:
 
     def pos(self, el: Tag) -> int:
         return self.order.get(id(el), -1)
+
+    def inside(self, el: Tag, container: Tag) -> bool:
+        """Is `el` a descendant of `container`?"""
+        return self.pos(container) < self.pos(el) <= self.last.get(id(container), -1)
 
     def first_meta(self, names: Iterable[str]) -> str | None:
         return next((self.meta[n] for n in names if self.meta.get(n)), None)
@@ -405,15 +420,21 @@ def _text_len(el: Tag) -> int:
     return len(el.get_text(strip=True))
 
 
-def _outermost(els: list[Tag]) -> list[Tag]:
+def _outermost(page: _Page, els: list[Tag]) -> list[Tag]:
     """Drop the matches nested in another match: their text is already counted."""
-    ids = {id(e) for e in els}
-    return [e for e in els if not any(id(p) in ids for p in e.parents)]
+    kept: set[int] = set()
+    reach = -1  # the end of the outermost match seen so far, in document order
+    for el in sorted(els, key=page.pos):
+        pos = page.pos(el)
+        if pos < 0 or pos > reach:
+            kept.add(id(el))
+            reach = max(reach, page.last.get(id(el), pos))
+    return [el for el in els if id(el) in kept]
 
 
 def _body(page: _Page, sel: PageSelectors) -> list[Tag]:
     for css in sel.body:
-        found = _outermost([el for el in page.soup.select(css) if _text_len(el) > 0])
+        found = _outermost(page, [el for el in page.soup.select(css) if _text_len(el) > 0])
         if found:
             return found
     for cls in _BODY_CLASSES:
@@ -433,8 +454,12 @@ def _body(page: _Page, sel: PageSelectors) -> list[Tag]:
     dense = _density_body(page)
     if dense is not None:
         return [dense]
-    body = page.soup.body
-    return [body] if body is not None else []
+    return page.by_name.get("body", [])[:1]
+
+
+def _children(el: Tag, names: tuple[str, ...]) -> list[Tag]:
+    """`el.find_all(names, recursive=False)`, without bs4's costly set-up of a search per call."""
+    return [c for c in el.contents if isinstance(c, Tag) and c.name in names]
 
 
 def _density_body(page: _Page) -> Tag | None:
@@ -446,7 +471,7 @@ def _density_body(page: _Page) -> Tag | None:
     scored: list[tuple[float, int, Tag]] = []
     for name in ("div", "td", "article", "section", "main"):
         for el in page.by_name.get(name, []):
-            paras = el.find_all(["p", "br"], recursive=False)
+            paras = _children(el, ("p", "br"))
             if not paras:
                 continue
             text_len = sum(len(p.get_text(" ", strip=True)) for p in paras if p.name == "p")
@@ -476,9 +501,9 @@ def _with_lead(page: _Page, body: Tag, title_el: Tag | None) -> list[Tag]:
             if not lead_words.search(cls.lower()):
                 continue
             for el in els:
-                if start < page.pos(el) < end and not any(p is body for p in el.parents):
+                if start < page.pos(el) < end and not page.inside(el, body):
                     leads.append(el)
-    leads = _outermost([el for el in leads if _text_len(el) > 0])
+    leads = _outermost(page, [el for el in leads if _text_len(el) > 0])
     leads.sort(key=page.pos)
     return [*leads, body]
 
@@ -487,7 +512,7 @@ def _drop_furniture(part: Tag) -> None:
     """Related-news lists, share/print links, captions and tag lists inside the article block."""
     words = _rules().furniture
     for el in part.find_all(True):
-        if el.decomposed:
+        if _decomposed(el):
             continue
         if el.name == "figcaption":
             el.decompose()
@@ -498,9 +523,15 @@ def _drop_furniture(part: Tag) -> None:
             el.decompose()
 
 
+def _decomposed(el: Tag) -> bool:
+    """`el.decomposed` without its fall-back: on a tag never decomposed, bs4 looks for a child tag
+    named "_decomposed" through all the descendants, which makes clean-up quadratic."""
+    return bool(el.__dict__.get("_decomposed"))
+
+
 def _is_link_list(el: Tag) -> bool:
     """A list whose items are mostly links: other articles, not the article's own list."""
-    items = el.find_all("li", recursive=False)
+    items = _children(el, ("li",))
     if len(items) < 2:
         return False
     text = len(el.get_text(strip=True))
@@ -543,7 +574,7 @@ def _published(
     cands += page.itemprop.get("datepublished", [])
     cands += [el for c, els in page.by_class.items() if date_words.search(c.lower()) for el in els]
     for el in sorted(cands, key=page.pos):
-        if page.pos(el) < start and not (article and any(p is article for p in el.parents)):
+        if page.pos(el) < start and not (article is not None and page.inside(el, article)):
             continue  # before the headline: a header clock showing today's date
         if start < 0 and el.find_parent(["header", "nav"]) is not None:
             continue
@@ -609,18 +640,18 @@ def html_to_article(
     for group in (sel.title, sel.body, sel.published, sel.author):
         for css in group:
             _check_css(css)
-    if soup is None:
+    if soup is None or not within_budget(soup):
         html = re.sub(r"^\s*<%@[^%]*%>", "", html)  # JSP directives left in saved pages
-        soup = BeautifulSoup(html, "lxml")
+        soup = page_soup(html)
+    warnings = list(soup.budget_warnings) if isinstance(soup, PageSoup) else []
     # One walk; find_all with a list of names is several times slower in bs4.
     for t in [el for el in soup.find_all(True) if el.name in _DROP]:
-        if t.decomposed:
+        if _decomposed(t):
             continue
         if t.name == "form" and len(t.get_text()) > _PAGE_FORM_CHARS:
             continue
         t.decompose()
     page = _Page(soup)
-    warnings: list[str] = []
 
     body_els = _body(page, sel)
     if not body_els:
