@@ -107,6 +107,59 @@ def test_5_mb_page_of_nested_tags_gives_a_result_or_a_sentence():
         assert any("elements" in w for w in art.warnings)
 
 
+CANDIDATE_CHAINS = {
+    # 255 nested article blocks: each asked for its text read the whole page again.
+    "body": "<div class='entry-content'>" * 255 + f"<p>{SENTENCE}</p>" * 45_000,
+    "lists": "<div class='entry-content'>"
+    + "<ul><li><a href='/a'>x</a></li><li>" * 120
+    + f"<p>{SENTENCE}</p>" * 45_000,
+    "leads": "<h1>T</h1>"
+    + "<div class='sapo'>" * 250
+    + f"<p class='sapo'>{SENTENCE}</p>" * 45_000
+    + f"<div class='entry-content'>{SENTENCE * 20}</div>",
+    "dates": "<h1>T</h1>" + "<div class='date'>" * 250 + "<span class='date'>x</span>" * 45_000,
+    "forms": "<form>" * 250 + f"<p>{SENTENCE}</p>" * 45_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CANDIDATE_CHAINS))
+def test_nested_candidate_blocks_are_measured_once(name, monkeypatch):
+    """Nodes bs4 walks for us stay a small multiple of the page, not the chain times the page."""
+    html = page(CANDIDATE_CHAINS[name])
+    nodes = len(list(BeautifulSoup(html, "lxml").descendants))
+    walked = 0
+    real = Tag.descendants.fget
+
+    def counting(self):
+        nonlocal walked
+        for node in real(self):
+            walked += 1
+            yield node
+
+    monkeypatch.setattr(Tag, "descendants", property(counting))
+    art, seconds = timed(html_to_article, html)
+    assert seconds < BOUND
+    assert art.text
+    assert walked < 10 * nodes
+
+
+def test_text_sums_of_the_page_match_bs4s_get_text(sharepoint_page):
+    from ocop_nlp.parse.html import _Page
+
+    extra = (
+        "<div id='x'> Tin <!-- chú thích --> <b>mới</b><script>var a = 1;</script>"
+        "<ruby>漢<rt>kan</rt></ruby><a href='/a'> Liên <a href='/b'>kết</a></a>"
+        "<ul><li><a href='/c'>Một</a></li><li>Hai <style>p{}</style></li></ul></div>"
+    )
+    for html in (sharepoint_page, page(extra)):
+        soup = BeautifulSoup(html, "lxml")
+        pg = _Page(soup)
+        for el in soup.find_all(True):
+            assert pg.text_len(el) == len(el.get_text(strip=True)), el.name
+            links = sum(len(a.get_text(strip=True)) for a in el.find_all("a"))
+            assert pg.link_len(el) == links, el.name
+
+
 def test_bounded_tree_keeps_depth_and_size_whatever_the_page():
     soup = page_soup(page(nested("div", 20_000, False) + "<p>x</p>" * 100_000))
     tags = soup.find_all(True)

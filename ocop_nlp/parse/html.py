@@ -27,12 +27,12 @@ from functools import cache
 
 import soupsieve
 from bs4 import BeautifulSoup, Tag
-from bs4.element import PageElement, PreformattedString
+from bs4.element import NavigableString, PageElement, PreformattedString
 
 from ocop_nlp.config import lexicon
 from ocop_nlp.errors import ConfigError, InputError
 from ocop_nlp.parse.page_text import looks_like_author, split_page
-from ocop_nlp.parse.soup import PageSoup, page_soup, within_budget
+from ocop_nlp.parse.soup import PageSoup, page_soup, text_head, within_budget
 from ocop_nlp.records import Article
 
 __all__ = ["DATE_ORDERS", "PageSelectors", "block_text", "html_to_article", "parse_date"]
@@ -274,6 +274,34 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u200b", " ")).strip()
 
 
+def _text_sums(soup: BeautifulSoup) -> tuple[dict[int, int], dict[int, int]]:
+    """Per element: characters of its stripped text, and of the text of the links inside it.
+
+    Summed bottom-up in one walk; asking each candidate block for its text costs its whole
+    subtree, and nested candidates make that quadratic.
+    """
+    text: dict[int, int] = {}
+    links: dict[int, int] = {}
+    stack: list[tuple[Tag, Iterator[PageElement]]] = [(soup, iter(soup.contents))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack:
+                parent, own = id(stack[-1][0]), id(node)
+                text[parent] = text.get(parent, 0) + text.get(own, 0)
+                inner = links.get(own, 0) + (text.get(own, 0) if node.name == "a" else 0)
+                links[parent] = links.get(parent, 0) + inner
+        elif isinstance(child, Tag):
+            stack.append((child, iter(child.contents)))
+        elif isinstance(child, NavigableString) and type(child) in Tag.MAIN_CONTENT_STRING_TYPES:
+            n = len(child.strip())
+            if n:
+                text[id(node)] = text.get(id(node), 0) + n
+    return text, links
+
+
 class _Page:
     """One walk over the parsed page: document order, elements by class, tag and attribute."""
 
@@ -305,12 +333,27 @@ class _Page:
                 self.itemprop.setdefault(str(prop).lower(), []).append(el)
         for el in open_els:
             self.last[id(el)] = len(self.order) - 1
+        self._sums: tuple[dict[int, int], dict[int, int]] | None = None
         self.meta: dict[str, str] = {}
         for el in self.by_name.get("meta", []):
             key = el.get("property") or el.get("name") or el.get("itemprop")
             content = el.get("content")
             if key and content and str(key).lower() not in self.meta:
                 self.meta[str(key).lower()] = str(content).strip()
+
+    def text_len(self, el: Tag) -> int:
+        """`len(el.get_text(strip=True))`, from one pass over the page instead of one per call."""
+        if self._sums is None:
+            self._sums = _text_sums(self.soup)
+        if el.__dict__.get("interesting_string_types") != Tag.MAIN_CONTENT_STRING_TYPES:
+            return len(el.get_text(strip=True))  # <script>, <rt> ...: bs4 reads other strings
+        return self._sums[0].get(id(el), 0)
+
+    def link_len(self, el: Tag) -> int:
+        """The text of the links inside `el`: sum(len(a.get_text(strip=True)) for a in ...)."""
+        self.text_len(el)
+        assert self._sums is not None
+        return self._sums[1].get(id(el), 0)
 
     def pos(self, el: Tag) -> int:
         return self.order.get(id(el), -1)
@@ -416,10 +459,6 @@ def _near(heading: Tag, body: Tag) -> bool:
 # --- body --------------------------------------------------------------------------------
 
 
-def _text_len(el: Tag) -> int:
-    return len(el.get_text(strip=True))
-
-
 def _outermost(page: _Page, els: list[Tag]) -> list[Tag]:
     """Drop the matches nested in another match: their text is already counted."""
     kept: set[int] = set()
@@ -434,7 +473,7 @@ def _outermost(page: _Page, els: list[Tag]) -> list[Tag]:
 
 def _body(page: _Page, sel: PageSelectors) -> list[Tag]:
     for css in sel.body:
-        found = _outermost(page, [el for el in page.soup.select(css) if _text_len(el) > 0])
+        found = _outermost(page, [el for el in page.soup.select(css) if page.text_len(el) > 0])
         if found:
             return found
     for cls in _BODY_CLASSES:
@@ -445,12 +484,12 @@ def _body(page: _Page, sel: PageSelectors) -> list[Tag]:
         else:
             cands = page.by_class.get(cls, [])
         if cands:
-            best = max(cands, key=_text_len)
-            if _text_len(best) >= 200:
+            best = max(cands, key=page.text_len)
+            if page.text_len(best) >= 200:
                 return [best]
     for el in page.by_name.get("article", []):
-        if _text_len(el) >= 200:
-            return [max(page.by_name["article"], key=_text_len)]
+        if page.text_len(el) >= 200:
+            return [max(page.by_name["article"], key=page.text_len)]
     dense = _density_body(page)
     if dense is not None:
         return [dense]
@@ -503,12 +542,12 @@ def _with_lead(page: _Page, body: Tag, title_el: Tag | None) -> list[Tag]:
             for el in els:
                 if start < page.pos(el) < end and not page.inside(el, body):
                     leads.append(el)
-    leads = _outermost(page, [el for el in leads if _text_len(el) > 0])
+    leads = _outermost(page, [el for el in leads if page.text_len(el) > 0])
     leads.sort(key=page.pos)
     return [*leads, body]
 
 
-def _drop_furniture(part: Tag) -> None:
+def _drop_furniture(page: _Page, part: Tag) -> None:
     """Related-news lists, share/print links, captions and tag lists inside the article block."""
     words = _rules().furniture
     for el in part.find_all(True):
@@ -519,7 +558,7 @@ def _drop_furniture(part: Tag) -> None:
             continue
         label = " ".join([*(el.get("class") or []), str(el.get("id") or "")]).lower()
         furniture = bool(label.strip()) and words.search(label) is not None
-        if furniture or (el.name in ("ul", "ol") and _is_link_list(el)):
+        if furniture or (el.name in ("ul", "ol") and _is_link_list(page, el)):
             el.decompose()
 
 
@@ -529,13 +568,17 @@ def _decomposed(el: Tag) -> bool:
     return bool(el.__dict__.get("_decomposed"))
 
 
-def _is_link_list(el: Tag) -> bool:
-    """A list whose items are mostly links: other articles, not the article's own list."""
+def _is_link_list(page: _Page, el: Tag) -> bool:
+    """A list whose items are mostly links: other articles, not the article's own list.
+
+    Read before anything inside it is dropped (elements come in document order), so the sums
+    taken over the whole page still hold for it.
+    """
     items = _children(el, ("li",))
     if len(items) < 2:
         return False
-    text = len(el.get_text(strip=True))
-    links = sum(len(a.get_text(strip=True)) for a in el.find_all("a"))
+    text = page.text_len(el)
+    links = page.link_len(el)
     return text > 0 and links >= 0.8 * text
 
 
@@ -547,7 +590,7 @@ def _date_in(el: Tag, order: str) -> str | None:
         value = el.get(attr)
         if value and (found := parse_date(str(value), order)):
             return found
-    return parse_date(el.get_text(" ", strip=True)[:200], order, spaced=True)
+    return parse_date(text_head(el, 200), order, spaced=True)
 
 
 def _published(
@@ -585,7 +628,7 @@ def _published(
         parent = s.parent
         if not isinstance(parent, Tag) or page.pos(parent) < start:
             continue
-        text = str(s) if parse_date(str(s), order) else parent.get_text(" ", strip=True)
+        text = str(s) if parse_date(str(s), order) else text_head(parent, 200)
         if found := parse_date(text[:200], order):
             return found
     return None
@@ -648,7 +691,7 @@ def html_to_article(
     for t in [el for el in soup.find_all(True) if el.name in _DROP]:
         if _decomposed(t):
             continue
-        if t.name == "form" and len(t.get_text()) > _PAGE_FORM_CHARS:
+        if t.name == "form" and _longer_than(t, _PAGE_FORM_CHARS):
             continue
         t.decompose()
     page = _Page(soup)
@@ -662,7 +705,7 @@ def html_to_article(
     if not sel.body:
         body_els = _with_lead(page, body_els[0], title_el)
     for part in body_els:
-        _drop_furniture(part)
+        _drop_furniture(page, part)
     raw = "\n".join(block_text(part) for part in body_els)
     lines = [_squash(ln) for ln in raw.split("\n")]
     text = "\n".join(ln for ln in lines if ln)
@@ -695,6 +738,16 @@ def html_to_article(
         author=author,
         warnings=warnings,
     )
+
+
+def _longer_than(el: Tag, limit: int) -> bool:
+    """`len(el.get_text()) > limit`, reading no further than the limit."""
+    size = 0
+    for s in el.strings:
+        size += len(s)
+        if size > limit:
+            return True
+    return False
 
 
 @cache
