@@ -118,7 +118,6 @@ CANDIDATE_CHAINS = {
     + f"<p class='sapo'>{SENTENCE}</p>" * 45_000
     + f"<div class='entry-content'>{SENTENCE * 20}</div>",
     "dates": "<h1>T</h1>" + "<div class='date'>" * 250 + "<span class='date'>x</span>" * 45_000,
-    "forms": "<form>" * 250 + f"<p>{SENTENCE}</p>" * 45_000,
 }
 
 
