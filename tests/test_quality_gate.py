@@ -82,3 +82,17 @@ def test_updating_the_baseline_refuses_lower_floors_without_the_flag(annotated, 
     r = gate.run_gate(few, update=True, accept_lower=True, path=path)
     assert r.ok and r.wrote == path
     assert json.loads(path.read_text(encoding="utf-8"))["corpus_sha256"] == digest
+
+
+def test_the_shipped_models_held_out_scores_and_corpus_are_gated(annotated, tmp_path):
+    meta = gate.shipped_model_meta()
+    held = gate.held_out_scores(meta)
+    assert set(held) == set(gate.HELD_OUT)  # `ocop train` recorded them for the kind it kept
+    path = tmp_path / "baseline.json"
+    floors = {"held_out": {k: min(1.0, v + 0.05) for k, v in held.items()}}
+    digest = corpus.corpus_digest()
+    path.write_text(json.dumps({"corpus_sha256": digest, "floors": floors}), encoding="utf-8")
+    r = gate.run_gate(annotated[:3], path=path)
+    assert any("held-out challenges" in f for f in r.failures), r.failures
+    r = gate.run_gate(annotated[:3], path=path, model_meta={**meta, "corpus_sha256": "0" * 64})
+    assert not r.ok and "trained on another annotated corpus" in r.failures[0]

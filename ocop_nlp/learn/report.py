@@ -151,7 +151,10 @@ def format_gate_result(r: GateResult) -> str:
     lines.append(_row(["---"] * 4))
     for system, fields in floors.items():
         for name, floor in fields.items():
-            f1 = r.scores[system]["all"][name].f1
+            if system == "held_out":
+                f1 = r.held_out.get(name, 0.0)
+            else:
+                f1 = r.scores[system]["all"][name].f1
             lines.append(_row([system, name, f"{f1:.3f}", f"{floor:.2f}"]))
     if r.wrote:
         lines.append(f"\nwrote {r.wrote}")
