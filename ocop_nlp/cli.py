@@ -92,13 +92,18 @@ def cmd_train(a: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(a: argparse.Namespace) -> int:
-    from ocop_nlp.learn.report import format_comparison, format_gate
+    from ocop_nlp.learn.report import format_comparison
     from ocop_nlp.learn.train import evaluate_model
 
-    if a.gate:
-        from ocop_nlp.learn.gate import gate_counts
+    if a.gate or a.update_baseline:
+        from ocop_nlp.learn.gate import run_gate
+        from ocop_nlp.learn.report import format_gate_result
 
-        print(format_gate(gate_counts()))
+        r = run_gate(update=a.update_baseline, accept_lower=a.accept_lower)
+        print(format_gate_result(r))
+        if not r.ok:
+            print(r.failures[0], file=sys.stderr)
+            return 1
         return 0
     print(format_comparison(evaluate_model()))
     return 0
@@ -242,8 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
         "train",
         help="train the clause-type model on the annotated corpus (needs ../shared/data)",
         description="Compare model families with cross-validation grouped by article, fit the "
-        "winner on corpora/annotations/pass1*.jsonl and write models/clause_type.joblib with "
-        "its metadata (models/clause_type.json).",
+        "winner on corpora/annotations/pass1*.jsonl and write it to models/ (clause_type.crf "
+        "for the CRF over an article's clauses, clause_type.npz/.joblib for the per-clause "
+        "model) with its metadata (models/clause_type.json).",
     )
     tr.add_argument("-o", "--output", help="a folder for the model instead of models/")
     tr.set_defaults(func=cmd_train)
@@ -255,7 +261,22 @@ def build_parser() -> argparse.ArgumentParser:
         "model families and their combination, and item-level scores on held-out articles. "
         "With --gate: the item-level scores of the pipeline as installed (the quality gate).",
     )
-    ev.add_argument("--gate", action="store_true", help="score the installed pipeline only")
+    ev.add_argument(
+        "--gate",
+        action="store_true",
+        help="score the installed pipeline and the rules against the floors in "
+        "corpora/gate_baseline.json; exit 1 below a floor or when the corpus changed",
+    )
+    ev.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="measure again and write corpora/gate_baseline.json (floors 0.01 under the scores)",
+    )
+    ev.add_argument(
+        "--accept-lower",
+        action="store_true",
+        help="with --update-baseline: allow floors lower than the baseline's on the same corpus",
+    )
     ev.set_defaults(func=cmd_evaluate)
 
     c = sub.add_parser(
