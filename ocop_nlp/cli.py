@@ -70,7 +70,13 @@ def cmd_batch(a: argparse.Namespace) -> int:
     from ocop_nlp.batch.local import run_batch
 
     s = run_batch(
-        a.input, a.output, workers=a.workers, engine=a.engine, scheduler=a.scheduler, db=a.db
+        a.input,
+        a.output,
+        workers=a.workers,
+        engine=a.engine,
+        scheduler=a.scheduler,
+        db=a.db,
+        reextract=a.reextract,
     )
     print(s.line(), file=sys.stderr)
     if s.ok == 0 and s.skipped == 0 and s.failed > 0:
@@ -109,13 +115,15 @@ def cmd_export(a: argparse.Namespace) -> int:
         try:
             Path(a.output).parent.mkdir(parents=True, exist_ok=True)
             with open(a.output, "w", encoding="utf-8", newline="") as f:
-                export(a.db, f, a.what, a.format)
+                n = export(a.db, f, a.what, a.format)
         except OSError as e:
             raise OcopError(f"Could not write {a.output}: {e.strerror or e}.") from e
     else:
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(encoding="utf-8", newline="")
-        export(a.db, sys.stdout, a.what, a.format)
+        n = export(a.db, sys.stdout, a.what, a.format)
+    if n == 0:
+        print(f"No {a.what} in {a.db} (the export is empty).", file=sys.stderr)
     return 0
 
 
@@ -177,11 +185,23 @@ def build_parser() -> argparse.ArgumentParser:
         "batch",
         help="extract many articles into a JSONL file (parallel, resumable)",
         description="Extract many articles, one extraction per line of OUT (in any order). "
-        "Resumable: ids already in OUT are skipped. Failures go to OUT.errors.jsonl.",
+        "Resumable: ids already in OUT are skipped; with a store, the ids whose text the store "
+        "has already extracted are skipped, and an id met again with another text is extracted "
+        "as a new version of that article. Failures go to OUT.errors.jsonl.",
     )
     b.add_argument("input", help=".jsonl / .jsonl.gz of article records, a folder, or a store")
     b.add_argument("-o", "--output", required=True, help="OUT.jsonl (appended; ids skipped)")
-    b.add_argument("--db", help="also record each extraction in this store (SQLite)")
+    b.add_argument(
+        "--db",
+        help="also record each article and extraction in this store (SQLite); when INPUT is a "
+        "store, it is written back to unless --db names another",
+    )
+    b.add_argument(
+        "--reextract",
+        action="store_true",
+        help="with a store: extract again what an older tool or rules version made (the old "
+        "rows stay, with their versions)",
+    )
     b.add_argument(
         "--workers",
         type=int,

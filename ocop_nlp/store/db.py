@@ -9,12 +9,16 @@ Tables:
   extraction JSON is kept whole, with the tool, rules and model versions that made it.
 - `directives`: the directives of the latest extraction of each article, one row per item, for
   tracking who was asked to do what and when.
+- `article_versions` (schema 3): each distinct text an article id arrived with, numbered, so a
+  record seen again with another text is a new version, never dropped as "already done";
+  `extractions.source_hash` is the hash of the input text that extraction was made from.
 
 A connection belongs to one process: batch workers return results and the parent writes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -138,6 +142,26 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 fetched_at TEXT NOT NULL
             )""",
             "CREATE INDEX fetch_log_url ON fetch_log (url)",
+        ),
+    ),
+    (
+        3,
+        "article versions, extraction source hash",
+        (
+            # The hash of the text as given (record text, or the crawled text or page): what
+            # `batch` compares to decide whether an id it meets again is already done.
+            "ALTER TABLE extractions ADD COLUMN source_hash TEXT",
+            "CREATE INDEX extractions_article ON extractions (article_id, source_hash)",
+            """CREATE TABLE article_versions (
+                article_id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                content_hash TEXT NOT NULL,
+                title TEXT,
+                published TEXT,
+                seen_at TEXT NOT NULL,
+                PRIMARY KEY (article_id, version),
+                UNIQUE (article_id, content_hash)
+            )""",
         ),
     ),
 )
@@ -393,16 +417,21 @@ class Store:
 
     # --- extractions and directives ------------------------------------------------------
 
-    def save_extraction(self, ex: Extraction) -> bool:
+    def save_extraction(self, ex: Extraction, source_hash: str | None = None) -> bool:
         """Record `ex` (idempotent: the same article and text twice is one row, updated).
 
-        Its directives replace the article's earlier ones. True when the row is new.
+        `source_hash` is `content_hash` of the input text it was made from (what `batch`
+        compares on a re-run). The article row is written too when the store lacks it, and
+        updated when this text is a new version of it (a crawled article keeps its row: its
+        hash is the one it was read with). Its directives replace the article's earlier ones.
+        True when the extraction row is new.
         """
         key = content_hash(ex.text)
         v = ex.versions
         now = _now()
         doc = json.dumps(ex.to_dict(), ensure_ascii=False)
         with self.transaction() as c:
+            self._article_of_extraction(c, ex, source_hash or key, now)
             new = (
                 c.execute(
                     "SELECT 1 FROM extractions WHERE article_id = ? AND content_hash = ?",
@@ -412,12 +441,13 @@ class Store:
             )
             c.execute(
                 "INSERT INTO extractions (article_id, content_hash, extraction, tool_version, "
-                "rules_version, model_version, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "rules_version, model_version, created_at, updated_at, source_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (article_id, content_hash) DO UPDATE SET "
                 "extraction = excluded.extraction, tool_version = excluded.tool_version, "
                 "rules_version = excluded.rules_version, model_version = excluded.model_version, "
-                "updated_at = excluded.updated_at",
+                "updated_at = excluded.updated_at, "
+                "source_hash = COALESCE(excluded.source_hash, source_hash)",
                 (
                     ex.id,
                     key,
@@ -427,6 +457,7 @@ class Store:
                     v.get("model") or v.get("underthesea"),
                     now,
                     now,
+                    source_hash,
                 ),
             )
             c.execute("DELETE FROM directives WHERE article_id = ?", (ex.id,))
@@ -452,6 +483,75 @@ class Store:
                 ],
             )
         return new
+
+    def _article_of_extraction(
+        self, c: sqlite3.Connection, ex: Extraction, source_hash: str, now: str
+    ) -> None:
+        """The article row behind `ex`: inserted when missing, moved on to this text when the
+        id arrives with another one; each distinct text is a numbered `article_versions` row."""
+        a = ex.article
+        row = c.execute("SELECT content_hash FROM articles WHERE id = ?", (ex.id,)).fetchone()
+        if row is None:
+            # DO NOTHING also covers the UNIQUE content hash: the same story under another id.
+            c.execute(
+                "INSERT INTO articles (id, url, site, title, published, author, text, "
+                "content_hash, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (ex.id, a.url, a.source, a.title, a.published, a.author, ex.text, source_hash, now),
+            )
+        elif row[0] != source_hash:
+            known = c.execute(
+                "SELECT 1 FROM article_versions WHERE article_id = ? AND content_hash = ?",
+                (ex.id, source_hash),
+            ).fetchone()
+            if known is None:
+                # Keep the text the article had before as its first version.
+                self._add_version(c, ex.id, str(row[0]), None, None, now)
+            # IntegrityError: another id already holds this text; the versions still say so.
+            with contextlib.suppress(sqlite3.IntegrityError):
+                c.execute(
+                    "UPDATE articles SET text = ?, title = COALESCE(?, title), "
+                    "published = COALESCE(?, published), content_hash = ? WHERE id = ?",
+                    (ex.text, a.title, a.published, source_hash, ex.id),
+                )
+        self._add_version(c, ex.id, source_hash, a.title, a.published, now)
+
+    @staticmethod
+    def _add_version(
+        c: sqlite3.Connection,
+        article_id: str,
+        key: str,
+        title: str | None,
+        published: str | None,
+        now: str,
+    ) -> None:
+        c.execute(
+            "INSERT INTO article_versions (article_id, version, content_hash, title, published, "
+            "seen_at) SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ? FROM article_versions "
+            "WHERE article_id = ? ON CONFLICT (article_id, content_hash) DO NOTHING",
+            (article_id, key, title, published, now, article_id),
+        )
+
+    def article_versions(self, article_id: str) -> list[tuple[int, str, str | None]]:
+        """(version, content hash, title) of each text `article_id` arrived with, oldest first."""
+        return [
+            (int(v), str(h), t)
+            for v, h, t in self.conn.execute(
+                "SELECT version, content_hash, title FROM article_versions WHERE article_id = ? "
+                "ORDER BY version",
+                (article_id,),
+            )
+        ]
+
+    def extracted(self) -> dict[str, list[tuple[str | None, str | None, str | None]]]:
+        """{article id: [(source hash, tool version, rules version), ...]} of every extraction:
+        what `batch` into this store needs to tell done, new versions and stale ones apart."""
+        out: dict[str, list[tuple[str | None, str | None, str | None]]] = {}
+        for aid, h, tool, rules in self.conn.execute(
+            "SELECT article_id, source_hash, tool_version, rules_version FROM extractions"
+        ):
+            out.setdefault(str(aid), []).append((h, tool, rules))
+        return out
 
     def count_extractions(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM extractions").fetchone()[0])
