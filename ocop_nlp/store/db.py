@@ -164,6 +164,129 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        4,
+        "places, tracked directives, views for analysts",
+        (
+            # The province as the article knew it, its 2025 unit (63 -> 34 on 1 July 2025),
+            # the district where stated, and where that was read (site / text).
+            "ALTER TABLE articles ADD COLUMN province_id TEXT",
+            "ALTER TABLE articles ADD COLUMN province TEXT",
+            "ALTER TABLE articles ADD COLUMN province_2025 TEXT",
+            "ALTER TABLE articles ADD COLUMN district TEXT",
+            "ALTER TABLE articles ADD COLUMN place_source TEXT",
+            # Articles whose extraction changed since tracking last ran (`ocop_nlp.track`).
+            "CREATE TABLE track_queue (article_id TEXT PRIMARY KEY)",
+            "INSERT INTO track_queue SELECT DISTINCT article_id FROM extractions",
+            # One row per directive of an article's latest extraction, resolved: canonical
+            # agency (and its 2025 successor), due date, the tracked item it belongs to.
+            """CREATE TABLE mentions (
+                article_id TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                published TEXT,
+                site TEXT,
+                province_2025 TEXT,
+                issuer TEXT,
+                addressee_raw TEXT,
+                agency_id TEXT,
+                agency_name TEXT,
+                agency_level TEXT,
+                agency_2025 TEXT,
+                junk INTEGER NOT NULL DEFAULT 0,
+                action TEXT NOT NULL,
+                deadline TEXT,
+                due TEXT,
+                continuation INTEGER NOT NULL DEFAULT 0,
+                start_offset INTEGER NOT NULL,
+                end_offset INTEGER NOT NULL,
+                evidence TEXT,
+                folded TEXT NOT NULL,
+                item_id TEXT,
+                PRIMARY KEY (article_id, position)
+            )""",
+            "CREATE INDEX mentions_item ON mentions (item_id)",
+            "CREATE INDEX mentions_block ON mentions (agency_2025, published)",
+            "CREATE INDEX mentions_published ON mentions (published)",
+            # Sentences that report progress ("đã hoàn thành", "đã triển khai"): evidence that a
+            # tracked item was reported done.
+            """CREATE TABLE progress (
+                article_id TEXT NOT NULL,
+                start_offset INTEGER NOT NULL,
+                end_offset INTEGER NOT NULL,
+                published TEXT,
+                province_2025 TEXT,
+                sentence TEXT NOT NULL,
+                folded TEXT NOT NULL,
+                PRIMARY KEY (article_id, start_offset)
+            )""",
+            # Repeats of one directive across meetings. `id` is stable: a hash of the block and
+            # the earliest mention.
+            """CREATE TABLE items (
+                id TEXT PRIMARY KEY,
+                block TEXT NOT NULL,
+                agency_id TEXT,
+                addressee TEXT,
+                agency_level TEXT,
+                action TEXT NOT NULL,
+                first_seen TEXT,
+                last_seen TEXT,
+                mentions INTEGER NOT NULL,
+                articles INTEGER NOT NULL,
+                continued INTEGER NOT NULL DEFAULT 0,
+                due TEXT,
+                due_article TEXT,
+                due_start INTEGER,
+                due_end INTEGER,
+                done_article TEXT,
+                done_start INTEGER,
+                done_end INTEGER,
+                done_sentence TEXT
+            )""",
+            "CREATE INDEX items_block ON items (block)",
+            """CREATE TABLE track_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+            # Views for sqlite3, datasette and pandas: rows without JSON to parse.
+            """CREATE VIEW latest_extractions AS
+                SELECT e.* FROM extractions e
+                WHERE e.rowid = (SELECT e2.rowid FROM extractions e2
+                                 WHERE e2.article_id = e.article_id
+                                 ORDER BY e2.updated_at DESC, e2.rowid DESC LIMIT 1)""",
+            """CREATE VIEW directive_rows AS
+                SELECT m.article_id, m.position, m.published, a.title, a.url, m.site,
+                       a.province, m.province_2025, a.district, m.issuer,
+                       m.addressee_raw AS addressee, m.agency_name AS agency,
+                       m.agency_level, m.junk, m.action, m.deadline, m.due, m.continuation,
+                       m.start_offset, m.end_offset, m.evidence, m.item_id
+                FROM mentions m LEFT JOIN articles a ON a.id = m.article_id""",
+            """CREATE VIEW item_rows AS
+                SELECT i.id AS item_id, i.addressee, i.agency_level, i.action, i.first_seen,
+                       i.last_seen, i.mentions, i.articles, i.continued, i.due,
+                       i.done_article, i.done_sentence
+                FROM items i""",
+            """CREATE VIEW item_mentions AS
+                SELECT i.id AS item_id, i.addressee AS item_addressee, i.action AS item_action,
+                       d.*
+                FROM items i JOIN directive_rows d ON d.item_id = i.id""",
+            """CREATE VIEW figure_rows AS
+                SELECT e.article_id, a.published, a.title, a.site, a.province,
+                       a.province_2025, a.district,
+                       json_extract(f.value, '$.value') AS value,
+                       json_extract(f.value, '$.unit') AS unit,
+                       json_extract(f.value, '$.qualifier') AS qualifier,
+                       json_extract(f.value, '$.text') AS text,
+                       json_extract(f.value, '$.start') AS start_offset,
+                       json_extract(f.value, '$.end') AS end_offset
+                FROM latest_extractions e JOIN articles a ON a.id = e.article_id,
+                     json_each(e.extraction, '$.figures') f""",
+            """CREATE VIEW challenge_rows AS
+                SELECT e.article_id, a.published, a.title, a.site, a.province,
+                       a.province_2025, a.district,
+                       json_extract(c.value, '$.text') AS text,
+                       json_extract(c.value, '$.start') AS start_offset,
+                       json_extract(c.value, '$.end') AS end_offset
+                FROM latest_extractions e JOIN articles a ON a.id = e.article_id,
+                     json_each(e.extraction, '$.challenges') c""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -461,6 +584,7 @@ class Store:
                 ),
             )
             c.execute("DELETE FROM directives WHERE article_id = ?", (ex.id,))
+            c.execute("INSERT OR IGNORE INTO track_queue (article_id) VALUES (?)", (ex.id,))
             c.executemany(
                 "INSERT INTO directives (article_id, content_hash, position, issuer_name, "
                 "issuer_title, addressee, action, deadline, start_offset, end_offset, published) "
