@@ -326,3 +326,28 @@ def test_grouping_precision_and_recall_on_the_annotated_pairs_stay_above_their_f
     s = score_at(scored, track_settings().group_threshold, missing)
     assert missing <= len(pairs) // 10, "the extractions moved: re-anchor the pairs"
     assert s.precision >= 0.9 and s.recall >= 0.65, s
+
+
+def test_the_report_is_one_self_contained_html_file_with_rows_linked_to_evidence(
+    run_ocop, store_path, tmp_path
+):
+    import re
+
+    out = tmp_path / "report.html"
+    code, _, err = run_ocop("report", "--db", str(store_path), "--since", "2019", "-o", str(out))
+    assert code == 0, err
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>") and html.count("<svg") == 2
+    assert "No dated figures with this unit" in html  # no "sản phẩm" figure in these meetings
+    # Nothing to fetch: no scripts, stylesheets or images from anywhere.
+    assert not re.search(r"<(script|link|img|iframe)\b", html)
+    assert not re.search(r"src=", html)
+    links = set(re.findall(r"href='#(ev-it-[0-9a-f]+)'", html))
+    assert links and all(f"id='{a}'" in html for a in links)
+    assert "đã hoàn thành" in html and "Sở Nông nghiệp và Phát triển nông thôn" in html
+    code, _, err = run_ocop(
+        "report", "--db", str(store_path), "--indicator", "huyện", "-o", str(out)
+    )
+    html = out.read_text(encoding="utf-8")
+    assert code == 0 and html.count("<svg") == 3
+    assert "Cao Bằng 2019-09: 10" in html  # "10 huyện" in September, on the indicator chart

@@ -310,11 +310,14 @@ def query_items(
                MAX(substr(m.published, 1, 10)) AS last_seen,
                COUNT(*) AS mentions, COUNT(DISTINCT m.article_id) AS articles,
                json_group_array(DISTINCT m.issuer) AS issuers,
-               json_group_array(DISTINCT m.province_2025) AS provinces,
+               json_group_array(DISTINCT a.province) AS provinces,
                json_group_array(DISTINCT m.article_id) AS article_ids,
                {STATUS_SQL} AS status, i.due, i.due_article, i.due_start, i.due_end,
+               (SELECT d.evidence FROM mentions d WHERE d.article_id = i.due_article
+                AND d.start_offset = i.due_start LIMIT 1) AS due_sentence,
                i.done_article, i.done_start, i.done_end, i.done_sentence, i.continued
         FROM mentions m JOIN items i ON i.id = m.item_id
+        LEFT JOIN articles a ON a.id = m.article_id
         WHERE {_where(st, f, args)}
         GROUP BY i.id
         HAVING (:status IS NULL OR status = :status)

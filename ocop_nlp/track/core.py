@@ -236,7 +236,9 @@ def _resolve(
     art = doc.get("article") or {}
     site = site or art.get("source")
     url = url or art.get("url")
-    pub = (published or art.get("published") or "")[:10] or None
+    # Undated pages (a folder of .txt, an aggregator's copy) are dated by their meeting.
+    meeting_date = (doc.get("meeting") or {}).get("date")
+    pub = (published or art.get("published") or meeting_date or "")[:10] or None
     pl = place_of(site, url, title or art.get("title"), text)
     place = (pl.province_id, pl.province, pl.province_2025, pl.district, pl.source)
     g = gazetteer()
@@ -397,7 +399,7 @@ def _item_of_row(r: dict[str, Any]) -> TrackedItem:
     if r["status"] == "reported done" and r["done_article"]:
         ev = Evidence(r["done_article"], r["done_start"], r["done_end"], r["done_sentence"])
     elif r["due_article"]:
-        ev = Evidence(r["due_article"], r["due_start"], r["due_end"])
+        ev = Evidence(r["due_article"], r["due_start"], r["due_end"], r["due_sentence"])
     return TrackedItem(
         id=r["id"],
         addressee=r["addressee"],
@@ -408,10 +410,7 @@ def _item_of_row(r: dict[str, Any]) -> TrackedItem:
         status=r["status"],
         articles=_json_list(r["article_ids"]),
         issuers=_json_list(r["issuers"]),
-        provinces=[
-            places().provinces[p].name if p in places().provinces else p
-            for p in _json_list(r["provinces"])
-        ],
+        provinces=_json_list(r["provinces"]),
         level=r["agency_level"],
         due=r["due"],
         continued=int(r["continued"] or 0),
