@@ -115,6 +115,9 @@ def test_a_province_comes_from_the_site_then_from_the_text():
     assert (
         place_of("baomoi.com", "https://baomoi.com/x", None, "Không nói nơi nào.").province is None
     )
+    # Another province named as a partner is not the article's.
+    other = "UBND tỉnh họp; Sở Công Thương phối hợp với Thành phố Hồ Chí Minh tổ chức hội chợ."
+    assert place_of(None, None, None, other).province is None
 
 
 def test_filter_dates_take_the_forms_analysts_type_and_name_them_when_wrong():

@@ -64,8 +64,11 @@ class Places:
         # Longest spelling first, so "hanam" does not win inside "hanamdinh".
         self._slugs_by_len = sorted(self._slug, key=len, reverse=True)
         names = sorted(self._names, key=len, reverse=True)
+        # "phối hợp với Thành phố Hồ Chí Minh", "đưa sản phẩm sang tỉnh X": another place.
         self._mention = re.compile(
-            r"\b(?:tinh|thanh pho|tp)\s+(" + "|".join(re.escape(n) for n in names) + r")\b"
+            r"(?<!\bvoi )(?<!\bden )(?<!\bsang )\b(?:tinh|thanh pho|tp)\s+("
+            + "|".join(re.escape(n) for n in names)
+            + r")\b"
         )
 
     def province(self, query: str) -> Province | None:

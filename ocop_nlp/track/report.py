@@ -46,7 +46,7 @@ def build_report(
     parts = [
         _head(store_path, f, len(mentions), len(items)),
         "<h2>Directives per month, by addressee</h2>",
-        _monthly_chart(mentions),
+        monthly_chart(mentions),
         "<h2>Status of the tracked items</h2>",
         _status_chart(items),
         f"<h2>{'Top recurring items' if recurring else 'Items'}</h2>",
@@ -106,7 +106,8 @@ def _legend(names: list[str]) -> str:
     )
 
 
-def _monthly_chart(mentions: list[Mention]) -> str:
+def monthly_chart(mentions: list[Mention]) -> str:
+    """Directives per month, stacked by addressee: an inline SVG and its legend (HTML)."""
     dated = [(m, _month(m.published)) for m in mentions]
     undated = sum(1 for _, mo in dated if mo is None)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
