@@ -15,6 +15,7 @@
    threshold, on a store of the pairs' dev articles.
 
     python bench/bench_track.py [--n 2000] [--scale 47042] [--extractions OUT.jsonl] [--pairs]
+                                [--work DIR]
 
 Results go to bench/results/track.json; article text stays in /tmp.
 """
@@ -209,14 +210,20 @@ def main() -> None:
     ap.add_argument(
         "--pairs", action="store_true", help="only the threshold on the annotated pairs"
     )
+    ap.add_argument("--work", help="keep the inputs, extractions and store in this folder")
     a = ap.parse_args()
     res: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "load": os.getloadavg()[0]}}
     with tempfile.TemporaryDirectory(prefix="bench_track_") as tmp:
-        work = Path(tmp)
+        work = Path(a.work or tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        for old in work.glob("track.db*"):
+            old.unlink()
         if a.pairs:
             res["pairs"] = pairs(work)
         else:
             out = Path(a.extractions) if a.extractions else extract(a.n, work)
+            if not a.extractions and a.work:
+                print(f"extractions kept: --extractions {out} skips extracting next time")
             res["ingest"] = ingest(out, work / "track.db", a.scale)
             res["queries"] = queries(work / "track.db")
     dest = HERE / "results" / "track.json"

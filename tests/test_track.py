@@ -170,6 +170,14 @@ def test_a_later_report_of_done_and_a_passed_deadline_give_the_status_with_evide
     assert items["kiểm tra tiến độ"].addressee is None
 
 
+def test_an_addressee_outside_the_gazetteer_stays_searchable_as_written(store_path):
+    with open_store(store_path) as st:
+        [it] = query_directives(st, Filters(addressee="tổ công tác"))
+        assert it.action == "kiểm tra tiến độ" and it.addressee is None
+        kind, [m] = timeline(st, "TO CONG TAC")
+        assert (kind, m.addressee, m.agency) == ("addressee", "Tổ công tác", None)
+
+
 def test_old_and_new_province_names_find_the_same_articles(store_path):
     with open_store(store_path) as st:
         assert query_directives(st, Filters(province="Cao Bằng"))

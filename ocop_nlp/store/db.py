@@ -185,7 +185,9 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 position INTEGER NOT NULL,
                 published TEXT,
                 site TEXT,
+                province TEXT,
                 province_2025 TEXT,
+                district TEXT,
                 issuer TEXT,
                 addressee_raw TEXT,
                 agency_id TEXT,
@@ -201,6 +203,8 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 end_offset INTEGER NOT NULL,
                 evidence TEXT,
                 folded TEXT NOT NULL,
+                addressee_folded TEXT NOT NULL DEFAULT '',
+                issuer_folded TEXT NOT NULL DEFAULT '',
                 item_id TEXT,
                 PRIMARY KEY (article_id, position)
             )""",
@@ -252,7 +256,7 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                                  ORDER BY e2.updated_at DESC, e2.rowid DESC LIMIT 1)""",
             """CREATE VIEW directive_rows AS
                 SELECT m.article_id, m.position, m.published, a.title, a.url, m.site,
-                       a.province, m.province_2025, a.district, m.issuer,
+                       m.province, m.province_2025, m.district, m.issuer,
                        m.addressee_raw AS addressee, m.agency_name AS agency,
                        m.agency_level, m.junk, m.action, m.deadline, m.due, m.continuation,
                        m.start_offset, m.end_offset, m.evidence, m.item_id

@@ -23,7 +23,9 @@ MENTION_COLUMNS = (
     "position",
     "published",
     "site",
+    "province",
     "province_2025",
+    "district",
     "issuer",
     "addressee_raw",
     "agency_id",
@@ -39,6 +41,8 @@ MENTION_COLUMNS = (
     "end_offset",
     "evidence",
     "folded",
+    "addressee_folded",
+    "issuer_folded",
 )
 
 
@@ -270,7 +274,7 @@ def _where(st: Store, f: MentionFilter, args: dict[str, Any], alias: str = "m") 
         w.append(f"{alias}.site LIKE :site")
         args["site"] = f"%{f.site}%"
     if f.issuer:
-        w.append(f"fold({alias}.issuer) LIKE :issuer")
+        w.append(f"{alias}.issuer_folded LIKE :issuer")
         args["issuer"] = f"%{f.issuer}%"
     if f.agency_ids or f.addressee_text:
         parts = []
@@ -278,8 +282,7 @@ def _where(st: Store, f: MentionFilter, args: dict[str, Any], alias: str = "m") 
             parts.append(_in(f"{alias}.agency_id", f.agency_ids, "ag", args))
         if f.addressee_text:
             args["addressee"] = f"%{f.addressee_text}%"
-            parts.append(f"fold({alias}.addressee_raw) LIKE :addressee")
-            parts.append(f"fold({alias}.agency_name) LIKE :addressee")
+            parts.append(f"{alias}.addressee_folded LIKE :addressee")
         w.append("(" + " OR ".join(parts) + ")")
     if f.q:
         if get_meta(st, "fts") == "1":
@@ -310,14 +313,13 @@ def query_items(
                MAX(substr(m.published, 1, 10)) AS last_seen,
                COUNT(*) AS mentions, COUNT(DISTINCT m.article_id) AS articles,
                json_group_array(DISTINCT m.issuer) AS issuers,
-               json_group_array(DISTINCT a.province) AS provinces,
+               json_group_array(DISTINCT m.province) AS provinces,
                json_group_array(DISTINCT m.article_id) AS article_ids,
                {STATUS_SQL} AS status, i.due, i.due_article, i.due_start, i.due_end,
                (SELECT d.evidence FROM mentions d WHERE d.article_id = i.due_article
                 AND d.start_offset = i.due_start LIMIT 1) AS due_sentence,
                i.done_article, i.done_start, i.done_end, i.done_sentence, i.continued
         FROM mentions m JOIN items i ON i.id = m.item_id
-        LEFT JOIN articles a ON a.id = m.article_id
         WHERE {_where(st, f, args)}
         GROUP BY i.id
         HAVING (:status IS NULL OR status = :status)
@@ -338,7 +340,7 @@ def query_mentions(
         where += " AND m.item_id = :item"
         args["item"] = item_id
     sql = (
-        "SELECT m.*, a.title, a.url, a.province, a.district FROM mentions m "
+        "SELECT m.*, a.title, a.url FROM mentions m "
         f"LEFT JOIN articles a ON a.id = m.article_id WHERE {where} "
         "ORDER BY m.published, m.article_id, m.position"
     )

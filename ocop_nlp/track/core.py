@@ -31,6 +31,7 @@ from ocop_nlp.track.places import place_of, places
 log = logging.getLogger(__name__)
 
 STATUSES = ("open", "overdue", "reported done")
+_BLOCK = sql.MENTION_COLUMNS.index("agency_2025")
 _SENTENCE = re.compile(r"[^.;!?\n]+[.;!?]?")
 
 
@@ -203,7 +204,7 @@ def refresh(st: Store, page: int = 500) -> TrackSummary:
                 found.add(aid)
                 place, mentions, progress = _resolve(aid, doc, meta, settings)
                 sql.replace_article(c, aid, place, mentions, progress)
-                touched |= {m[10] or "" for m in mentions}
+                touched |= {m[_BLOCK] or "" for m in mentions}
                 s.mentions += len(mentions)
             for aid in set(ids) - found:  # queued, but its extraction is gone
                 sql.replace_article(c, aid, (None,) * 5, [], [])
@@ -264,7 +265,9 @@ def _resolve(
                 i,
                 pub,
                 site,
+                pl.province,
                 pl.province_2025,
+                pl.district,
                 issuer,
                 d.get("addressee"),
                 a.agency_id,
@@ -280,6 +283,8 @@ def _resolve(
                 end,
                 evidence,
                 folded,
+                fold_words(" | ".join(x for x in (d.get("addressee"), a.name) if x)),
+                fold_words(issuer or ""),
             )
         )
     progress = []
