@@ -287,7 +287,10 @@ def _resolve(
                 fold_words(issuer or ""),
             )
         )
-    progress = []
+    progress: list[tuple[Any, ...]] = []
+    whole = fold_words(text)
+    if not any(c in whole for c in settings.done_cues):  # most articles: one fold, no split
+        return place, mentions, progress
     for m in _SENTENCE.finditer(text):
         sentence = m.group(0).strip()
         f = fold_words(sentence)

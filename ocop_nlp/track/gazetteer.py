@@ -78,11 +78,14 @@ class Gazetteer:
     def __init__(self, data: dict[str, Any]) -> None:
         self.version = str(data.get("version", "?"))
         abbr = data.get("abbreviations", {})
-        # Longest first, whole words only: "nn va ptnt" before "ptnt".
-        self._abbr = [
-            (re.compile(rf"\b{re.escape(k)}\b"), v)
-            for k, v in sorted(abbr.items(), key=lambda kv: -len(kv[0]))
-        ]
+        # One pass, whole words, longest first: "nn va ptnt" before "ptnt".
+        self._abbr = {str(k): str(v) for k, v in abbr.items()}
+        self._abbr_re = re.compile(
+            r"\b("
+            + "|".join(re.escape(k) for k in sorted(self._abbr, key=len, reverse=True))
+            + r")\b"
+        )
+        self._cache: dict[str, Addressee] = {}
         self.heads = sorted((str(h) for h in data.get("heads", [])), key=len, reverse=True)
         self.bare = {str(b) for b in data.get("bare", [])}
         self.trailing = [str(t) for t in data.get("trailing", [])]
@@ -113,13 +116,19 @@ class Gazetteer:
     def key(self, text: str) -> str:
         """The folded, abbreviation-expanded form that aliases are compared on."""
         k = fold_words(text)
-        for pattern, full in self._abbr:
-            k = pattern.sub(full, k)
-        return k
+        return self._abbr_re.sub(lambda m: self._abbr[m.group(1)], k) if self._abbr else k
 
     def resolve(self, raw: str | None) -> Addressee:
         """The canonical agency of an addressee as written (junk and unknown ones flagged)."""
         text = (raw or "").strip()
+        hit = self._cache.get(text)
+        if hit is None:
+            hit = self._resolve(text)
+            if len(self._cache) < 100_000:  # addressees repeat; a corpus has a few thousand
+                self._cache[text] = hit
+        return hit
+
+    def _resolve(self, text: str) -> Addressee:
         k = self.key(text)
         for t in self.trailing:  # "Sở cũng", "các bộ, cơ quan chưa"
             k = re.sub(rf"\s+{t}(\s.*)?$", "", k)
