@@ -163,3 +163,12 @@ def test_a_store_from_a_newer_schema_is_refused_by_the_cli_in_one_sentence(run_c
     code, _, err = run_cli("export", "--db", str(tmp_path / "tin.db"))
     assert code == 1
     assert "newer ocop" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_key_of_a_record_with_a_lone_surrogate_is_computed_not_raised():
+    # json.loads accepts "\ud800"; the batch parent hashes each record's raw text to spot new
+    # versions before a worker cleans it, so hashing must not raise on it.
+    from ocop_nlp.store import content_hash
+
+    assert content_hash("hội nghị \ud800 sơ kết").startswith("sha256-")
+    assert content_hash("sơ kết" * 400_000) == content_hash(("sơ kết" * 400_000).encode("utf-8"))

@@ -297,8 +297,15 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 def content_hash(data: str | bytes) -> str:
     """A stable key for a text (or raw bytes): 'sha256-' and 32 hex digits."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    return "sha256-" + hashlib.sha256(raw).hexdigest()[:32]
+    h = hashlib.sha256()
+    if isinstance(data, str):
+        # A slice at a time: a huge record is not copied whole to bytes (UTF-8 of the slices
+        # joined is the UTF-8 of the text, so the key is the same).
+        for i in range(0, len(data), 1 << 20):
+            h.update(data[i : i + (1 << 20)].encode("utf-8", errors="surrogatepass"))
+    else:
+        h.update(data)
+    return "sha256-" + h.hexdigest()[:32]
 
 
 def is_store_path(path: str | os.PathLike[str]) -> bool:
