@@ -70,7 +70,7 @@ body{font-family:system-ui,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;m
 color:#222;line-height:1.4}h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;
 border-bottom:1px solid #ddd}table{border-collapse:collapse;width:100%;font-size:.9rem}
 td,th{border-bottom:1px solid #eee;padding:.3rem .4rem;text-align:left;vertical-align:top}
-th{background:#f5f5f5}.n{text-align:right}.muted{color:#777}.ev{margin:.4rem 0 .8rem}
+th{background:#f5f5f5}td:first-child{white-space:nowrap}.n{text-align:right}.muted{color:#777}.ev{margin:.4rem 0 .8rem}
 .ev q{display:block;background:#fafafa;border-left:3px solid #2f6f9f;padding:.3rem .6rem}
 .legend span{display:inline-block;margin-right:1rem}.sw{display:inline-block;width:.8rem;
 height:.8rem;margin-right:.3rem;vertical-align:middle}svg text{font-size:11px;fill:#444}
