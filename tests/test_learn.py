@@ -175,8 +175,10 @@ def test_the_shipped_model_loads_and_records_itself_in_versions():
     for key in ("data_sha1", "corpus_sha256", "rules_version", "versions", "trained", "cv"):
         assert key in meta
     assert meta["rules_version"] == rules_version()
+    # The CRF's weights grow with the corpus (13,282 clauses: 4.3 MB); a model is still a small
+    # file in the repository, not a download.
     for f in runtime.model_dir().glob("clause_type.*"):
-        assert f.stat().st_size < 2_000_000
+        assert f.stat().st_size < 8_000_000
     ex = extract_article(Article(text=TEXT, id="own"))
     assert ex.versions["model"].startswith("clause_type:")
 

@@ -52,16 +52,33 @@ def pair_similarities(
         "SELECT article_id, start_offset, end_offset, action FROM mentions ORDER BY rowid"
     ).fetchall()
     sim = Similarity([r[3] for r in rows])
-    index = {(r[0], r[1], r[2]): i for i, r in enumerate(rows)}
+    by_article: dict[str, list[tuple[int, int, int]]] = {}
+    for i, r in enumerate(rows):
+        by_article.setdefault(r[0], []).append((r[1], r[2], i))
+
+    def find(side: dict[str, Any]) -> int | None:
+        # The pairs were anchored on the directives of one release; a later release may cut the
+        # same action a little differently, so the best-overlapping mention (over half of the
+        # two spans' union) stands for it.
+        best: float = 0.5
+        best_i: int | None = None
+        for start, end, i in by_article.get(side["article"], ()):
+            inter = min(end, side["end"]) - max(start, side["start"])
+            if inter <= 0:
+                continue
+            ratio = inter / (max(end, side["end"]) - min(start, side["start"]))
+            if ratio > best:
+                best, best_i = ratio, i
+        return best_i
+
     out, missing = [], 0
     for p in pairs:
         a, b = p["a"], p["b"]
-        i = index.get((a["article"], a["start"], a["end"]))
-        j = index.get((b["article"], b["start"], b["end"]))
-        if i is None or j is None:
+        ia, ib = find(a), find(b)
+        if ia is None or ib is None:
             missing += 1
             continue
-        cos = float((sim.matrix[i] @ sim.matrix[j].T).toarray()[0, 0])
+        cos = float((sim.matrix[ia] @ sim.matrix[ib].T).toarray()[0, 0])
         out.append((cos, int(p["same"])))
     return out, missing
 
