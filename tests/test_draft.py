@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ARTICLES
 
-from ocop_nlp.draft.render import draft, draft_context, format_number, format_quantity
+from ocop_nlp.drafts.render import draft, draft_context, format_number, format_quantity
 from ocop_nlp.records import Article, Directive, Extraction, Figure, Official
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -14,8 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ARTICLES
 
-from ocop_nlp.draft.docx import draft_docx
-from ocop_nlp.draft.render import BUILTIN, draft
+from ocop_nlp.drafts.docx import draft_docx
+from ocop_nlp.drafts.render import BUILTIN, draft
 from ocop_nlp.records import Article, Challenge, Directive, Extraction, Figure, Meeting, Official
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,7 +127,7 @@ def test_hostile_article_text_makes_a_readable_docx_without_links():
 
 
 def test_markdown_escape_leaves_ordinary_vietnamese_text_as_it_is():
-    from ocop_nlp.draft.sandbox import md_escape
+    from ocop_nlp.drafts.sandbox import md_escape
 
     for s in ["5.120 ha", "-3%", "#5", "Sở Công Thương (chủ trì)", "A & B", "1.234,5 tỷ đồng"]:
         assert md_escape(s) == s

@@ -1,0 +1,285 @@
+"""What a draft says, worked out once for every template and format.
+
+The extractors give bare items (a figure's number and unit, a directive's action); a reader
+needs them in the source's words: "69 sản phẩm đăng ký tham gia", "Doanh thu ... ước đạt
+18,6 tỷ đồng", results apart from targets, the same fact once, and an opening line in the
+usage of Vietnamese news ("Ngày 10/7/2018, UBND tỉnh Bắc Kạn tổ chức Hội nghị sơ kết ...").
+Every phrase here is cut from the article's text, never written by us, so an editor can check
+it against the sentence named in its evidence. Items carry stable ids (F3, C1, D10: the kind
+and the place in the extraction) that `--exclude` takes and the evidence shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ocop_nlp.records import Extraction
+
+# The one way a draft marks what the article does not say, for the editor to fill in.
+MISSING = "[cần bổ sung: {}]"
+
+_MONTH_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+_FULL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def date_news(iso: str | None) -> str:
+    """A date as news writes it.
+
+    >>> date_news("2018-07-10"), date_news("2024-09"), date_news("2024")
+    ('10/7/2018', 'tháng 9/2024', 'năm 2024')
+    """
+    if not iso:
+        return ""
+    if m := _FULL.match(iso):
+        return f"{int(m[3])}/{int(m[2])}/{m[1]}"
+    if m := _MONTH_YEAR.match(iso):
+        return f"tháng {int(m[2])}/{m[1]}"
+    return f"năm {iso}" if re.fullmatch(r"\d{4}", iso) else iso
+
+
+def date_doc(iso: str | None) -> str:
+    """A date as an administrative document writes it (Nghị định 30/2020/NĐ-CP).
+
+    >>> date_doc("2018-07-10"), date_doc("2024-09")
+    ('ngày 10 tháng 7 năm 2018', 'tháng 9 năm 2024')
+    """
+    if not iso:
+        return ""
+    if m := _FULL.match(iso):
+        return f"ngày {int(m[3])} tháng {int(m[2])} năm {m[1]}"
+    if m := _MONTH_YEAR.match(iso):
+        return f"tháng {int(m[2])} năm {m[1]}"
+    return f"năm {iso}" if re.fullmatch(r"\d{4}", iso) else iso
+
+
+# Units that measure rather than name what is counted: "18,6 tỷ đồng" says nothing alone.
+_MEASURES = {"%", "đồng", "ha", "tấn", "kg", "km", "m", "m2", "m3", "lượt", "usd", "người"}
+# A clause ends at these (a decimal comma has no space after it: "18,6").
+_CLAUSE_END = re.compile(r"[,;:.!?…]\s|[;:.!?…]$|\n|\(|\)")
+# A long tail after the figure is cut before these words, unless another figure follows.
+_TAIL_CUT = re.compile(r"\s(?:tại|cho|về|để|nhằm|trên địa bàn|theo)\s")
+_TARGET = re.compile(
+    r"phấn đấu|mục tiêu (?:là|đến|năm)|chỉ tiêu (?:năm|đề ra|giao)|\bdự kiến\b|\bsẽ\b"
+    r"|năm (?:tới|sau)|(?:đến|tới) (?:hết )?năm 20\d\d|kế hoạch (?:năm|giai đoạn) 20\d\d",
+    re.I,
+)
+_SUBJECTLESS = {"tăng", "giảm", "đạt", "bằng", "mới", "chỉ", "còn", "khoảng", "ước", "gần", "trên"}
+
+
+@dataclass(slots=True)
+class Item:
+    """One line of a draft, with the evidence that backs it."""
+
+    id: str
+    text: str
+    start: int
+    end: int
+    sentence: str
+    ids: list[str] = field(default_factory=list)  # every item merged into this line
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "sentence": self.sentence,
+            "ids": self.ids,
+        }
+
+
+class Sentences:
+    """Sentence spans of a text: a line break or a full stop before a capital ends one."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans: list[tuple[int, int]] = []
+        for m in re.finditer(r"[^\n]+", text):
+            a = m.start()
+            for cut in re.finditer(r"[.!?…]+(?=\s+[A-ZÀ-ỸĐ“\"])", m.group()):
+                b = m.start() + cut.end()
+                self._add(a, b)
+                a = b
+            self._add(a, m.end())
+
+    def _add(self, a: int, b: int) -> None:
+        seg = self.text[a:b]
+        lead = len(seg) - len(seg.lstrip())
+        if seg.strip():
+            self.spans.append((a + lead, a + len(seg.rstrip())))
+
+    def of(self, pos: int) -> tuple[int, int]:
+        for a, b in self.spans:
+            if a <= pos < b:
+                return a, b
+        return pos, pos
+
+
+def _clause_bounds(text: str, a: int, b: int, start: int, end: int, inside: list[tuple[int, int]]):
+    """The clause of sentence [a, b) around [start, end); delimiters inside figures do not count."""
+
+    def hidden(i: int) -> bool:
+        return any(s <= i < e for s, e in inside)
+
+    left = a
+    for m in _CLAUSE_END.finditer(text, a, start):
+        if not hidden(m.start()):
+            left = m.end()
+    right = b
+    for m in _CLAUSE_END.finditer(text, end, b):
+        if not hidden(m.start()):
+            right = m.start()
+            break
+    return left, right
+
+
+def _words(s: str) -> list[str]:
+    return s.split()
+
+
+def figure_items(
+    ex: Extraction, sentences: Sentences, skip: set[str]
+) -> tuple[list[Item], list[Item]]:
+    """Results and targets: each figure in the words of its clause, one line per sentence.
+
+    A figure in a directive's span is left to the directive; a % figure whose clause names no
+    subject ("tăng 12%") joins the clause before it or stays out (it remains in the evidence
+    of the extraction, never a bare "100 %").
+    """
+    text = ex.text
+    spans = [(f.start, f.end) for f in ex.figures]
+    in_directive = [(d.start, d.end) for d in ex.directives]
+    taken: set[int] = set()
+    phrases: list[tuple[str, int, int, list[int], tuple[int, int]]] = []
+    for i, f in enumerate(ex.figures):
+        if i in taken or f"F{i + 1}" in skip:
+            continue
+        if any(s <= f.start < e for s, e in in_directive):
+            continue
+        a, b = sentences.of(f.start)
+        if re.match(r"(?:Tham dự|Dự\b|Đến dự)", text[a:b]):
+            continue  # who attended is not a result
+        left, right = _clause_bounds(text, a, b, f.start, f.end, spans)
+        members = [
+            j
+            for j, g in enumerate(ex.figures)
+            if left <= g.start and g.end <= right and j not in taken and f"F{j + 1}" not in skip
+        ]
+        last = max((ex.figures[j].end for j in members), default=f.end)
+        lead = text[left : f.start].strip()
+        measure = all(ex.figures[j].unit.lower() in _MEASURES for j in members)
+        prev = phrases[-1] if phrases else None
+        if measure and (not lead or set(_words(lead.lower())) <= _SUBJECTLESS):
+            # "tăng 12%": the subject is in the clause before, in the same sentence.
+            if prev and prev[4] == (a, b) and left - prev[2] <= 3:
+                phrases.pop()
+                left, members = prev[1], prev[3] + members
+            elif f.unit == "%":
+                continue
+        elif measure and len(_words(lead)) > 20:
+            if f.unit == "%":
+                continue
+            left = f.start
+        elif not measure and len(_words(lead)) > 8 and not re.search(r"tổng|\blên\b", lead):
+            left = min(ex.figures[j].start for j in members)
+        tail = text[last:right]
+        cut = _TAIL_CUT.search(tail)
+        if len(_words(tail)) > 6 and cut:
+            right = last + cut.start()
+        phrase = text[left:right].strip(" ,;:–-")
+        taken.update(members)
+        phrases.append((phrase, left, right, members, (a, b)))
+
+    results: list[Item] = []
+    targets: list[Item] = []
+    seen: dict[tuple[tuple[float, str], ...], Item] = {}
+    by_sentence: dict[tuple[int, int, bool], Item] = {}
+    for phrase, left, right, members, (a, b) in phrases:
+        ids = [f"F{j + 1}" for j in members]
+        key = tuple(sorted((ex.figures[j].value, ex.figures[j].unit) for j in members))
+        if key in seen:  # the same fact said twice: one line, both places in the evidence
+            seen[key].ids.extend(ids)
+            continue
+        is_target = bool(_TARGET.search(text[left:right])) or bool(
+            _TARGET.search(text[a:left]) and "phấn đấu" in text[a:left].lower()
+        )
+        group = (a, b, is_target)
+        if group in by_sentence:
+            item = by_sentence[group]
+            item.text += "; " + phrase
+            item.end = max(item.end, right)
+            item.ids.extend(ids)
+        else:
+            item = Item(ids[0], phrase, left, right, text[a:b], list(ids))
+            by_sentence[group] = item
+            (targets if is_target else results).append(item)
+        seen[key] = item
+    return results, targets
+
+
+def _province(text: str) -> str | None:
+    """The province the article names most: "tỉnh Bắc Kạn", not "UBND tỉnh Đỗ Thị Minh Hoa"."""
+    names: Counter[str] = Counter()
+    for m in re.finditer(r"\btỉnh((?: [A-ZÀ-ỸĐ][^\s,.;:()“”\"]*)+)", text):
+        words = m.group(1).split()
+        if len(words) <= 2:  # a person's name after a title has three words or more
+            names[" ".join(words)] += 1
+    return names.most_common(1)[0][0] if names else None
+
+
+_ORGANISER = re.compile(
+    r"(?:^|,\s)((?:UBND|Ủy ban|Uỷ ban|HĐND|Hội đồng|Tỉnh ủy|Tỉnh uỷ|Sở|Ban|Văn phòng|Thường trực)"
+    r"[^,.;:]{0,80}?)\s+(?:đã\s+)?(?:tổ chức|họp|tiến hành)\b"
+)
+_PLACE = re.compile(
+    r"\btại ((?:hội trường|trụ sở|thành phố|TP\.?|huyện|thị xã|xã|phường|nhà văn hóa|"
+    r"khách sạn|trung tâm|điểm cầu|[A-ZĐ][a-zà-ỹđ]+ [A-ZĐ])[^,.;:]{0,80})"
+)
+
+
+def opening(ex: Extraction, sentences: Sentences) -> dict[str, Any]:
+    """Who held which meeting, where, with whom: each field from the article's own words."""
+    text = ex.text
+    m = ex.meeting
+    province = _province(text)
+    out: dict[str, Any] = {
+        "province": province,
+        "organiser": None,
+        "event": None,
+        "place": None,
+        "participants": None,
+    }
+    if m is None:
+        return out
+    kind = (m.kind or "").lower()
+    found = text.lower().find(kind) if kind else -1
+    if found >= 0:
+        a, b = sentences.of(found)
+        event = text[found:b].rstrip(" .…")
+        if len(event) <= 300:
+            out["event"] = event[:1].upper() + event[1:]
+        head = text[a:found]
+        if org := _ORGANISER.search(head):
+            name = org.group(1).strip()
+            if province and name.endswith("tỉnh"):
+                name += f" {province}"
+            out["organiser"] = name
+        if place := _PLACE.search(text[a:b]):
+            out["place"] = place.group(1).strip()
+        # "Tham dự có ..." usually follows within two sentences.
+        for sa, sb in sentences.spans:
+            if sa < a or sa > b + 600:
+                continue
+            if t := re.match(
+                r"(?:Tham dự|Dự (?:hội nghị|họp|phiên họp|buổi làm việc)|Đến dự)"
+                r"(?: hội nghị| buổi làm việc| cuộc họp)?(?: có)?\s*(.+)",
+                text[sa:sb],
+            ):
+                out["participants"] = t.group(1).rstrip(" .")
+                break
+    if out["event"] is None and m.kind:
+        out["event"] = (m.kind[:1].upper() + m.kind[1:]) + (f" {m.topic}" if m.topic else "")
+    return out
