@@ -227,6 +227,9 @@ class _Reader:
             raise self.fail(f"{where}{key}", v, "a finite number")
         if isinstance(v, float) and not math.isfinite(v):
             raise self.fail(f"{where}{key}", v, "a finite number")
+        # A 400-digit integer is valid JSON but no float: templates divide and round values.
+        if isinstance(v, int) and abs(v) > 2**1023:
+            raise self.fail(f"{where}{key}", v, "a finite number")
         return v
 
     def offset(self, d: dict[str, Any], key: str, where: str) -> int:

@@ -356,3 +356,10 @@ def test_lone_surrogates_in_an_extraction_given_to_draft_are_replaced(
     code, out, err = run_cli("draft", str(path))
     assert code == 0, err
     assert out.startswith(f"# {title}\ufffd\n")
+
+
+@pytest.mark.parametrize("command", ["extract", "draft"])
+def test_a_number_python_refuses_to_read_fails_with_a_sentence(run_cli, tmp_path, command):
+    path = tmp_path / "so.json"
+    path.write_text('{"text": "Có 12 hộ.", "n": ' + "9" * 5000 + "}", encoding="utf-8")
+    _fails_with_one_sentence(*run_cli(command, str(path)), "4,300 digits")

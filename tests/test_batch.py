@@ -351,3 +351,16 @@ def test_a_gzip_holding_one_giant_line_is_read_through_without_holding_it(run_cl
         "message": "Line 2 is a record of 31.5 MB, larger than the 5 MB a record may be; it was "
         "skipped (raise OCOP_MAX_INPUT_BYTES if it really is one article).",
     }
+
+
+def test_a_line_holding_a_number_python_refuses_to_read_fails_alone(run_cli, tmp_path, records):
+    # json.loads raises ValueError (not JSONDecodeError) for an integer of over 4,300 digits.
+    huge = '{"id": "so-lon", "text": "Có ' + "9" * 5000 + ' hộ.", "n": ' + "9" * 5000 + "}"
+    src = write_jsonl(tmp_path / "in.jsonl", records[:3], extra_lines=(huge,))
+    out = tmp_path / "out.jsonl"
+    code, _, err = run_cli("batch", str(src), "-o", str(out), "--workers", "1")
+    assert code == 0, err
+    assert set(jsonl_by_id(out)) == {r["id"] for r in records[:3]}
+    [failure] = _lines(tmp_path / "out.errors.jsonl")
+    assert (failure["id"], failure["reason"]) == ("line-4", "bad json")
+    assert "4,300 digits" in failure["message"]

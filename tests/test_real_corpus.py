@@ -143,3 +143,18 @@ def test_every_extraction_carries_the_schema_and_its_id(sample):
         if d.get("schema") != SCHEMA or d.get("id") != rid
     ]
     assert not problems, _report(problems, "extractions with a wrong schema or id")
+
+
+# Issue 10: "các xã tuyệt đối không được lơ là" -> addressee "các xã", never "các xã tuyệt đối
+# không"; a negation or modal belongs to the action.
+_STOP_WORDS = ("không", "chưa", "chẳng", "đừng", "chớ", "cần", "phải", "nên", "được", "tuyệt đối")
+
+
+def test_no_addressee_ends_in_a_negation_or_modal(sample):
+    problems = [
+        f"{rid}: addressee {d['addressee']!r}"
+        for rid, out in sample["results"].items()
+        for d in out.get("directives", [])
+        if d.get("addressee") and any(d["addressee"].lower().endswith(" " + w) for w in _STOP_WORDS)
+    ]
+    assert not problems, _report(problems, "addressees that end in a negation or modal")

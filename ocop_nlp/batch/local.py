@@ -206,6 +206,9 @@ def _shallow(value: Any, nested: bool = False) -> Any:
     return value
 
 
+_HUGE_NUMBER = "holds a number of more than 4,300 digits; an article record has none."
+
+
 def _task_of_line(line: str, lineno: int) -> Task | ReadFailure | None:
     if not line.strip():
         return None
@@ -224,6 +227,8 @@ def _task_of_line(line: str, lineno: int) -> Task | ReadFailure | None:
             f"Line {lineno} is nested too deeply (about a thousand levels of brackets) to be "
             "read as JSON; an article record is a flat object.",
         )
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        return (f"line-{lineno}", "bad json", f"Line {lineno} {_HUGE_NUMBER}")
     if not isinstance(rec, dict):
         return (f"line-{lineno}", "bad input", f"Line {lineno} is not a JSON object.")
     rec = {k: _shallow(rec[k], k == "article") for k in _RECORD_FIELDS if k in rec}

@@ -21,8 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from bs4 import BeautifulSoup
-
 from ocop_nlp.config import Settings, load_settings
 from ocop_nlp.errors import InputError, OcopError
 from ocop_nlp.fetch.polite import FEED_TYPES, HTML_TYPES, FetchResult, PoliteFetcher
@@ -32,6 +30,7 @@ from ocop_nlp.parse.encodings import decode_bytes
 from ocop_nlp.parse.html import html_to_article
 from ocop_nlp.parse.links import PageLinks, analyse_page, parse_feed, parse_sitemap, sniff_xml_kind
 from ocop_nlp.parse.profiles import Profile, detect_profile, load_profile
+from ocop_nlp.parse.soup import page_soup
 from ocop_nlp.progress import LiveLine
 from ocop_nlp.store.db import Store, StoredArticle, open_store
 from ocop_nlp.store.frontier import Frontier, FrontierItem, NewLink, Settled
@@ -456,7 +455,8 @@ class Crawler:
         html, _warnings = decode_bytes(r.body or b"", r.charset)
         url = canonical_url(r.final_url) or item.url
         profile = self.profile or detect_profile(html, url)
-        soup = BeautifulSoup(html, "lxml")  # parsed once: for the links, then the article
+        # Parsed once, within the parse budget: for the links, then the article.
+        soup = page_soup(html)
         page: PageLinks = analyse_page(html, url, profile, soup)
         links = self._links_of(item, page)
         if page.kind != "article":

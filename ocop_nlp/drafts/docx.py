@@ -12,8 +12,8 @@ numbering scheme: the one the template writes.
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from ocop_nlp.config import Settings, load_settings

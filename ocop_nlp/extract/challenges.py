@@ -20,13 +20,33 @@ from ocop_nlp.records import Challenge, Sentence
 def _res() -> tuple[list[re.Pattern[str]], re.Pattern[str], list[re.Pattern[str]]]:
     c = lexicon("cues")
     return (
-        [re.compile(p, re.IGNORECASE) for p in c["challenge_patterns"]],
+        [
+            re.compile(p, re.IGNORECASE)
+            for p in c["challenge_patterns"] + c["challenge_patterns_extra"]
+        ],
         re.compile(c["challenge_still_pattern"], re.IGNORECASE),
-        [re.compile(p, re.IGNORECASE) for p in c["challenge_blockers"]],
+        [
+            re.compile(p, re.IGNORECASE)
+            for p in c["challenge_blockers"] + c["challenge_blockers_extra"]
+        ],
     )
 
 
-_CONTINUES = re.compile(r"(?i)^(?:chưa|còn|không|thiếu|thậm chí)\s")
+@cache
+def _lead_in() -> re.Pattern[str]:
+    return re.compile(lexicon("cues")["challenge_lead_in"], re.IGNORECASE)
+
+
+def _trim_lead_in(piece: Piece) -> Piece:
+    """'Theo Sở Công Thương, giá phân bón tăng gấp đôi' -> 'giá phân bón tăng gấp đôi'."""
+    m = _lead_in().match(piece.text)
+    if m is None or m.end() >= len(piece.text) or not is_challenge_clause(piece.text[m.end() :]):
+        return piece
+    return trim(piece.text[m.end() :], piece.start + m.end())
+
+
+_PURPOSE = re.compile(r"(?i)\s(?:để|nhằm)\s.*$")
+_CONTINUES = re.compile(r"(?i)^(?:chưa|còn|không|thiếu|thậm chí|mới|chỉ)\s")
 
 
 @cache
@@ -46,8 +66,16 @@ def is_challenge_clause(text: str) -> bool:
     strong = any(p.search(text) for p in pats)
     if not strong and not still.search(text):
         return False
+    # "... chưa tiến hành điều tra ... để có biện pháp giải quyết": a purpose after the
+    # problem does not make the clause about solving it.
+    head = _PURPOSE.sub("", text)
+    if head != text and head.strip() and is_challenge_clause(head):
+        return True
     if any(b.search(text) for b in blockers):
-        return False
+        # "đã có nhiều giải pháp nhưng việc triển khai còn thiếu kiên quyết": the problem
+        # after "nhưng" stands on its own.
+        but = re.split(r"(?i)\bnhưng\b", text)
+        return len(but) > 1 and but[-1].strip() != text and is_challenge_clause(but[-1])
     return strong or _still_is_a_state(text)
 
 
@@ -125,10 +153,10 @@ def extract_challenges(sentences: list[Sentence], skip: set[int] | None = None) 
             else:
                 body, base = body[at:], s.start + at
         for item in split_top(body, ";", base):
-            if _discussion().search(item.text):
+            if _discussion().search(_PURPOSE.sub("", item.text)):
                 continue  # "thảo luận về những khó khăn, hạn chế": the topic, not a problem
             for cl in clauses_of(item.text, item.start):
                 if is_challenge_clause(cl.text):
-                    piece = trim(cl.text, cl.start)
+                    piece = _trim_lead_in(trim(cl.text, cl.start))
                     out.append(Challenge(piece.text, piece.start, piece.end))
     return out

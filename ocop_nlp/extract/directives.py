@@ -30,7 +30,11 @@ def _alt(words: list[str]) -> str:
 def _res() -> dict[str, re.Pattern[str]]:
     c = lexicon("cues")
     t = lexicon("titles")
-    strong = [w for w in c["strong_directive_verbs"] if w not in ("giao", "giao cho")]
+    strong = [
+        w
+        for w in c["strong_directive_verbs"] + c["strong_directive_verbs_extra"]
+        if w not in ("giao", "giao cho")
+    ]
     return {
         # "yêu cầu" and friends as verbs; "giao" only when it is not giao thông/ban/lưu/...
         "strong": re.compile(
@@ -38,7 +42,11 @@ def _res() -> dict[str, re.Pattern[str]]:
             r"tiếp|thương|hữu|kết|khoán|đất|quyền|rừng|dục|hàng|thoa|nhau|tranh|thừa|nộp|"
             r"diện|lộ|điểm)\b)(?!\s+\d))(?![\w])"
         ),
-        "speech": re.compile(rf"(?i)(?<![\w])(?:{_alt(c['speech_verbs'])})(?![\w])"),
+        "speech": re.compile(
+            rf"(?i)(?<![\w])(?:{_alt(c['speech_verbs'] + c['opinion_verbs'])})(?![\w])"
+        ),
+        # '"Phải rà lại quyết liệt hơn", Thủ tướng nói': a quotation tagged with its speaker.
+        "quote_tag": re.compile(r'[”"]\s*,\s*[^,“”"]{2,90}$'),
         # Words before "yêu cầu"/"chỉ đạo" that make it a noun: "đạt yêu cầu", "sự chỉ đạo".
         "not_verb_before": re.compile(
             r"(?i)(?:đạt|đáp ứng|theo|các|những|có|là|được|với|của|bàn|về|một số|nhiều|"
@@ -60,7 +68,9 @@ def _res() -> dict[str, re.Pattern[str]]:
         ),
         "strip": re.compile(rf"(?i)^(?:{_alt(c['modals_to_strip'])})\s+"),
         "self_plan": re.compile(r"(?i)(?<![\w])(?:sẽ|dự kiến|phấn đấu sẽ)(?![\w])"),
-        "list_marker": re.compile(r"^\s*(?:[-–•+*]|\d+[.)]|[a-zđ][.)])\s+"),
+        "list_marker": re.compile(
+            r"^\s*(?:[-–•+*]|\d+[.)]|\d+\s*-|[a-zđ][.)]|\((?:[ivx]+|\d+|[a-zđ])\))\s+"
+        ),
         "enum_head": re.compile(rf"(?i)^(?:{_alt(c['enumerators'])})\s*[,:]\s*"),
         "announcement": re.compile(c["announcement"], re.IGNORECASE),
         # "đề nghị phía Campuchia ...", "đề nghị Singapore tiếp tục ...", "hai bên ...".
@@ -71,6 +81,30 @@ def _res() -> dict[str, re.Pattern[str]]:
         ),
         "action": re.compile(rf"(?i)(?:{_alt(c['action_starts'] + ['chủ trì'])})(?![\w])"),
         "lead_verb": re.compile(rf"(?i)^(?:{_alt(c['strong_directive_verbs'])})\s+"),
+        "periphrasis": re.compile(
+            rf"(?:^|[,;:.]\s*|\s)((?i:người đứng đầu|lãnh đạo)\s+[{UPPER}][\w]*(?:\s+\w+)?"
+            rf"(?:,\s*[{UPPER}][\w]*(?:\s+\w+)?)?)"
+            r"\s+(?:cũng\s+|đã\s+|tiếp tục\s+)*$"
+        ),
+        "condition": re.compile(c["condition_lead"]),
+        "imperative": re.compile(rf"(?i)^(?:{_alt(c['imperative_starts'])})(?![\w])"),
+        "doc_subject": re.compile(
+            rf"(?i)(?:^|\s)(?:{_alt(c['document_subjects'])})(?:\s+(?:này|trên|số\s+\S+))?"
+            r"\s+(?:cũng\s+|còn\s+|đồng thời\s+)*$"
+        ),
+        "doc_intro": re.compile(c["document_intro"]),
+        "purpose": re.compile(c["purpose_head"]),
+        "report": re.compile(rf"(?i)^(?:{_alt(c['report_verbs'])})(?:(?<=[,:])|(?![\w]))"),
+        "task_heading": re.compile(c["task_heading"]),
+        # "cần"/"phải" as a modal: not "cần thiết", "không phải", "phải là", "nhu cầu".
+        "modal_in": re.compile(
+            r"(?i)(?<![\w])(?<!không )(?<!việc )(?<!vấn đề )(?:cần phải|phải|cần)\s+"
+            r"(?!thiết|là\b|chăng)"
+        ),
+        "stop_end": re.compile(rf"(?i)\s+(?:{_alt(c['addressee_stop_words'])})$"),
+        "stop_at": re.compile(rf"(?i)(?:{_alt(c['addressee_stop_words'])})(?![\w])"),
+        "report_in": re.compile(rf"(?i)(?<=\S)\s+(?:{_alt(c['other_voice_verbs'])})(?![\w])"),
+        "past": re.compile(r"(?i)(?<![\w])(?:đã|đang|vừa|từng)(?![\w])"),
         # Known bodies, with their place, joined by "," or "và": "Huyện ủy, UBND huyện Na Hang".
         "body_np": re.compile(
             rf"(?:(?:các\s+)?(?:{_alt(t['bodies'])})(?:\s+(?:các\s+)?(?:{_alt(t['levels'])})"
@@ -93,6 +127,15 @@ class _State:
     known: dict[str, Official] = field(default_factory=dict)
     # "... tập trung vào ba nhóm nhiệm vụ." or "... như sau:" opens a list that follows.
     pending: tuple[Official | None, str | None] | None = None
+    # The open scope: the issuer and addressee of the last directive; the next sentence that
+    # opens with an action ("Cùng với đó, phối hợp ...") is theirs too (ANNOTATION.md).
+    scope: tuple[Official | None, str | None] | None = None
+    # An article that issues a document (Chỉ thị, Công điện, Kế hoạch): its issuer.
+    doc_issuer: Official | None = None
+    # Inside a list of purposes ("Mục đích ... nhằm:"): unmarked actions are not orders.
+    purpose: bool = False
+    # The speaker as the sentence began (its own speech verb may set `speaker`).
+    speaker_before: Official | None = None
 
 
 def _official(om: OfficialMatch, state: _State) -> Official:
@@ -119,8 +162,26 @@ def _speaker_before(
         gap = text[om.end : pos]
         if om.end <= pos and len(gap) <= 40 and not re.search(r"[.;:]", gap):
             return _official(om, state)
-    if _res()["pronoun"].search(text[max(0, pos - 40) : pos]):
-        return state.speaker or state.last_named
+    pr = _res()["pronoun"].search(text[max(0, pos - 40) : pos])
+    if pr:
+        known = state.speaker or state.last_named
+        if known is None and re.search(r"(?i)đồng chí|đ/c", pr.group(0)):
+            # "Đồng chí đề nghị ..." whose name was only in a caption: an official, unnamed.
+            return Official(None, None)
+        return known
+    # "ông Minh nhấn mạnh" after "Bí thư Tỉnh ủy Đặng Văn Minh": the given name of one named.
+    g = re.search(
+        rf"(?:^|\s)(?i:ông|bà|đồng chí|anh|chị)\s+([{UPPER}][\w'’]*(?:\s+[{UPPER}][\w'’]*)?)\s+$",
+        text[max(0, pos - 40) : pos],
+    )
+    if g:
+        for off in reversed(list(state.known.values())):
+            if off.name and (off.name == g.group(1) or off.name.endswith(" " + g.group(1))):
+                return off
+    # "Người đứng đầu Chính phủ nhấn mạnh", "Lãnh đạo Đảng, Nhà nước yêu cầu": a periphrasis.
+    pp = _res()["periphrasis"].search(text[max(0, pos - 60) : pos])
+    if pp:
+        return Official(None, pp.group(1).strip())
     # A body gives the order: "Chính phủ yêu cầu ...", "UBND tỉnh đề nghị ...".
     b = _res()["body_before"].search(text[max(0, pos - 80) : pos])
     if b:
@@ -161,6 +222,8 @@ def split_addressee(text: str) -> tuple[str | None, int]:
         return lex
     # An official can be asked too: "đề nghị Thủ tướng miễn tiền thuê đất ...".
     om = match_official_at(text, 0)
+    if om is not None and om.name is None and re.match(r"(?i)\s+(?:các|những)\s", text[om.end :]):
+        om = None  # "Chủ tịch UBND các xã, thị trấn ...": the title opens a plural addressee
     if om is not None and om.end < len(text) and text[om.end : om.end + 2].strip()[:1].islower():
         return text[: om.end].rstrip(" ,"), om.end + (
             len(text[om.end :]) - len(text[om.end :].lstrip())
@@ -178,14 +241,24 @@ def split_addressee(text: str) -> tuple[str | None, int]:
     for k, (w, tag, a, _b) in enumerate(words):
         if k >= 18:
             return None, 0
+        if seen_noun and r["stop_at"].match(text, a) and a > 0:
+            # "các xã tuyệt đối không được lơ là": a negation or modal opens the action.
+            addr = _strip_stop_words(text[:a])
+            if addr and not re.search(r"(?i)(?<![\w])(?:đã|đang|sẽ|là|được)(?![\w])", addr):
+                return addr, len(addr) + (
+                    len(text[len(addr) :]) - len(text[len(addr) :].lstrip(" ,"))
+                )
+            return None, 0
         starts_action = seen_noun and bool(r["action"].match(text, a))
         if (tag.startswith("V") and seen_noun) or starts_action:
             capital = w[:1] in UPPER
             if starts_action or (not capital and w.lower() not in noun_like):
-                addr = text[:a].rstrip(" ,")
+                addr = _strip_stop_words(text[:a])
                 if not addr or re.search(r"(?i)(?<![\w])(?:đã|đang|sẽ|là|được)(?![\w])", addr):
                     return None, 0
-                return addr, a
+                return addr, len(addr) + (
+                    len(text[len(addr) :]) - len(text[len(addr) :].lstrip(" ,"))
+                )
         if tag in (".", ":", ";") or w in (":", ";", "."):
             return None, 0
         if tag.startswith("N") or tag in ("Ny", "Np", "Nc", "Nu"):
@@ -193,7 +266,20 @@ def split_addressee(text: str) -> tuple[str | None, int]:
     return None, 0
 
 
+def _strip_stop_words(addr: str) -> str:
+    """An addressee never ends in a negation or modal: 'các xã tuyệt đối không' -> 'các xã'."""
+    addr = addr.rstrip(" ,")
+    while True:
+        m = _res()["stop_end"].search(addr)
+        if m is None:
+            return addr
+        addr = addr[: m.start()].rstrip(" ,")
+
+
 def _action_piece(text: str, start: int) -> Piece:
+    also = re.match(r"(?i)(?:cũng|đều)\s+(?=(?:cần|phải)\b)", text)
+    if also:
+        text, start = text[also.end() :], start + also.end()
     m = _res()["strip"].match(text)
     if m:
         text, start = text[m.end() :], start + m.end()
@@ -229,6 +315,9 @@ def _make(
     out: list[Directive] = []
     for it in items:
         text, start = _strip_lead(it.text, it.start)
+        mk = r["list_marker"].match(text)  # "(ii) bố trí đủ vốn ...", "- tiếp tục ..."
+        if mk:
+            text, start = text[mk.end() :], start + mk.end()
         v = r["lead_verb"].match(text)  # "...; giao Sở Công Thương xây dựng ..."
         if v:
             text, start = text[v.end() :], start + v.end()
@@ -258,15 +347,48 @@ def _strong_verb(
         if re.match(r"\s*[,.]", text[m.end() :]):
             continue  # "Phát biểu chỉ đạo, ..." names the speech, not an order
         who = _speaker_before(text, m.start(), offs, state)
+        carried = state.speaker or (state.scope[0] if state.scope else None)
         if (
             who is None
-            and state.speaker is not None
+            and carried is not None
             and (m.start() < 25 or re.search(r"(?i)(đồng thời|cũng)\s*$", text[: m.start()]))
         ):
-            who = state.speaker
+            who = carried
+        opened = re.match(r"(?i)(?:ông|bà|đồng chí|đ/c)\s", text)
+        if who is None and opened and not any(om.end <= m.start() for om in offs):
+            # "Ông thay mặt lãnh đạo thành phố biểu dương ... và đề nghị ...": the pronoun
+            # that opens the sentence is its subject.
+            who = state.speaker or state.last_named
+        if who is None:
+            # "Thanh tra Bộ GTVT mới có văn bản đề nghị ...": the sender of the document.
+            d = re.search(
+                r"(?i)\s(?:mới|vừa|đã|cũng)?\s*(?:có|gửi|ban hành)\s+(?:văn bản|công văn|công điện)"
+                r"(?:\s+số\s+\S+)?\s*$",
+                text[: m.start()],
+            )
+            if d and 0 < d.start() <= 80 and text[:1].isupper():
+                who = Official(None, text[: d.start()].strip(" ,"))
+        if who is None and r["doc_subject"].search(text[: m.start()]):
+            # "Công văn cũng chỉ đạo ...": the document speaks for its issuer.
+            who = (state.scope[0] if state.scope else None) or state.doc_issuer or state.speaker
+        if who is not None and _body_reports(text, m, offs, state):
+            continue
         if who is not None:
             return m, who
     return None
+
+
+def _body_reports(text: str, m: re.Match[str], offs: list[OfficialMatch], state: _State) -> bool:
+    """'Sở Tài nguyên và Môi trường đã tiếp tục đôn đốc các xã ...' in a results paragraph: a
+    body reporting its own work, not an order (no official speaks and no scope is open)."""
+    if state.speaker_before is not None or state.scope is not None or state.pending is not None:
+        return False
+    if m.group(0).lower() not in ("đôn đốc", "chỉ đạo", "giao", "nhắc nhở"):
+        return False
+    if any(om.end <= m.start() and m.start() - om.end <= 40 for om in offs):
+        return False
+    before = text[max(0, m.start() - 30) : m.start()]
+    return bool(re.search(r"(?i)(?:đã|đang|thường xuyên|tiếp tục)\s+(?:\w+\s+)?$", before))
 
 
 def extract_directives(
@@ -277,26 +399,57 @@ def extract_directives(
     state = _State()
     out: list[Directive] = []
     used: set[int] = set()
+    per_para: dict[int, int] = {}
+    for s in sentences:
+        per_para[s.paragraph] = per_para.get(s.paragraph, 0) + 1
     for idx, s in enumerate(sentences):
         text = s.text
+        if not text.strip():
+            continue  # a caption, emptied by captions.reading_sentences
+        # "Xây dựng dự toán chi thường xuyên": a section title, not an order; the scope goes on.
+        title_line = (
+            per_para[s.paragraph] == 1
+            and len(text.split()) <= 8
+            and not text.rstrip().endswith((".", ";", "!", "?", "…", ":"))
+        )
         offs = find_officials(text)
         for om in offs:
             if om.name:
                 _official(om, state)
+        if idx < 3 and state.doc_issuer is None:
+            state.doc_issuer = _document_issuer(text, offs, state)
 
+        if state.pending is not None and any(
+            r["speech"].search(text, om.end, om.end + 60)
+            or r["report_in"].search(text, om.end - 1, om.end + 60)
+            for om in offs
+            if om.name
+        ):
+            state.pending = None  # another official speaks: the list is over
         if state.pending is not None:
+            issuer, addr = state.pending
             if r["list_marker"].match(text) or r["enum_head"].match(text):
-                issuer, addr = state.pending
                 found: list[Directive] = _make(_items(text, 0), issuer, addr, s.start, default_year)
                 if found:
                     out.extend(found)
                     used.add(idx)
                 continue
+            # The unmarked items of a list: "... các nhiệm vụ sau: Thực hiện ... Chủ động ...".
+            found = [] if title_line else _in_scope(text, issuer, addr, s.start, default_year)
+            if found:
+                out.extend(found)
+                used.add(idx)
+                continue
+            if _heading(text, state, s.start, default_year, out, used, idx):
+                continue
             state.pending = None
 
         speech_at = None
+        state.speaker_before = state.speaker
         for m in r["speech"].finditer(text):
             who = _speaker_before(text, m.start(), offs, state)
+            if who is not None and m.group(0).lower() in _opinion_verbs():
+                who = who if _person_before(text, m.start(), offs) else None
             if who is not None:
                 state.speaker = who
                 state.speaker_until_para = s.paragraph + 1
@@ -311,14 +464,276 @@ def extract_directives(
         if strong is not None:
             m, who = strong
             state.speaker = who
+            state.purpose = False
             found = _after_strong_verb(text, m.end(), who, head_addr, s.start, default_year, state)
+            if m.group(0).lower() == "lưu ý":
+                # "Thủ tướng cũng lưu ý hiện nay cơ chế ... chưa được hoàn thiện": a warning
+                # about a state of things is not an order; only items that read as orders stay.
+                found = [d for d in found if d.addressee or _opens_order(d.action)]
         elif state.speaker is not None:
             found = _obligation(text, speech_at, head_addr, head_end, s.start, state, default_year)
+        if not found and strong is None and speech_at is None and r["report_in"].search(text[:100]):
+            # "Sở Nông nghiệp cho biết ...": another voice takes over; the speaker's turn ends.
+            state.speaker, state.scope = None, None
+        if not found and strong is None:
+            found = _words_of_the_speaker(text, speech_at, offs, state, s.start, default_year)
+        if not found and strong is None and speech_at is None:
+            quoted = _quote_speaker(sentences, idx, state)
+            if quoted is not None:
+                # '"Kiên quyết xử lý nghiêm vi phạm ... "' whose tag (", Phó thủ tướng nói")
+                # comes a sentence or two later: the words are the speaker's.
+                lead = len(text) - len(text.lstrip(' "“'))
+                found = _in_scope(text[lead:], quoted, None, s.start + lead, default_year)
+        if not found and strong is None and speech_at is None:
+            ctx = state.scope
+            if ctx is None and state.doc_issuer is not None and not state.purpose:
+                ctx = (state.doc_issuer, None)
+            if ctx is None and state.speaker is not None:
+                ctx = (state.speaker, None)
+            if ctx is not None:
+                if _heading(text, state, s.start, default_year, out, used, idx, ctx):
+                    continue
+                if title_line:
+                    continue
+                found = _in_scope(
+                    text, ctx[0], ctx[1], s.start, default_year, strict=ctx is not state.scope
+                )
+        if not found and r["purpose"].search(text[:60]) and text.rstrip().endswith(":"):
+            state.purpose = True
         if found or state.pending is not None:
             used.add(idx)
             state.speaker_until_para = s.paragraph + 1
+        state.scope = (found[-1].issuer, found[-1].addressee) if found else None
         out.extend(found)
     return out, used
+
+
+@cache
+def _opinion_verbs() -> frozenset[str]:
+    return frozenset(lexicon("cues")["opinion_verbs"])
+
+
+def _person_before(text: str, pos: int, offs: list[OfficialMatch]) -> bool:
+    """An official or a pronoun for one (not a body) stands right before `pos`."""
+    if any(om.end <= pos and len(text[om.end : pos]) <= 40 for om in offs):
+        return True
+    return bool(_res()["pronoun"].search(text[max(0, pos - 40) : pos]))
+
+
+def _words_of_the_speaker(
+    text: str,
+    speech_at: re.Match[str] | None,
+    offs: list[OfficialMatch],
+    state: _State,
+    base: int,
+    default_year: int | None,
+) -> list[Directive]:
+    """An official's words that bind others, in the sentence that names the speaker:
+    "Thủ tướng nhấn mạnh, để phát triển kinh tế, tỉnh cần ...", "Thủ tướng cho rằng cần phải
+    ...", '"Quân đội phải phối hợp tốt ...", Tổng bí thư nói'."""
+    r = _res()
+    if speech_at is None or state.speaker is None:
+        return []
+    rest = text[speech_at.end() :]
+    if not rest.strip(" .…"):
+        # The speaker comes last: the words are the quotation before the tag.
+        q = r["quote_tag"].search(text)
+        if q is None:
+            return []
+        body = text[: q.start()]
+        lead = len(body) - len(body.lstrip(' "“'))
+        return _in_scope(body[lead:], state.speaker, None, base + lead, default_year)
+    after = re.match(r"\s*(?:[,:]\s*|rằng\s+|là\s+)?", rest)
+    at = speech_at.end() + (after.end() if after else 0)
+    comma = rest.lstrip().startswith((",", ":"))
+    if not comma and not r["modal_in"].search(text[at : at + 200]):
+        return []  # "... dự và phát biểu chỉ đạo tại hội nghị": no words of an order
+    # "đồng chí Lê Diễn đề nghị, các đơn vị ... tính toán kỹ ...": after an order verb, an
+    # addressee and any verb make the order.
+    order_verb = bool(r["strong"].fullmatch(speech_at.group(0)))
+    return _in_scope(text[at:], state.speaker, None, base + at, default_year, any_verb=order_verb)
+
+
+def _quote_speaker(sentences: list[Sentence], idx: int, state: _State) -> Official | None:
+    """The official a quotation that opens at sentence `idx` is tagged with, up to three
+    sentences on ('"...". "..." , Tổng bí thư nói'), or None."""
+    text = sentences[idx].text.lstrip()
+    if not text.startswith(("“", '"')):
+        return None
+    for k in range(idx, min(idx + 4, len(sentences))):
+        t = sentences[k].text
+        if sentences[k].paragraph - sentences[idx].paragraph > 1:
+            return None
+        q = _res()["quote_tag"].search(t)
+        if q is None:
+            if "”" in t:
+                return None  # the quotation closed without a tag
+            continue
+        tag = t[q.start() :]
+        verb = _res()["speech"].search(tag)
+        if verb is None:
+            return None
+        offs = find_officials(tag)
+        return _speaker_before(tag, verb.start(), offs, state)
+    return None
+
+
+def _document_issuer(text: str, offs: list[OfficialMatch], state: _State) -> Official | None:
+    """'UBND tỉnh vừa ban hành Chỉ thị ...' -> UBND tỉnh: the issuer of the document's items."""
+    m = _res()["doc_intro"].search(text)
+    if m is None:
+        return None
+    return _speaker_before(text, m.start(), offs, state)
+
+
+def _opens_order(text: str, any_verb: bool = False) -> bool:
+    """Does a clause read as an order when a scope is open? It opens with an action ('Chủ động
+    túc trực ...'), an addressee and an action ('Hiệu trưởng các trường ... vận động ...'), or
+    has a modal ('Việc giải phóng mặt bằng phải xong ...'); never a past act or a plan."""
+    r = _res()
+    if r["self_plan"].search(text[:60]) or r["past"].match(text) or text.rstrip().endswith("?"):
+        return False  # a plan, a past act or a question ("phải làm gì để ...?")
+    if re.search(
+        r"(?<![\w])kiến nghị\s+(?:với\s+)?(?:Chính phủ|Quốc hội|Trung ương|Thủ tướng|Bộ|tỉnh|"
+        r"thành phố|UBND|cấp trên|Nhà nước)",
+        text[:160],
+    ):
+        return False  # a request upwards, not an order (ANNOTATION.md)
+    if r["imperative"].match(text):
+        # "Xác định ..., Ban thường vụ đã ban hành ...": a participle before a past act.
+        if re.search(r",\s*[^,]{0,60}(?<![\w])(?:đã|đang)\s", text[:150]):
+            return False
+        return not r["report"].match(text)
+    own, at = split_addressee(text)
+    if own:
+        rest = re.sub(r"(?i)^(?:cũng|đều|còn)\s+", "", text[at:])
+        if r["past"].search(text[:at]) or r["past"].match(rest):
+            return False
+        if r["report"].match(rest):
+            return False
+        if r["imperative"].match(rest):
+            return True
+        if any_verb and rest[:1].islower():
+            words = pos_spans(rest[:30])
+            return bool(words) and words[0][1].startswith("V")
+        return False
+    m = r["modal_in"].search(text[:160])
+    return m is not None and not r["past"].search(text[: m.start()]) and _modal_verb(text, m)
+
+
+def _modal_verb(text: str, m: re.Match[str]) -> bool:
+    """'cần rà soát' (a modal before a verb), not 'cần nguồn vốn lớn' (to need a thing)."""
+    if not m.group(0).lower().startswith("cần"):
+        return True  # "phải" is a modal whatever follows ("phải trên cơ sở ...")
+    words = pos_spans(text[m.end() : m.end() + 40])
+    if not words:
+        return False
+    w, tag = words[0][0].lower(), words[0][1]
+    return tag.startswith(("V", "A", "R")) or bool(_res()["imperative"].match(w))
+
+
+def _in_scope(
+    text: str,
+    issuer: Official | None,
+    addr: str | None,
+    base: int,
+    default_year: int | None,
+    strict: bool = False,
+    any_verb: bool = False,
+) -> list[Directive]:
+    """The orders of a sentence read in an open scope (issuer and addressee carried on).
+
+    `strict` (a document's or a speaker's context, not the sentence before): a clause opening
+    with a bare verb counts only when it is not followed by a report of what was done.
+    """
+    r = _res()
+    t, at = _strip_lead(text, 0)
+    mk = r["list_marker"].match(t)
+    if mk:
+        t, at = t[mk.end() :], at + mk.end()
+    cond = r["condition"].match(t)
+    if cond and cond.end() < len(t):
+        t, at = t[cond.end() :], at + cond.end()
+    h_addr, h_end = _head_addressee(t, [], None)
+    if h_addr:
+        addr, t, at = (
+            h_addr,
+            t[h_end:].lstrip(" ,"),
+            at + h_end + (len(t[h_end:]) - len(t[h_end:].lstrip(" ,"))),
+        )
+    pieces = split_top(t, ";")
+    first = pieces[0].text if pieces else ""
+    if not first or not _opens_order(first, any_verb):
+        return []
+    m = r["modal_in"].search(first[:160])
+    if m and not r["imperative"].match(first) and not split_addressee(first)[0]:
+        # "..., vì vậy các cấp, các ngành cần có giải pháp ...": the order is the comma clause
+        # that holds the modal, not the reasoning before it.
+        cut = first.rfind(", ", 0, m.start())
+        if cut > 0 and split_addressee(_strip_lead(first[cut + 2 :], 0)[0])[0]:
+            t, at = t[cut + 2 :], at + cut + 2
+    bare = not (r["modal_in"].search(first[:160]) or split_addressee(first)[0])
+    if strict and bare and r["past"].search(first[:80]):
+        return []
+    cs = colon_split(t)
+    if cs is not None and t[cs[1] :].strip(" .…"):
+        # "Vốn ... phải được bố trí theo thứ tự: (i) ...; (ii) ...": the head and each item.
+        head_text = cs[0].strip()
+        v = r["lead_verb"].match(head_text)
+        if v:
+            # "Đề nghị Công ty Cấp nước tỉnh: Cử cán bộ ...; chuẩn bị ...": the head names
+            # whom the items bind.
+            addr = head_text[v.end() :].strip(" ,") or addr
+        keep = (
+            not v
+            and len(head_text.split()) >= 4
+            and _opens_order(head_text)
+            and not re.search(r"(?i)(?:như|sau|gồm|sau đây|cụ thể|như sau)$", head_text)
+        )
+        head = [Piece(cs[0], at, at + len(cs[0]))] if keep else []
+        return _make(head + _items(t[cs[1] :], at + cs[1]), issuer, addr, base, default_year)
+    return _make(_items(t, at), issuer, addr, base, default_year)
+
+
+def _heading(
+    text: str,
+    state: _State,
+    base: int,
+    default_year: int | None,
+    out: list[Directive],
+    used: set[int],
+    idx: int,
+    ctx: tuple[Official | None, str | None] | None = None,
+) -> bool:
+    """A heading inside a leader's or a document's orders: 'Phòng Giáo dục huyện: - tiếp tục
+    ...', 'Đối với các đảng ủy xã, thị trấn:', 'Nhiệm vụ trọng tâm thời gian tới'. Its items
+    (on this line or the next ones) are orders to the heading's addressee."""
+    r = _res()
+    issuer = (ctx or state.pending or state.scope or (None, None))[0]
+    t = text.strip()
+    if r["task_heading"].match(t):
+        state.pending = (issuer, None)
+        return True
+    cs = colon_split(text)
+    head = cs[0].strip() if cs is not None else t.rstrip(" .")
+    if len(head.split()) > 14 or re.search(r"[.;]", head):
+        return False
+    h = r["addr_head"].match(head)
+    np = head[h.end() :] if h else head
+    if not (r["addr_start"].match(np) or _lexicon_addressee(np + " x")):
+        return False
+    if split_addressee(np + " thực hiện")[0] != np.strip(" ,") and not h:
+        return False
+    addr = np.strip(" ,")
+    if cs is None and not h:
+        return False
+    found = []
+    if cs is not None and text[cs[1] :].strip():
+        found = _make(_items(text[cs[1] :], cs[1]), issuer, addr, base, default_year)
+    out.extend(found)
+    used.add(idx)
+    state.pending = (issuer, addr)
+    return True
 
 
 def _head_addressee(

@@ -14,6 +14,7 @@ from ocop_nlp import __version__
 from ocop_nlp.config import Settings, load_settings, rules_version
 from ocop_nlp.errors import EmptyTextError, OcopError
 from ocop_nlp.extract.achievements import extract_achievements
+from ocop_nlp.extract.captions import reading_sentences
 from ocop_nlp.extract.challenges import extract_challenges
 from ocop_nlp.extract.directives import extract_directives
 from ocop_nlp.extract.figures import extract_figures
@@ -96,10 +97,12 @@ def _extract(doc: Doc) -> None:
     a = doc.article
     ex = Extraction(id=a.id or content_id(doc.text), article=a, text=doc.text)
     ex.meeting = extract_meeting(a.title, doc.sentences, doc.default_year)
-    ex.directives, doc.directive_sentences = extract_directives(doc.sentences, doc.default_year)
-    ex.challenges = extract_challenges(doc.sentences, doc.directive_sentences)
-    ex.figures = extract_figures(doc.sentences, doc.default_year)
-    ex.achievements = extract_achievements(doc.sentences, doc.directive_sentences)
+    # Photo captions and credits are read as empty: no item and no speaker come from them.
+    read = reading_sentences(doc.sentences)
+    ex.directives, doc.directive_sentences = extract_directives(read, doc.default_year)
+    ex.challenges = extract_challenges(read, doc.directive_sentences)
+    ex.figures = extract_figures(read, doc.default_year)
+    ex.achievements = extract_achievements(read, doc.directive_sentences)
     doc.extraction = ex
 
 

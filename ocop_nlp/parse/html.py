@@ -21,17 +21,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
 import soupsieve
 from bs4 import BeautifulSoup, Tag
-from bs4.element import PreformattedString
+from bs4.element import NavigableString, PageElement, PreformattedString
 
 from ocop_nlp.config import lexicon
 from ocop_nlp.errors import ConfigError, InputError
 from ocop_nlp.parse.page_text import looks_like_author, split_page
+from ocop_nlp.parse.soup import PageSoup, page_soup, text_head, within_budget
 from ocop_nlp.records import Article
 
 __all__ = ["DATE_ORDERS", "PageSelectors", "block_text", "html_to_article", "parse_date"]
@@ -200,23 +201,25 @@ def block_text(node: Tag) -> str:
     archive.org comments such as "TIMESTAMPS").
     """
     out: list[str] = []
-
-    def walk(n: Tag) -> None:
-        for child in n.children:
-            if isinstance(child, Tag):
-                name = child.name or ""
-                if name in _BLOCKS:
-                    out.append("\n")
-                if name in ("td", "th"):
-                    out.append(" ")
-                walk(child)
-                if name in _BLOCKS:
-                    out.append("\n")
-            elif not isinstance(child, PreformattedString):
-                # A newline in the source is a space to a reader; lines come from blocks.
-                out.append(str(child).replace("\r", " ").replace("\n", " "))
-
-    walk(node)
+    # An explicit stack, not recursion: a legacy page nests 1,200 unclosed <font> tags.
+    stack: list[tuple[Iterator[PageElement], str]] = [(iter(node.contents), "")]
+    while stack:
+        children, closing = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            out.append(closing)
+        elif isinstance(child, Tag):
+            name = child.name or ""
+            block = name in _BLOCKS
+            if block:
+                out.append("\n")
+            if name in ("td", "th"):
+                out.append(" ")
+            stack.append((iter(child.contents), "\n" if block else ""))
+        elif not isinstance(child, PreformattedString):
+            # A newline in the source is a space to a reader; lines come from blocks.
+            out.append(str(child).replace("\r", " ").replace("\n", " "))
     return "".join(out)
 
 
@@ -271,6 +274,34 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u200b", " ")).strip()
 
 
+def _text_sums(soup: BeautifulSoup) -> tuple[dict[int, int], dict[int, int]]:
+    """Per element: characters of its stripped text, and of the text of the links inside it.
+
+    Summed bottom-up in one walk; asking each candidate block for its text costs its whole
+    subtree, and nested candidates make that quadratic.
+    """
+    text: dict[int, int] = {}
+    links: dict[int, int] = {}
+    stack: list[tuple[Tag, Iterator[PageElement]]] = [(soup, iter(soup.contents))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack:
+                parent, own = id(stack[-1][0]), id(node)
+                text[parent] = text.get(parent, 0) + text.get(own, 0)
+                inner = links.get(own, 0) + (text.get(own, 0) if node.name == "a" else 0)
+                links[parent] = links.get(parent, 0) + inner
+        elif isinstance(child, Tag):
+            stack.append((child, iter(child.contents)))
+        elif isinstance(child, NavigableString) and type(child) in Tag.MAIN_CONTENT_STRING_TYPES:
+            n = len(child.strip())
+            if n:
+                text[id(node)] = text.get(id(node), 0) + n
+    return text, links
+
+
 class _Page:
     """One walk over the parsed page: document order, elements by class, tag and attribute."""
 
@@ -281,8 +312,14 @@ class _Page:
         self.by_name: dict[str, list[Tag]] = {}
         self.external: list[Tag] = []  # SharePoint rich-text fields, div.ExternalClass<hex>
         self.itemprop: dict[str, list[Tag]] = {}
+        # Where each element's subtree ends in document order: "is A inside B" without a walk.
+        self.last: dict[int, int] = {}
+        open_els: list[Tag] = []
         for i, el in enumerate(soup.find_all(True)):
             self.order[id(el)] = i
+            while open_els and open_els[-1] is not el.parent:
+                self.last[id(open_els.pop())] = i - 1
+            open_els.append(el)
             self.by_name.setdefault(el.name, []).append(el)
             attrs = el.attrs
             classes = attrs.get("class")
@@ -294,6 +331,9 @@ class _Page:
             prop = attrs.get("itemprop")
             if prop:
                 self.itemprop.setdefault(str(prop).lower(), []).append(el)
+        for el in open_els:
+            self.last[id(el)] = len(self.order) - 1
+        self._sums: tuple[dict[int, int], dict[int, int]] | None = None
         self.meta: dict[str, str] = {}
         for el in self.by_name.get("meta", []):
             key = el.get("property") or el.get("name") or el.get("itemprop")
@@ -301,8 +341,26 @@ class _Page:
             if key and content and str(key).lower() not in self.meta:
                 self.meta[str(key).lower()] = str(content).strip()
 
+    def text_len(self, el: Tag) -> int:
+        """`len(el.get_text(strip=True))`, from one pass over the page instead of one per call."""
+        if self._sums is None:
+            self._sums = _text_sums(self.soup)
+        if el.__dict__.get("interesting_string_types") != Tag.MAIN_CONTENT_STRING_TYPES:
+            return len(el.get_text(strip=True))  # <script>, <rt> ...: bs4 reads other strings
+        return self._sums[0].get(id(el), 0)
+
+    def link_len(self, el: Tag) -> int:
+        """The text of the links inside `el`: sum(len(a.get_text(strip=True)) for a in ...)."""
+        self.text_len(el)
+        assert self._sums is not None
+        return self._sums[1].get(id(el), 0)
+
     def pos(self, el: Tag) -> int:
         return self.order.get(id(el), -1)
+
+    def inside(self, el: Tag, container: Tag) -> bool:
+        """Is `el` a descendant of `container`?"""
+        return self.pos(container) < self.pos(el) <= self.last.get(id(container), -1)
 
     def first_meta(self, names: Iterable[str]) -> str | None:
         return next((self.meta[n] for n in names if self.meta.get(n)), None)
@@ -401,19 +459,21 @@ def _near(heading: Tag, body: Tag) -> bool:
 # --- body --------------------------------------------------------------------------------
 
 
-def _text_len(el: Tag) -> int:
-    return len(el.get_text(strip=True))
-
-
-def _outermost(els: list[Tag]) -> list[Tag]:
+def _outermost(page: _Page, els: list[Tag]) -> list[Tag]:
     """Drop the matches nested in another match: their text is already counted."""
-    ids = {id(e) for e in els}
-    return [e for e in els if not any(id(p) in ids for p in e.parents)]
+    kept: set[int] = set()
+    reach = -1  # the end of the outermost match seen so far, in document order
+    for el in sorted(els, key=page.pos):
+        pos = page.pos(el)
+        if pos < 0 or pos > reach:
+            kept.add(id(el))
+            reach = max(reach, page.last.get(id(el), pos))
+    return [el for el in els if id(el) in kept]
 
 
 def _body(page: _Page, sel: PageSelectors) -> list[Tag]:
     for css in sel.body:
-        found = _outermost([el for el in page.soup.select(css) if _text_len(el) > 0])
+        found = _outermost(page, [el for el in page.soup.select(css) if page.text_len(el) > 0])
         if found:
             return found
     for cls in _BODY_CLASSES:
@@ -424,17 +484,21 @@ def _body(page: _Page, sel: PageSelectors) -> list[Tag]:
         else:
             cands = page.by_class.get(cls, [])
         if cands:
-            best = max(cands, key=_text_len)
-            if _text_len(best) >= 200:
+            best = max(cands, key=page.text_len)
+            if page.text_len(best) >= 200:
                 return [best]
     for el in page.by_name.get("article", []):
-        if _text_len(el) >= 200:
-            return [max(page.by_name["article"], key=_text_len)]
+        if page.text_len(el) >= 200:
+            return [max(page.by_name["article"], key=page.text_len)]
     dense = _density_body(page)
     if dense is not None:
         return [dense]
-    body = page.soup.body
-    return [body] if body is not None else []
+    return page.by_name.get("body", [])[:1]
+
+
+def _children(el: Tag, names: tuple[str, ...]) -> list[Tag]:
+    """`el.find_all(names, recursive=False)`, without bs4's costly set-up of a search per call."""
+    return [c for c in el.contents if isinstance(c, Tag) and c.name in names]
 
 
 def _density_body(page: _Page) -> Tag | None:
@@ -446,7 +510,7 @@ def _density_body(page: _Page) -> Tag | None:
     scored: list[tuple[float, int, Tag]] = []
     for name in ("div", "td", "article", "section", "main"):
         for el in page.by_name.get(name, []):
-            paras = el.find_all(["p", "br"], recursive=False)
+            paras = _children(el, ("p", "br"))
             if not paras:
                 continue
             text_len = sum(len(p.get_text(" ", strip=True)) for p in paras if p.name == "p")
@@ -476,35 +540,45 @@ def _with_lead(page: _Page, body: Tag, title_el: Tag | None) -> list[Tag]:
             if not lead_words.search(cls.lower()):
                 continue
             for el in els:
-                if start < page.pos(el) < end and not any(p is body for p in el.parents):
+                if start < page.pos(el) < end and not page.inside(el, body):
                     leads.append(el)
-    leads = _outermost([el for el in leads if _text_len(el) > 0])
+    leads = _outermost(page, [el for el in leads if page.text_len(el) > 0])
     leads.sort(key=page.pos)
     return [*leads, body]
 
 
-def _drop_furniture(part: Tag) -> None:
+def _drop_furniture(page: _Page, part: Tag) -> None:
     """Related-news lists, share/print links, captions and tag lists inside the article block."""
     words = _rules().furniture
     for el in part.find_all(True):
-        if el.decomposed:
+        if _decomposed(el):
             continue
         if el.name == "figcaption":
             el.decompose()
             continue
         label = " ".join([*(el.get("class") or []), str(el.get("id") or "")]).lower()
         furniture = bool(label.strip()) and words.search(label) is not None
-        if furniture or (el.name in ("ul", "ol") and _is_link_list(el)):
+        if furniture or (el.name in ("ul", "ol") and _is_link_list(page, el)):
             el.decompose()
 
 
-def _is_link_list(el: Tag) -> bool:
-    """A list whose items are mostly links: other articles, not the article's own list."""
-    items = el.find_all("li", recursive=False)
+def _decomposed(el: Tag) -> bool:
+    """`el.decomposed` without its fall-back: on a tag never decomposed, bs4 looks for a child tag
+    named "_decomposed" through all the descendants, which makes clean-up quadratic."""
+    return bool(el.__dict__.get("_decomposed"))
+
+
+def _is_link_list(page: _Page, el: Tag) -> bool:
+    """A list whose items are mostly links: other articles, not the article's own list.
+
+    Read before anything inside it is dropped (elements come in document order), so the sums
+    taken over the whole page still hold for it.
+    """
+    items = _children(el, ("li",))
     if len(items) < 2:
         return False
-    text = len(el.get_text(strip=True))
-    links = sum(len(a.get_text(strip=True)) for a in el.find_all("a"))
+    text = page.text_len(el)
+    links = page.link_len(el)
     return text > 0 and links >= 0.8 * text
 
 
@@ -516,7 +590,7 @@ def _date_in(el: Tag, order: str) -> str | None:
         value = el.get(attr)
         if value and (found := parse_date(str(value), order)):
             return found
-    return parse_date(el.get_text(" ", strip=True)[:200], order, spaced=True)
+    return parse_date(text_head(el, 200), order, spaced=True)
 
 
 def _published(
@@ -543,7 +617,7 @@ def _published(
     cands += page.itemprop.get("datepublished", [])
     cands += [el for c, els in page.by_class.items() if date_words.search(c.lower()) for el in els]
     for el in sorted(cands, key=page.pos):
-        if page.pos(el) < start and not (article and any(p is article for p in el.parents)):
+        if page.pos(el) < start and not (article is not None and page.inside(el, article)):
             continue  # before the headline: a header clock showing today's date
         if start < 0 and el.find_parent(["header", "nav"]) is not None:
             continue
@@ -554,7 +628,7 @@ def _published(
         parent = s.parent
         if not isinstance(parent, Tag) or page.pos(parent) < start:
             continue
-        text = str(s) if parse_date(str(s), order) else parent.get_text(" ", strip=True)
+        text = str(s) if parse_date(str(s), order) else text_head(parent, 200)
         if found := parse_date(text[:200], order):
             return found
     return None
@@ -609,18 +683,18 @@ def html_to_article(
     for group in (sel.title, sel.body, sel.published, sel.author):
         for css in group:
             _check_css(css)
-    if soup is None:
+    if soup is None or not within_budget(soup):
         html = re.sub(r"^\s*<%@[^%]*%>", "", html)  # JSP directives left in saved pages
-        soup = BeautifulSoup(html, "lxml")
+        soup = page_soup(html)
+    warnings = list(soup.budget_warnings) if isinstance(soup, PageSoup) else []
     # One walk; find_all with a list of names is several times slower in bs4.
     for t in [el for el in soup.find_all(True) if el.name in _DROP]:
-        if t.decomposed:
+        if _decomposed(t):
             continue
-        if t.name == "form" and len(t.get_text()) > _PAGE_FORM_CHARS:
+        if t.name == "form" and _longer_than(t, _PAGE_FORM_CHARS):
             continue
         t.decompose()
     page = _Page(soup)
-    warnings: list[str] = []
 
     body_els = _body(page, sel)
     if not body_els:
@@ -631,7 +705,7 @@ def html_to_article(
     if not sel.body:
         body_els = _with_lead(page, body_els[0], title_el)
     for part in body_els:
-        _drop_furniture(part)
+        _drop_furniture(page, part)
     raw = "\n".join(block_text(part) for part in body_els)
     lines = [_squash(ln) for ln in raw.split("\n")]
     text = "\n".join(ln for ln in lines if ln)
@@ -664,6 +738,16 @@ def html_to_article(
         author=author,
         warnings=warnings,
     )
+
+
+def _longer_than(el: Tag, limit: int) -> bool:
+    """`len(el.get_text()) > limit`, reading no further than the limit."""
+    size = 0
+    for s in el.strings:
+        size += len(s)
+        if size > limit:
+            return True
+    return False
 
 
 @cache

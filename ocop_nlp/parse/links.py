@@ -23,6 +23,7 @@ import re
 import unicodedata
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
@@ -30,6 +31,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PageElement
 from lxml import etree
 
 from ocop_nlp.errors import ConfigError
@@ -42,6 +44,7 @@ from ocop_nlp.parse.profiles import (
     read_toml,
     url_target,
 )
+from ocop_nlp.parse.soup import page_soup, text_head, within_budget
 
 __all__ = [
     "FeedEntry",
@@ -294,7 +297,7 @@ def _dated(a: Tag) -> bool:
     for _ in range(2):
         if not isinstance(node, Tag):
             return False
-        if _DATE.search(node.get_text(" ", strip=True)[:300]):
+        if _DATE.search(text_head(node, 300)):
             return True
         if node.name not in ("h1", "h2", "h3", "h4", "h5", "h6"):
             return False
@@ -333,6 +336,7 @@ class _Scan:
     head_links: list[Tag]
     base: Tag | None
     h1: Tag | None
+    title: Tag | None  # the first <title>
     headline: bool  # an <h1> or an element classed as a title (p.Title, h2.entry-title ...)
     og_type: str
 
@@ -354,9 +358,24 @@ def _scan(soup: BeautifulSoup) -> _Scan:
     h1: Tag | None = None
     headline = False
     og_type = ""
-    for node in soup.descendants:
+    title: Tag | None = None
+    # Each element's nearest block (or the no-text element hiding its strings), and whether a
+    # link lies in between, handed down an explicit stack: no string walks up its ancestors.
+    stack: list[tuple[Iterator[PageElement], Tag | None, bool]] = [
+        (iter(soup.contents), None, False)
+    ]
+    while stack:
+        children, block, in_link = stack[-1]
+        node = next(children, None)
+        if node is None:
+            stack.pop()
+            continue
         if isinstance(node, Tag):
             name = node.name
+            if name in _BLOCK or name in _NO_TEXT:
+                stack.append((iter(node.contents), node, False))
+            else:
+                stack.append((iter(node.contents), block, in_link or name == "a"))
             if name == "a":
                 if "href" in node.attrs:
                     anchors.append(node)
@@ -375,21 +394,16 @@ def _scan(soup: BeautifulSoup) -> _Scan:
                     base = node
             elif name == "meta" and node.attrs.get("property") == "og:type":
                 og_type = str(node.attrs.get("content") or "").lower()
+            elif name == "title" and title is None:
+                title = node
             continue
-        if not isinstance(node, NavigableString) or type(node) is not NavigableString:
+        if type(node) is not NavigableString:
             continue  # comments, scripts, styles, CDATA
         n = len(node.strip())
         if not n:
             continue
-        el: Any = node.parent
-        in_link = False
-        while isinstance(el, Tag) and el.name not in _BLOCK:
-            if el.name == "a":
-                in_link = True
-            elif el.name in _NO_TEXT:
-                break
-            el = el.parent
-        if not isinstance(el, Tag) or el.name in _NO_TEXT or el.name in ("head", "html"):
+        el = block
+        if el is None or el.name in _NO_TEXT or el.name in ("head", "html"):
             continue
         container = id(el.parent) if el.parent is not None else id(el)
         if in_link:
@@ -407,7 +421,7 @@ def _scan(soup: BeautifulSoup) -> _Scan:
             1 for b, c in block_container.items() if c == best and block_chars[b] >= 40
         )
         body = _Body(own[best], linked[best], paragraphs, heads[best])
-    return _Scan(body, anchors, head_links, base, h1, headline, og_type)
+    return _Scan(body, anchors, head_links, base, h1, title, headline, og_type)
 
 
 class _Collector:
@@ -466,8 +480,8 @@ def analyse_page(
     rules = generic_rules()
     page_url = canonical_url(url) or url
     page_host = urlsplit(page_url).netloc
-    if soup is None:
-        soup = BeautifulSoup(html, "lxml")
+    if soup is None or not within_budget(soup):
+        soup = page_soup(html)
     scan = _scan(soup)
     base = page_url
     if scan.base is not None:
@@ -647,7 +661,7 @@ def _page_kind(
     by_profile = profile.url_kind(path) if profile is not None else None
     if by_profile == "skip":
         return "other", "profile skip URL"
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    title = scan.title.get_text(" ", strip=True) if scan.title is not None else ""
     heading = scan.h1.get_text(" ", strip=True) if scan.h1 is not None else ""
     # A page's own heading must be the word itself: "Tìm kiếm cứu nạn" is news, not a form.
     named = _url_page_kind(path, rules) or _text_kind(_norm(heading), rules, more=0)

@@ -45,6 +45,11 @@ def load_json(text: str | bytes, name: str) -> Any:
             f"{name} is nested too deeply (about a thousand levels of brackets) to be read as "
             "JSON; an article record is a flat object."
         ) from e
+    except ValueError as e:  # Python refuses to read an integer of more than 4,300 digits
+        raise InputError(
+            f"{name} holds a number of more than 4,300 digits; an article record or an "
+            "extraction has none."
+        ) from e
 
 
 def _published(value: Any, warnings: list[str]) -> str | None:
