@@ -168,7 +168,10 @@ def figure_items(
             for j, g in enumerate(ex.figures)
             if left <= g.start and g.end <= right and j not in taken and f"F{j + 1}" not in skip
         ]
-        last = max((ex.figures[j].end for j in members), default=f.end)
+        if i not in members:  # a figure whose own text holds a clause's end
+            members.insert(0, i)
+            left, right = min(left, f.start), max(right, f.end)
+        last = max(ex.figures[j].end for j in members)
         lead = text[left : f.start].strip()
         measure = all(ex.figures[j].unit.lower() in _MEASURES for j in members)
         prev = phrases[-1] if phrases else None

@@ -172,6 +172,8 @@ def draft_context(
             "province": province,
             "place_name": province or MISSING.format("địa danh"),
             "body": body or MISSING.format("cơ quan ban hành"),
+            # The top left of a document writes the body in capitals (Nghị định 30).
+            "body_heading": body.upper() if body else MISSING.format("cơ quan ban hành"),
             "author": settings.draft_author,
             "organiser": lead["organiser"],
             "event": lead["event"],
