@@ -191,7 +191,8 @@ def test_dates_are_written_as_the_genre_writes_them(own):
     assert any(d.deadline == "2024-06-30" for d in ha_giang.directives)
     news = draft(ha_giang, "tin-bai", "md")
     doc = draft(ha_giang, "thong-bao-ket-luan", "md")
-    assert "(hoàn thành trước 30/6/2024)" in news and "Ngày 3/6/2024," in news
+    assert "30/6/2024 đạt trên 40% kế hoạch[^D1]." in news and "Ngày 3/6/2024," in news
+    assert "(trong năm 2024)" not in news and "hoàn thành trước" not in news
     assert "(thời hạn: ngày 30 tháng 6 năm 2024)" in doc
     assert "Ngày 3 tháng 6 năm 2024," in doc
     for text in (news, doc, docx_text(draft(ha_giang, "thong-bao-ket-luan", "docx"))):

@@ -55,6 +55,18 @@ def date_doc(iso: str | None) -> str:
     return f"năm {iso}" if re.fullmatch(r"\d{4}", iso) else iso
 
 
+def deadline_news(iso: str | None, action: str = "") -> str:
+    """A deadline in a news sentence, or "" when the action already says it.
+
+    >>> deadline_news("2024-09-30"), deadline_news("2024"), deadline_news("2024", "trong năm 2024")
+    ('hoàn thành trước 30/9/2024', 'trong năm 2024', '')
+    """
+    said = date_news(iso)
+    if not said or said.removeprefix("năm ").removeprefix("tháng ") in action:
+        return ""
+    return f"hoàn thành trước {said}" if _FULL.match(iso or "") else f"trong {said}"
+
+
 # Units that measure rather than name what is counted: "18,6 tỷ đồng" says nothing alone.
 _MEASURES = {"%", "đồng", "ha", "tấn", "kg", "km", "m", "m2", "m3", "lượt", "usd", "người"}
 # A clause ends at these (a decimal comma has no space after it: "18,6").

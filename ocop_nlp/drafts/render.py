@@ -18,6 +18,7 @@ from ocop_nlp.drafts.content import (
     Sentences,
     date_doc,
     date_news,
+    deadline_news,
     figure_items,
     opening,
 )
@@ -149,6 +150,8 @@ def draft_context(
                 "id": f"D{k}",
                 "note": note(f"D{k}", d.start, d.end),
                 "deadline_news": date_news(d.deadline),
+                # "(hoàn thành trước 30/9/2024)", or "" when the action already names the date.
+                "deadline_phrase_news": deadline_news(d.deadline, d.action),
                 "deadline_doc": date_doc(d.deadline),
             }
         )
