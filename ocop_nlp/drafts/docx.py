@@ -2,9 +2,10 @@
 
 One template per document, not two: the built-in HTML template is rendered (every value
 escaped) and its small vocabulary of tags becomes Word paragraphs here. The page is A4 with
-margins of 20 mm top and bottom, 30 mm left and 15 mm right; text is Times New Roman 14 pt
-(13 pt in the heading table, 12 pt under "Nơi nhận:"); the issuing body and the national
-heading sit side by side in a borderless two-column table. Lists are written with the dash
+margins of 20 mm top and bottom, 30 mm left and 15 mm right; text is Times New Roman 14 pt,
+12.5 pt in the heading table (the rule allows 12-13 pt there, and 13 pt wraps the national
+heading) and 12 pt under "Nơi nhận:"; the issuing body and the national heading sit side by
+side in a borderless two-column table. Lists are written with the dash
 that administrative documents use, not Word's automatic numbering, so a draft has one
 numbering scheme: the one the template writes.
 """
@@ -21,7 +22,7 @@ from ocop_nlp.errors import TemplateError
 from ocop_nlp.records import Extraction
 
 FONT = "Times New Roman"
-_SIZES = {"body": 14, "heading-table": 13, "noi-nhan": 12, "nhan": 11, "dan-chung": 11}
+_SIZES = {"body": 14, "heading-table": 12.5, "noi-nhan": 12, "nhan": 11, "dan-chung": 11}
 
 
 def _docx() -> Any:
@@ -147,7 +148,7 @@ class _Writer:
         from docx.shared import Mm
 
         rows = el.findall(".//tr")
-        widths = (Mm(65), Mm(100)) if heading else (Mm(80), Mm(85))
+        widths = (Mm(60), Mm(105)) if heading else (Mm(75), Mm(90))
         t = self.doc.add_table(rows=len(rows), cols=2)
         t.autofit = False
         for col, w in zip(t.columns, widths, strict=True):
