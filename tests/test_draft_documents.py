@@ -369,3 +369,10 @@ def test_each_docx_converts_to_pdf_with_libreoffice(own, tmp_path, template):
     pdf = tmp_path / f"{template}.pdf"
     assert pdf.exists(), proc.stderr.decode("utf-8", "replace")
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_example_house_template_renders_every_own_article(own):
+    example = Path(__file__).resolve().parent.parent / "examples" / "bao-cao-nhanh.md.j2"
+    for ex in own.values():
+        md = draft(ex, str(example), "md")
+        assert md.startswith("**BÁO CÁO NHANH** — ") and "Mã bài: `sha1-" in md
