@@ -341,3 +341,18 @@ def test_html_format_escapes_a_user_template_whatever_its_name(run_cli, tmp_path
     # The same file as Markdown escapes for Markdown instead.
     code, out, err = run_cli("draft", article, "--template", str(tpl), "--format", "md")
     assert out.endswith(" \\<script\\></p>\n")
+
+
+@pytest.mark.parametrize("template", sorted(BUILTIN))
+def test_hostile_article_text_is_inert_in_every_word_and_json_draft(template):
+    import docx
+
+    ex = _hostile_extraction()
+    d = docx.Document(io.BytesIO(draft(ex, template, "docx")))
+    texts = [p.text for p in d.paragraphs] + [c.text for t in d.tables for c in t._cells]
+    for t in texts:
+        _no_xml_illegal(t)
+    assert any("<script>alert(1)</script>" in t for t in texts)  # shown as text
+    assert not [r for r in d.part.rels.values() if r.reltype.endswith("/hyperlink")]
+    values = json.loads(draft(ex, template, "json"))
+    assert "{{ 7*7 }}" in json.dumps(values, ensure_ascii=False)

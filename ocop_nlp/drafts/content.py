@@ -11,11 +11,13 @@ and the place in the extraction) that `--exclude` takes and the evidence shows.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ocop_nlp.nlp.sentences import split_sentences
 from ocop_nlp.records import Extraction
 
 # The one way a draft marks what the article does not say, for the editor to fill in.
@@ -104,29 +106,18 @@ class Item:
 
 
 class Sentences:
-    """Sentence spans of a text: a line break or a full stop before a capital ends one."""
+    """The sentences of an extraction's text as the extractors split it (same offsets)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.spans: list[tuple[int, int]] = []
-        for m in re.finditer(r"[^\n]+", text):
-            a = m.start()
-            for cut in re.finditer(r"[.!?…]+(?=\s+[A-ZÀ-ỸĐ“\"])", m.group()):
-                b = m.start() + cut.end()
-                self._add(a, b)
-                a = b
-            self._add(a, m.end())
-
-    def _add(self, a: int, b: int) -> None:
-        seg = self.text[a:b]
-        lead = len(seg) - len(seg.lstrip())
-        if seg.strip():
-            self.spans.append((a + lead, a + len(seg.rstrip())))
+        self.spans = [(x.start, x.end) for x in split_sentences(text)]
+        self.starts = [a for a, _ in self.spans]
 
     def of(self, pos: int) -> tuple[int, int]:
-        for a, b in self.spans:
-            if a <= pos < b:
-                return a, b
+        """The span of the sentence holding `pos`, or an empty span between sentences."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and pos < self.spans[i][1]:
+            return self.spans[i]
         return pos, pos
 
 
