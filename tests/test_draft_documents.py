@@ -376,3 +376,33 @@ def test_example_house_template_renders_every_own_article(own):
     for ex in own.values():
         md = draft(ex, str(example), "md")
         assert md.startswith("**BÁO CÁO NHANH** — ") and "Mã bài: `sha1-" in md
+
+
+@pytest.mark.parametrize(
+    ("name", "lead"),
+    [
+        (
+            "03_dak_nong_lam_viec_so_nn",
+            "Ngày 14/3/2024, Phó Chủ tịch UBND tỉnh Đinh Văn Thạch có buổi làm việc với Sở Nông "
+            "nghiệp và Phát triển nông thôn về tình hình thực hiện Chương trình OCOP và kế hoạch "
+            "năm 2024.",
+        ),
+        (
+            "05_ca_mau_kiem_tra_nam_can",  # the place is named once, not "tại X tại X"
+            "Ngày 22/5/2024, Phó Chủ tịch UBND tỉnh Lâm Thị Kim Xuyến có buổi kiểm tra tình hình "
+            "sản xuất, tiêu thụ sản phẩm OCOP tại huyện Năm Căn và huyện Ngọc Hiển.",
+        ),
+        (
+            "08_lao_cai_ky_hop_hdnd",  # the meeting is the subject of the article's sentence
+            "Ngày 10/7/2024, Kỳ họp thứ 19 HĐND tỉnh Lào Cai khóa XVI tiến hành phiên chất vấn "
+            "và trả lời chất vấn. Chủ tịch HĐND tỉnh Vương Thị Thúy chủ trì.",
+        ),
+        ("13_lam_dong_thi_truong", ""),  # a market report: no meeting to open with
+    ],
+)
+def test_lead_follows_who_held_the_meeting_in_the_article(name, lead):
+    c = draft_context(_extract(next(ARTICLES.glob(f"{name}*.txt"))))
+    assert c["lead_news"] == lead
+    if not lead:
+        md = draft(_extract(next(ARTICLES.glob(f"{name}*.txt"))), "tin-bai", "md")
+        assert "**\\[cần bổ sung: đoạn dẫn\\]**" in md

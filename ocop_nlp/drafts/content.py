@@ -257,6 +257,7 @@ def opening(ex: Extraction, sentences: Sentences) -> dict[str, Any]:
         "event": None,
         "place": None,
         "participants": None,
+        "event_is_subject": False,
     }
     if m is None:
         return out
@@ -268,6 +269,10 @@ def opening(ex: Extraction, sentences: Sentences) -> dict[str, Any]:
         if len(event) <= 300:
             out["event"] = event[:1].upper() + event[1:]
         head = text[a:found]
+        # "Ngày 10/7/2024, Kỳ họp thứ 19 ... tiến hành ...": the meeting is the sentence's subject.
+        out["event_is_subject"] = bool(
+            re.fullmatch(r"(?:(?:Sáng|Chiều|Tối|Trưa|Ngày|Hôm nay)[^,]{0,30},\s*)?", head)
+        )
         if org := _ORGANISER.search(head):
             name = org.group(1).strip()
             if province and name.endswith("tỉnh"):
@@ -289,3 +294,40 @@ def opening(ex: Extraction, sentences: Sentences) -> dict[str, Any]:
     if out["event"] is None and m.kind:
         out["event"] = (m.kind[:1].upper() + m.kind[1:]) + (f" {m.topic}" if m.topic else "")
     return out
+
+
+# Meeting words written in lower case inside a sentence; "Hội nghị", "Kỳ họp" keep capitals.
+_COMMON_EVENT = re.compile(r"^(Buổi|Cuộc|Phiên|Đoàn|Chuyến)\b")
+
+
+def lead_sentence(date: str, fields: dict[str, Any], chair: str) -> str:
+    """The opening sentence(s): who held which meeting, when and where, from the article's words.
+
+    `date` is already in the genre's form ("Ngày 10/7/2018" or "Ngày 10 tháng 7 năm 2018");
+    "" when the article gives no event to open with (the template marks the gap).
+
+    >>> lead_sentence("Ngày 10/7/2018", {"organiser": "UBND tỉnh Bắc Kạn", "event": "Hội nghị sơ kết",
+    ...     "place": None, "event_is_subject": False}, "Phó Chủ tịch UBND tỉnh Đỗ Thị Minh Hoa")
+    'Ngày 10/7/2018, UBND tỉnh Bắc Kạn tổ chức Hội nghị sơ kết. Phó Chủ tịch UBND tỉnh Đỗ Thị Minh Hoa chủ trì.'
+    """
+    event = fields.get("event")
+    if not event:
+        return ""
+    place = fields.get("place")
+    where = f" tại {place}" if place and place not in event else ""
+    opener = f"{date}, " if date else ""
+    if fields.get("event_is_subject"):  # "Ngày 10/7, Kỳ họp thứ 19 ... tiến hành phiên chất vấn"
+        text = f"{opener}{event}{where}."
+        return text[:1].upper() + text[1:] + (f" {chair} chủ trì." if chair else "")
+    inside = _COMMON_EVENT.sub(lambda m: m.group(1).lower(), event)
+    organiser = fields.get("organiser")
+    if organiser:
+        text = f"{opener}{organiser} tổ chức {inside}{where}."
+        if chair and chair != organiser:
+            text += f" {chair} chủ trì."
+    elif chair:
+        verb = "có" if inside.startswith(("buổi", "chuyến", "đoàn")) else "chủ trì"
+        text = f"{opener}{chair} {verb} {inside}{where}."
+    else:
+        text = f"{opener}{event}{where}." if opener else f"{event}{where}."
+    return text[:1].upper() + text[1:]

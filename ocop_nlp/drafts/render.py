@@ -20,6 +20,7 @@ from ocop_nlp.drafts.content import (
     date_news,
     deadline_news,
     figure_items,
+    lead_sentence,
     opening,
 )
 from ocop_nlp.drafts.sandbox import FORMATS, clean_values, make_env, render
@@ -162,6 +163,8 @@ def draft_context(
     m = ex.meeting
     chair = m.chair if m and m.chair else (ex.directives[0].issuer if ex.directives else None)
     lead = opening(ex, sentences)
+    chair_name = _official(chair)
+    date = m.date if m else None
     province = lead["province"]
     issued = ex.article.published or (m.date if m else None)
     body = settings.draft_body or (f"UBND tỉnh {province}" if province else "")
@@ -182,7 +185,10 @@ def draft_context(
             "event": lead["event"],
             "place": lead["place"],
             "participants": lead["participants"],
-            "chair": _official(chair),
+            "chair": chair_name,
+            # The opening sentence in each genre's usage; "" when the article names no event.
+            "lead_news": lead_sentence(f"Ngày {date_news(date)}" if date else "", lead, chair_name),
+            "lead_doc": lead_sentence(date_doc(date), lead, chair_name),
             "chair_title": (chair.title or _official(chair)) if chair else "",
             "meeting": m.to_dict() if m else None,
             "meeting_date_news": date_news(m.date) if m else "",
