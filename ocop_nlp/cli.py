@@ -15,6 +15,7 @@ import traceback
 from pathlib import Path
 
 from ocop_nlp import __version__
+from ocop_nlp.drafts import i18n
 from ocop_nlp.errors import OcopError
 
 
@@ -63,8 +64,10 @@ def _draft_format(parser: argparse.ArgumentParser, a: argparse.Namespace) -> str
     by_name = _DRAFT_SUFFIXES.get(Path(a.output).suffix.lower()) if a.output else None
     if a.format and by_name and a.format != by_name:
         parser.error(
-            f"--format {a.format} does not match the extension of {a.output} ({by_name}); "
-            "drop one or make them agree."
+            i18n.tr(
+                "--format {format} does not match the extension of {output} ({by_name}); "
+                "drop one or make them agree."
+            ).format(format=a.format, output=a.output, by_name=by_name)
         )
     return a.format or by_name or "md"
 
@@ -74,7 +77,9 @@ def cmd_draft(a: argparse.Namespace) -> int:
 
     fmt = _draft_format(a.parser, a)
     if fmt == "docx" and not a.output:
-        raise OcopError("A Word draft is a file: give its name with -o, e.g. -o tom-tat.docx.")
+        raise OcopError(
+            i18n.tr("A Word draft is a file: give its name with -o, e.g. -o tom-tat.docx.")
+        )
     extractions = [load_extraction_or_article(i) for i in a.input]
     out = draft(extractions, a.template, fmt, evidence=a.evidence, exclude=a.exclude or ())
     if isinstance(out, bytes):
@@ -234,29 +239,42 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser(
         "draft",
-        help="draft a meeting summary, news article, conclusion notice or digest",
-        description="Draft a document from articles or extractions. The format follows the "
-        "extension of -o (.md, .html, .docx, .json) unless --format says otherwise.",
+        help=i18n.tr("draft a meeting summary, news article, conclusion notice or digest"),
+        description=i18n.tr(
+            "Draft a document from articles or extractions. The format follows the extension "
+            "of -o (.md, .html, .docx, .json) unless --format says otherwise."
+        ),
     )
     d.add_argument(
-        "input", nargs="+", help="any INPUT of extract, or an extraction .json (several: ban-tin)"
+        "input",
+        nargs="+",
+        help=i18n.tr("any INPUT of extract, or an extraction .json (several: ban-tin)"),
     )
-    d.add_argument("--template", help="a template name (see `ocop templates`) or a .j2 path")
     d.add_argument(
-        "--format", choices=["md", "html", "docx", "json"], help="default: from -o, else md"
+        "--template", help=i18n.tr("a template name (see `ocop templates`) or a .j2 path")
     )
-    d.add_argument("-o", "--output", help="write here instead of stdout")
+    d.add_argument(
+        "--format",
+        choices=["md", "html", "docx", "json"],
+        help=i18n.tr("default: from -o, else md"),
+    )
+    d.add_argument("-o", "--output", help=i18n.tr("write here instead of stdout"))
     d.add_argument(
         "--evidence",
         choices=["footnotes", "appendix", "none"],
         default="footnotes",
-        help="footnotes (default), an appendix at the end, or none for a clean copy",
+        help=i18n.tr("footnotes (default), an appendix at the end, or none for a clean copy"),
     )
     d.add_argument(
         "--exclude",
         nargs="+",
         metavar="ID",
-        help="leave these items out (ids as shown in the evidence: F2 C1 D11)",
+        help=i18n.tr("leave these items out (ids as shown in the evidence: F2 C1 D11)"),
+    )
+    d.add_argument(
+        "--lang",
+        choices=["vi", "en"],
+        help=i18n.tr("language of this command's help and messages (default: from the locale)"),
     )
     d.set_defaults(parser=d)
     d.set_defaults(func=cmd_draft)
@@ -369,6 +387,7 @@ def _hostile_input(e: Exception) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    i18n.use_language(i18n.pick_language(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
