@@ -270,6 +270,9 @@ def test_docx_keeps_the_official_layout_and_drops_an_excluded_directive(
         r.text for p in d.paragraphs for r in p.runs if r.font.superscript and r.text[0] == "D"
     ]
     assert len(directives) == 10 and "D4" not in directives
+    # Page numbers at the top, centred, from the second page on.
+    assert s.different_first_page_header_footer
+    assert 'w:instr="PAGE"' in s.header._element.xml
     # One numbering scheme: no Word list numbering on top of the template's own.
     assert not d.element.body.xpath(".//w:numPr")
     props = d.core_properties

@@ -5,7 +5,7 @@ escaped) and its small vocabulary of tags becomes Word paragraphs here. The page
 margins of 20 mm top and bottom, 30 mm left and 15 mm right; text is Times New Roman 14 pt,
 12.5 pt in the heading table (the rule allows 12-13 pt there, and 13 pt wraps the national
 heading) and 12 pt under "Nơi nhận:"; the issuing body and the national heading sit side by
-side in a borderless two-column table. Lists are written with the dash
+side in a borderless two-column table; pages are numbered at the top from the second on. Lists are written with the dash
 that administrative documents use, not Word's automatic numbering, so a draft has one
 numbering scheme: the one the template writes.
 """
@@ -63,6 +63,23 @@ def _page(doc: Any) -> None:
         s.page_width, s.page_height = Mm(210), Mm(297)
         s.top_margin, s.bottom_margin = Mm(20), Mm(20)
         s.left_margin, s.right_margin = Mm(30), Mm(15)
+
+
+def _page_numbers(doc: Any) -> None:
+    """Page numbers centred at the top from the second page on, as the rule asks."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    for s in doc.sections:
+        s.different_first_page_header_footer = True
+        p = s.header.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p._p.append(
+            parse_xml(
+                f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>2</w:t></w:r></w:fldSimple>'
+            )
+        )
 
 
 def _styles(doc: Any) -> None:
@@ -222,6 +239,7 @@ def html_to_docx(html: str, *, title: str, settings: Settings | None = None) -> 
     doc = docx.Document()
     _page(doc)
     _styles(doc)
+    _page_numbers(doc)
     root = lxml.html.document_fromstring(html.encode("utf-8"))
     body = root.find("body")
     writer = _Writer(doc)
