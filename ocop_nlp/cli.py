@@ -13,6 +13,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TextIO
 
 from ocop_nlp import __version__
 from ocop_nlp.drafts import i18n
@@ -97,7 +98,13 @@ def cmd_batch(a: argparse.Namespace) -> int:
     from ocop_nlp.batch.local import run_batch
 
     s = run_batch(
-        a.input, a.output, workers=a.workers, engine=a.engine, scheduler=a.scheduler, db=a.db
+        a.input,
+        a.output,
+        workers=a.workers,
+        engine=a.engine,
+        scheduler=a.scheduler,
+        db=a.db,
+        reextract=a.reextract,
     )
     print(s.line(), file=sys.stderr)
     if s.ok == 0 and s.skipped == 0 and s.failed > 0:
@@ -117,13 +124,18 @@ def cmd_train(a: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(a: argparse.Namespace) -> int:
-    from ocop_nlp.learn.report import format_comparison, format_gate
+    from ocop_nlp.learn.report import format_comparison
     from ocop_nlp.learn.train import evaluate_model
 
-    if a.gate:
-        from ocop_nlp.learn.gate import gate_counts
+    if a.gate or a.update_baseline:
+        from ocop_nlp.learn.gate import run_gate
+        from ocop_nlp.learn.report import format_gate_result
 
-        print(format_gate(gate_counts()))
+        r = run_gate(update=a.update_baseline, accept_lower=a.accept_lower)
+        print(format_gate_result(r))
+        if not r.ok:
+            print(r.failures[0], file=sys.stderr)
+            return 1
         return 0
     print(format_comparison(evaluate_model()))
     return 0
@@ -131,19 +143,120 @@ def cmd_evaluate(a: argparse.Namespace) -> int:
 
 def cmd_export(a: argparse.Namespace) -> int:
     from ocop_nlp.store.export import export
+    from ocop_nlp.track.views import TRACKED_WHAT, export_tracked
+
+    filters = _filters(a)
+
+    def run(out: TextIO) -> int:
+        if a.what in TRACKED_WHAT:
+            return export_tracked(a.db, out, a.what, a.format, filters)
+        return export(a.db, out, a.what, a.format)
 
     if a.output:
         try:
             Path(a.output).parent.mkdir(parents=True, exist_ok=True)
             with open(a.output, "w", encoding="utf-8", newline="") as f:
-                export(a.db, f, a.what, a.format)
+                n = run(f)
         except OSError as e:
             raise OcopError(f"Could not write {a.output}: {e.strerror or e}.") from e
     else:
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(encoding="utf-8", newline="")
-        export(a.db, sys.stdout, a.what, a.format)
+        n = run(sys.stdout)
+    if n == 0:
+        which = " match these filters" if _filtered(filters) else ""
+        print(f"No {a.what} in {a.db}{which}; the export is empty.", file=sys.stderr)
     return 0
+
+
+def cmd_directives(a: argparse.Namespace) -> int:
+    from ocop_nlp.track import query_directives, timeline
+    from ocop_nlp.track.views import format_items, format_mentions, open_existing
+
+    filters = _filters(a)
+    with open_existing(a.db) as st:
+        if a.timeline:
+            kind, mentions = timeline(st, a.timeline, filters)
+            if not mentions:
+                print(f"No directives found for {kind} {a.timeline!r}.", file=sys.stderr)
+                return 0
+            _write(format_mentions(mentions, a.format), a.output)
+            return 0
+        items = query_directives(st, filters)
+    if not items:
+        print("No tracked directives match these filters.", file=sys.stderr)
+        return 0
+    _write(format_items(items, a.format), a.output)
+    return 0
+
+
+def cmd_report(a: argparse.Namespace) -> int:
+    from ocop_nlp.track.report import build_report
+
+    html = build_report(a.db, _filters(a), indicator=a.indicator)
+    _write(html, a.output)
+    return 0
+
+
+def _filters(a: argparse.Namespace):  # noqa: ANN202 - the import stays lazy (fast --help)
+    from ocop_nlp.track import Filters
+
+    status = getattr(a, "status", None)
+    return Filters(
+        since=getattr(a, "since", None),
+        until=getattr(a, "until", None),
+        province=getattr(a, "province", None),
+        site=getattr(a, "site", None),
+        issuer=getattr(a, "issuer", None),
+        addressee=getattr(a, "addressee", None),
+        status="reported done" if status == "done" else status,
+        recurring=bool(getattr(a, "recurring", False)),
+        q=getattr(a, "q", None),
+        limit=getattr(a, "limit", None),
+    )
+
+
+def _filtered(filters: object) -> bool:
+    from ocop_nlp.track import Filters
+
+    return filters != Filters()
+
+
+def _day(end: bool):  # noqa: ANN202
+    def parse(text: str) -> str:
+        from ocop_nlp.errors import InputError
+        from ocop_nlp.track.dates import parse_day
+
+        try:
+            return parse_day(text, end=end)
+        except InputError as e:
+            raise argparse.ArgumentTypeError(str(e)) from e
+
+    return parse
+
+
+def _add_filters(p: argparse.ArgumentParser, status: bool = True) -> None:
+    p.add_argument(
+        "--since",
+        type=_day(False),
+        help="from this day (YYYY, YYYY-MM, YYYY-MM-DD, MM/YYYY or DD/MM/YYYY)",
+    )
+    p.add_argument("--until", type=_day(True), help="up to this day, inclusive (same forms)")
+    p.add_argument(
+        "--province", help="a province, old or new name (Hà Giang finds the 2025 Tuyên Quang too)"
+    )
+    p.add_argument("--site", help="part of the site's host or name")
+    p.add_argument("--issuer", help="part of the issuer's title or name (diacritics ignored)")
+    p.add_argument("--addressee", help="an agency, canonical or as written (Sở NN&PTNT)")
+    if status:
+        p.add_argument("--status", choices=["open", "overdue", "done"], help="reported done: done")
+        p.add_argument(
+            "--recurring", action="store_true", help="only items seen in 2 or more articles"
+        )
+    p.add_argument(
+        "--q", help="full-text search; ignores case and diacritics (dao tao finds đào tạo)"
+    )
+    p.add_argument("--limit", type=int, help="at most this many rows")
 
 
 def cmd_crawl(a: argparse.Namespace) -> int:
@@ -213,11 +326,23 @@ def build_parser() -> argparse.ArgumentParser:
         "batch",
         help="extract many articles into a JSONL file (parallel, resumable)",
         description="Extract many articles, one extraction per line of OUT (in any order). "
-        "Resumable: ids already in OUT are skipped. Failures go to OUT.errors.jsonl.",
+        "Resumable: ids already in OUT are skipped; with a store, the ids whose text the store "
+        "has already extracted are skipped, and an id met again with another text is extracted "
+        "as a new version of that article. Failures go to OUT.errors.jsonl.",
     )
     b.add_argument("input", help=".jsonl / .jsonl.gz of article records, a folder, or a store")
     b.add_argument("-o", "--output", required=True, help="OUT.jsonl (appended; ids skipped)")
-    b.add_argument("--db", help="also record each extraction in this store (SQLite)")
+    b.add_argument(
+        "--db",
+        help="also record each article and extraction in this store (SQLite); when INPUT is a "
+        "store, it is written back to unless --db names another",
+    )
+    b.add_argument(
+        "--reextract",
+        action="store_true",
+        help="with a store: extract again what an older tool or rules version made (the old "
+        "rows stay, with their versions)",
+    )
     b.add_argument(
         "--workers",
         type=int,
@@ -287,13 +412,57 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--db", required=True, help="the store (made by `ocop batch --db`)")
     x.add_argument(
         "--what",
-        choices=["articles", "extractions", "directives", "frontier", "fetch-log"],
+        choices=[
+            "articles",
+            "extractions",
+            "directives",
+            "figures",
+            "challenges",
+            "items",
+            "frontier",
+            "fetch-log",
+        ],
         default="extractions",
-        help="frontier and fetch-log: what a crawl queued and fetched, and why it skipped some",
+        help="figures, challenges, directives, items: rows for analysts, with the filters below "
+        "(items: tracked directives, as `ocop directives`); frontier and fetch-log: what a crawl "
+        "queued and fetched, and why it skipped some",
     )
     x.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     x.add_argument("-o", "--output", help="write here instead of stdout")
+    _add_filters(x)
     x.set_defaults(func=cmd_export)
+
+    dv = sub.add_parser(
+        "directives",
+        help="query tracked directives: who was asked what, when, and whether it recurs",
+        description="Tracked directives of a store: repeats of one order (the same canonical "
+        "addressee and a similar action) are one item, with first and last seen, mentions and "
+        "status (open / overdue / reported done). Filters combine; --timeline lists one item's "
+        "or one addressee's mentions over time with their evidence.",
+    )
+    dv.add_argument("--db", required=True, help="the store (made by `ocop batch --db`)")
+    _add_filters(dv)
+    dv.add_argument("--format", choices=["table", "csv", "jsonl"], default="table")
+    dv.add_argument("--timeline", metavar="ITEM|ADDRESSEE", help="an item id or an addressee")
+    dv.add_argument("-o", "--output", help="write here instead of stdout")
+    dv.set_defaults(func=cmd_directives)
+
+    rp = sub.add_parser(
+        "report",
+        help="one self-contained HTML report of a store's directives and figures",
+        description="Directives per month by addressee, the top recurring items, the status "
+        "mix and an indicator's figures over time, each row linked to its evidence sentence. "
+        "One HTML file with inline SVG: no network needed to open it.",
+    )
+    rp.add_argument("--db", required=True, help="the store (made by `ocop batch --db`)")
+    _add_filters(rp, status=False)
+    rp.add_argument(
+        "--indicator",
+        default="sản phẩm",
+        help="the unit of the figures to chart over time (default: sản phẩm)",
+    )
+    rp.add_argument("-o", "--output", required=True, help="report.html")
+    rp.set_defaults(func=cmd_report)
 
     t = sub.add_parser("templates", help="list the drafting templates")
     t.set_defaults(func=cmd_templates)
@@ -302,8 +471,9 @@ def build_parser() -> argparse.ArgumentParser:
         "train",
         help="train the clause-type model on the annotated corpus (needs ../shared/data)",
         description="Compare model families with cross-validation grouped by article, fit the "
-        "winner on corpora/annotations/pass1*.jsonl and write models/clause_type.joblib with "
-        "its metadata (models/clause_type.json).",
+        "winner on corpora/annotations/pass1*.jsonl and write it to models/ (clause_type.crf "
+        "for the CRF over an article's clauses, clause_type.npz/.joblib for the per-clause "
+        "model) with its metadata (models/clause_type.json).",
     )
     tr.add_argument("-o", "--output", help="a folder for the model instead of models/")
     tr.set_defaults(func=cmd_train)
@@ -315,7 +485,22 @@ def build_parser() -> argparse.ArgumentParser:
         "model families and their combination, and item-level scores on held-out articles. "
         "With --gate: the item-level scores of the pipeline as installed (the quality gate).",
     )
-    ev.add_argument("--gate", action="store_true", help="score the installed pipeline only")
+    ev.add_argument(
+        "--gate",
+        action="store_true",
+        help="score the installed pipeline and the rules against the floors in "
+        "corpora/gate_baseline.json; exit 1 below a floor or when the corpus changed",
+    )
+    ev.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="measure again and write corpora/gate_baseline.json (floors 0.01 under the scores)",
+    )
+    ev.add_argument(
+        "--accept-lower",
+        action="store_true",
+        help="with --update-baseline: allow floors lower than the baseline's on the same corpus",
+    )
     ev.set_defaults(func=cmd_evaluate)
 
     c = sub.add_parser(
@@ -362,7 +547,6 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_crawl)
 
     for name, issue, helptext in [
-        ("directives", 5, "query tracked directives (a later release)"),
         ("serve", 5, "the web workspace (a later release)"),
     ]:
         x = sub.add_parser(name, help=helptext)

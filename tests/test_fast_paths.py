@@ -1,7 +1,8 @@
 """The two speed paths must give exactly what the libraries they stand in for give.
 
-- `models/clause_type.npz` is scored without scikit-learn: its probabilities must equal the
-  joblib pipeline's `predict_proba` on real clauses, and a stale file must be ignored.
+- a per-clause model's `clause_type.npz` is scored without scikit-learn: its probabilities
+  must equal the joblib pipeline's `predict_proba` on real clauses, a stale file must be
+  ignored, and it loads whatever scikit-learn version its metadata records.
 - `pos_spans` feeds underthesea's CRF tagger features built once per word: its tags must equal
   `underthesea.pos_tag` on the same text.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ocop_nlp.extract.clause_features import clause_features
-from ocop_nlp.extract.model import MODEL_NAME, _load_compact, model_dir
+from ocop_nlp.extract.model import MODEL_NAME, _load_compact
 from ocop_nlp.nlp.normalize import normalize_text
 from ocop_nlp.nlp.sentences import split_sentences
 from ocop_nlp.nlp.words import pos_spans
@@ -28,16 +29,39 @@ def _own_sentences(limit_files: int = 8):
         yield text, split_sentences(text)
 
 
-def test_the_compact_model_gives_the_joblib_pipelines_probabilities():
+@pytest.fixture(scope="module")
+def per_clause_model(tmp_path_factory):
+    """A per-clause model (the kind `ocop train` keeps when it wins) fitted on our own
+    articles' clauses, written as joblib + npz: the shipped model may be the other kind."""
     joblib = pytest.importorskip("joblib")
-    d = model_dir()
-    compact = _load_compact(d)
-    assert compact is not None, "models/clause_type.npz is missing or stale"
-    full = joblib.load(d / f"{MODEL_NAME}.joblib")
+    from ocop_nlp.extract.model import write_compact
+    from ocop_nlp.learn.train import make_estimator
+
     docs: list[list[str]] = []
     for text, sentences in _own_sentences(25):
         spans = [(s.start, s.end, i) for i, s in enumerate(sentences)]
         docs += clause_features(text, spans, sentences)
+    labels = [
+        "directive"
+        if "cue:strong_directive_verbs" in d
+        else "figure"
+        if "has_digit" in d
+        else "challenge"
+        if "cue:challenge_markers" in d
+        else "other"
+        for d in docs
+    ]
+    est = make_estimator("logreg").fit(docs, labels)
+    d = tmp_path_factory.mktemp("model")
+    joblib.dump(est, d / f"{MODEL_NAME}.joblib")
+    assert write_compact(est, d) is not None
+    return d, est, docs
+
+
+def test_the_compact_model_gives_the_joblib_pipelines_probabilities(per_clause_model):
+    d, full, docs = per_clause_model
+    compact = _load_compact(d)
+    assert compact is not None, "clause_type.npz is missing or stale"
     assert len(docs) > 100
     ours, theirs = compact.predict_proba(docs), full.predict_proba(docs)
     assert list(compact.classes_) == [str(c) for c in full.classes_]
@@ -45,11 +69,35 @@ def test_the_compact_model_gives_the_joblib_pipelines_probabilities():
         assert list(a) == pytest.approx(list(b), abs=1e-12)
 
 
-def test_a_compact_model_left_from_an_earlier_training_is_ignored(tmp_path):
-    d = model_dir()
+def test_a_compact_model_left_from_an_earlier_training_is_ignored(per_clause_model, tmp_path):
+    d = per_clause_model[0]
     shutil.copy(d / f"{MODEL_NAME}.npz", tmp_path / f"{MODEL_NAME}.npz")
     (tmp_path / f"{MODEL_NAME}.joblib").write_bytes(b"another model")
     assert _load_compact(tmp_path) is None
+
+
+def test_a_compact_model_loads_whatever_scikit_learn_it_records(per_clause_model, tmp_path):
+    import json
+    import warnings
+
+    from ocop_nlp.config import rules_version
+    from ocop_nlp.extract.clause_features import FEATURE_VERSION
+    from ocop_nlp.extract.model import load_model
+
+    d = per_clause_model[0]
+    for ext in ("npz", "joblib"):
+        shutil.copy(d / f"{MODEL_NAME}.{ext}", tmp_path / f"{MODEL_NAME}.{ext}")
+    meta = {
+        "kind": "clause",
+        "feature_version": FEATURE_VERSION,
+        "rules_version": rules_version(),
+        "versions": {"scikit-learn": "0.1.0"},
+    }
+    (tmp_path / f"{MODEL_NAME}.json").write_text(json.dumps(meta), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = load_model(tmp_path)
+    assert model is not None and model.estimator.__class__.__name__ == "CompactLogistic"
 
 
 def test_pos_spans_tags_exactly_as_underthesea_pos_tag():

@@ -8,6 +8,7 @@ import warnings
 
 import pytest
 
+from ocop_nlp.config import rules_version
 from ocop_nlp.errors import OcopError
 from ocop_nlp.extract import model as runtime
 from ocop_nlp.extract.clause_features import FEATURE_VERSION, clause_features, cue_names
@@ -105,9 +106,13 @@ def test_a_missing_model_warns_once_and_the_pipeline_falls_back_to_rules(tmp_pat
         assert runtime.load_model(tmp_path) is None
 
 
-def test_a_model_from_another_scikit_learn_is_refused_with_a_warning(tmp_path):
+def test_a_joblib_only_model_from_another_scikit_learn_is_refused_with_a_warning(tmp_path):
     (tmp_path / "clause_type.joblib").write_bytes(b"not read")
-    meta = {"feature_version": FEATURE_VERSION, "versions": {"scikit-learn": "0.1.0"}}
+    meta = {
+        "feature_version": FEATURE_VERSION,
+        "rules_version": rules_version(),
+        "versions": {"scikit-learn": "0.1.0"},
+    }
     (tmp_path / "clause_type.json").write_text(json.dumps(meta), encoding="utf-8")
     with pytest.warns(RuntimeWarning, match="scikit-learn 0.1.0"):
         assert runtime.load_model(tmp_path) is None
@@ -115,6 +120,48 @@ def test_a_model_from_another_scikit_learn_is_refused_with_a_warning(tmp_path):
     (tmp_path / "clause_type.json").write_text(json.dumps(meta), encoding="utf-8")
     with pytest.warns(RuntimeWarning, match="features version 999"):
         assert runtime.load_model(tmp_path) is None
+
+
+def _copy_shipped(tmp_path, **meta_changes):
+    import shutil
+
+    src = runtime.model_dir()
+    for p in src.glob("clause_type.*"):
+        shutil.copy(p, tmp_path / p.name)
+    meta = json.loads((src / "clause_type.json").read_text(encoding="utf-8"))
+    meta.update(meta_changes)
+    (tmp_path / "clause_type.json").write_text(json.dumps(meta), encoding="utf-8")
+    return meta
+
+
+def test_the_shipped_model_loads_whatever_scikit_learn_says(tmp_path):
+    # Its scoring file needs no scikit-learn: a model recorded as made with another one loads.
+    _copy_shipped(tmp_path, versions={"scikit-learn": "0.1.0"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert runtime.load_model(tmp_path) is not None
+
+
+def test_a_model_trained_on_other_rules_is_refused_in_one_line(tmp_path):
+    _copy_shipped(tmp_path, rules_version="cues:1999.1")
+    with pytest.warns(RuntimeWarning, match="trained on rules cues:1999.1") as got:
+        assert runtime.load_model(tmp_path) is None
+    assert "\n" not in str(got[0].message) and "ocop train" in str(got[0].message)
+
+
+def test_scoring_the_shipped_model_imports_no_scikit_learn():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, warnings; warnings.simplefilter('error');"
+        "from ocop_nlp.extract.pipeline import extract_article;"
+        "from ocop_nlp.records import Article;"
+        f"ex = extract_article(Article(text={TEXT!r}, id='own'));"
+        "assert ex.versions['model'].startswith('clause_type:'), ex.versions;"
+        "assert 'sklearn' not in sys.modules, 'sklearn imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
 def test_the_shipped_model_loads_and_records_itself_in_versions():
@@ -125,9 +172,11 @@ def test_the_shipped_model_loads_and_records_itself_in_versions():
         model = runtime.load_model()
     assert model is not None and set(model.labels) == set(corpus.LABELS)
     meta = json.loads((runtime.model_dir() / "clause_type.json").read_text(encoding="utf-8"))
-    for key in ("data_sha1", "versions", "trained", "cv", "policy", "family"):
+    for key in ("data_sha1", "corpus_sha256", "rules_version", "versions", "trained", "cv"):
         assert key in meta
-    assert (runtime.model_dir() / "clause_type.joblib").stat().st_size < 2_000_000
+    assert meta["rules_version"] == rules_version()
+    for f in runtime.model_dir().glob("clause_type.*"):
+        assert f.stat().st_size < 2_000_000
     ex = extract_article(Article(text=TEXT, id="own"))
     assert ex.versions["model"].startswith("clause_type:")
 
@@ -140,14 +189,19 @@ def test_combined_clause_label_follows_the_policy():
     assert combine_labels("other", q, Policy(add_directives=0.75)) == "directive"
 
 
-def test_item_counts_match_by_overlap_and_figures_by_value():
+def test_item_counts_match_one_to_one_by_syllable_f1_and_figures_by_value_and_unit():
     text = "Toàn tỉnh có 42 sản phẩm. Công tác tuyên truyền chưa hiệu quả."
     ann = corpus.AnnotatedArticle(
         "own",
         text,
         [
             corpus.Clause(
-                "own", 0, 24, "figure", text[:24], figures=[{"span": [13, 24], "value": 42}]
+                "own",
+                0,
+                24,
+                "figure",
+                text[:24],
+                figures=[{"span": [13, 24], "value": 42, "unit": "sản phẩm"}],
             ),
             corpus.Clause("own", 26, 61, "challenge", text[26:61]),
         ],
@@ -156,12 +210,34 @@ def test_item_counts_match_by_overlap_and_figures_by_value():
 
     ex = _extraction(text)
     ex.figures = [Figure(42, "42 sản phẩm", "sản phẩm", None, 13, 24)]
-    ex.challenges = [Challenge("x", 26, 40), Challenge("y", 0, 5)]
+    # "Công tác tuyên" holds 3 of the clause's 7 syllables (F1 0.6): found; a second item on
+    # the same clause is not counted twice; "truyền" alone (F1 0.25) overlaps but is no match.
+    ex.challenges = [Challenge("x", 26, 40), Challenge("z", 26, 47), Challenge("y", 41, 47)]
     got = item_counts(ann, ex)
     assert (got["figures"].pred_ok, got["figures"].gold_ok) == (1, 1)
-    assert (got["challenges"].pred_ok, got["challenges"].pred_n) == (1, 2)
+    assert (got["challenges"].pred_ok, got["challenges"].pred_n) == (1, 3)
     assert got["challenges"].recall == 1.0 and got["directives"].f1 == 1.0
+    ex.challenges = [Challenge("y", 41, 47)]
+    assert item_counts(ann, ex)["challenges"].gold_ok == 0
+    ex.figures = [Figure(42, "42 sản phẩm", "hộ", None, 13, 24)]  # the right value, wrong unit
+    assert item_counts(ann, ex)["figures"].pred_ok == 0
     assert ItemCounts(1, 2, 1, 1).f1 == pytest.approx(2 / 3)
+
+
+def test_annotation_files_in_pieces_and_concatenated_load_once(tmp_path):
+    line = {"article": "a1", "text_sha1": "0", "start": 0, "end": 4, "label": "other"}
+    other = {**line, "start": 5, "end": 9, "label": "directive"}
+    a, b = tmp_path / "pass1-A.jsonl", tmp_path / "pass1.jsonl"
+    a.write_text(json.dumps(line) + "\n" + json.dumps(other) + "\n", encoding="utf-8")
+    b.write_text(json.dumps(other) + "\n" + json.dumps(line) + "\n", encoding="utf-8")
+    assert len(corpus.annotation_lines(paths=[a, b])) == 2
+    assert corpus.corpus_digest(paths=[a, b]) == corpus.corpus_digest(paths=[a])
+    b.write_text(json.dumps({**other, "label": "other"}) + "\n", encoding="utf-8")
+    with pytest.raises(corpus.DuplicateAnnotation, match="annotated differently"):
+        corpus.annotation_lines(paths=[a, b])
+    b.write_text(json.dumps(line) + "\n" + json.dumps(line) + "\n", encoding="utf-8")
+    with pytest.raises(corpus.DuplicateAnnotation, match="twice"):
+        corpus.annotation_lines(paths=[b])
 
 
 def test_gate_table_names_each_field_with_its_counts():
@@ -232,3 +308,65 @@ def test_interactive_labelling_takes_the_rules_label_on_enter(shared, monkeypatc
     lines = interactive(aid, pass_no=2, annotator="t")
     assert lines[0]["label"] == "other"
     assert [d["label"] for d in lines[1:]] == [d["rule"] for d in lines[1:]]
+
+
+# --- the CRF over an article's clauses ----------------------------------------------------
+
+SCOPE = (
+    "Chủ tịch UBND tỉnh yêu cầu Sở Y tế chủ động rà soát nhân lực. Cùng với đó, phối hợp với "
+    "các huyện kiểm tra cơ sở.\nẢnh: Quang cảnh hội nghị\nNhiệm vụ thời gian tới\n"
+    "- Tiếp tục đẩy mạnh chuyển đổi số."
+)
+
+
+def test_sequence_features_see_the_open_scope_headings_markers_and_captions():
+    from ocop_nlp.extract.sequence import sequence_features
+
+    sents = split_sentences(SCOPE)
+    units = clause_units(SCOPE, sents)
+    rules = ["directive"] + ["other"] * (len(units) - 1)
+    feats = sequence_features(SCOPE, sents, units, rules)
+    texts = [SCOPE[u.start : u.end] for u in units]
+    second = texts.index(next(t for t in texts if t.startswith("Cùng với đó")))
+    assert "dir_open_par" in feats[second] and "-1rule=directive" in feats[second]
+    caption = texts.index(next(t for t in texts if "Quang cảnh" in t))
+    assert "caption" in feats[caption]
+    item = texts.index(next(t for t in texts if "chuyển đổi số" in t))
+    assert "marker=dash" in feats[item] and "head_w:nhiệm" in feats[item]
+    assert "heading" not in feats[caption] and "heading" in feats[item - 1]
+    assert "dir_open_prev_par" not in feats[item]
+
+
+def test_an_added_directive_continues_the_scope_of_the_one_before():
+    from ocop_nlp.extract.sequence import SequencePolicy, apply_sequence
+
+    text = "Chủ tịch yêu cầu Sở Y tế rà soát nhân lực. Cùng với đó, phối hợp với các huyện."
+    sents = split_sentences(text)
+    units = clause_units(text, sents)
+    ex = _extraction(text)
+    who = Official("Nguyễn Văn A", "Chủ tịch")
+    a = text.index("rà soát")
+    ex.directives = [Directive(who, "Sở Y tế", "rà soát nhân lực", None, a, a + 16)]
+    probs = [{"directive": 0.9, "other": 0.1}, {"directive": 0.8, "other": 0.2}]
+    apply_sequence(ex, units, probs, SequencePolicy(add_directive=0.5))
+    assert [d.addressee for d in ex.directives] == ["Sở Y tế", "Sở Y tế"]
+    assert ex.directives[1].issuer == who and ex.directives[1].action.startswith("Cùng với đó")
+    apply_sequence(ex, units, [{"directive": 0.05}, {"directive": 0.05}], SequencePolicy(0.5, 0.1))
+    assert ex.directives == []
+
+
+def test_an_added_directive_is_never_a_list_head_a_purpose_or_a_reported_plan():
+    from ocop_nlp.extract.sequence import SequencePolicy, apply_sequence
+
+    text = (
+        "Mục đích của Đề án là nâng cao thu nhập cho người dân.\n"
+        "Sở Công Thương cho biết sẽ phối hợp kiểm tra thị trường.\n"
+        "Phó Chủ tịch yêu cầu các sở, ngành như sau:\n"
+        "- Rà soát các hợp tác xã cần hỗ trợ."
+    )
+    sents = split_sentences(text)
+    units = clause_units(text, sents)
+    ex = _extraction(text)
+    probs = [{"directive": 0.95, "other": 0.05} for _ in units]
+    apply_sequence(ex, units, probs, SequencePolicy(add_directive=0.5))
+    assert [d.action for d in ex.directives] == ["Rà soát các hợp tác xã cần hỗ trợ"]

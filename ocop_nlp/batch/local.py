@@ -46,6 +46,7 @@ from ocop_nlp.parse.reader import (
 )
 from ocop_nlp.progress import LiveLine
 from ocop_nlp.records import Article, extraction_from_dict, replace_lone_surrogates
+from ocop_nlp.store.db import content_hash, is_store_path
 
 # (id, extraction dict or None, failure reason or None, message or None)
 Result = tuple[str, dict[str, Any] | None, str | None, str | None]
@@ -74,6 +75,8 @@ class BatchSummary:
     ok: int = 0
     failed: int = 0
     skipped: int = 0
+    versions: int = 0  # ids met again with another text, extracted as a new version
+    stale: int = 0  # re-extracted because an older tool or rules version made them
     reasons: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
 
@@ -84,6 +87,10 @@ class BatchSummary:
             s += ": " + ", ".join(f"{n:,} {r}" for r, n in self.reasons.most_common())
         if self.skipped:
             s += f"; {self.skipped:,} already done"
+        if self.versions:
+            s += f"; {self.versions:,} seen again with another text (kept as new versions)"
+        if self.stale:
+            s += f"; {self.stale:,} re-extracted (made by an older version)"
         rate = self.ok / self.seconds if self.seconds > 0 else 0.0
         return s + f" ({self.seconds:.1f} s, {rate:.1f} articles/s)"
 
@@ -401,14 +408,21 @@ class _Sink:
     ) -> None:
         self.out, self.errors, self.store = out, errors, store
         self.summary, self.progress = summary, progress
-        self.written: set[str] = set()
+        # Results written per id, and results due per id (more than one for an id met again
+        # with another text): a partition retried after its worker died comes back twice.
+        self.written: Counter[str] = Counter()
+        self.due: Counter[str] = Counter()
+        # Per id in flight: the hash of its input text (for the store), and whether OUT has
+        # that id's line already (a store that lacked it gets it, OUT gets no second line).
+        self.source_hash: dict[str, list[str | None]] = {}
+        self.in_out: set[str] = set()
 
     def result(self, r: Result) -> None:
         rid, doc, reason, msg = r
         if doc is None:
             self.fail(rid, reason or "error", msg or "")
             return
-        if rid in self.written:  # a partition retried after its worker died came back twice
+        if self.written[rid] >= max(1, self.due[rid]):
             return
         try:
             # Encoded before anything is saved: text UTF-8 cannot hold fails here, not halfway
@@ -417,7 +431,9 @@ class _Sink:
             if self.store is not None:
                 # The store first: if we die between the two, the re-run redoes the article and
                 # the upsert makes that harmless; the other way round the store would miss it.
-                self.store.save_extraction(extraction_from_dict(doc))
+                self.store.save_extraction(
+                    extraction_from_dict(doc), source_hash=self._pop_hash(rid)
+                )
         except Exception as e:  # noqa: BLE001 - one record that cannot be saved fails alone
             where = "the output or the store" if self.store is not None else "the output"
             self.fail(
@@ -427,8 +443,11 @@ class _Sink:
                 f"({e.__class__.__name__}: {e}); it was left out.",
             )
             return
-        self._append(line)
-        self.written.add(rid)
+        if rid in self.in_out:
+            self.in_out.discard(rid)  # already in OUT: only the store needed it
+        else:
+            self._append(line)
+        self.written[rid] += 1
         self.summary.ok += 1
         self.progress.update(self.summary)
 
@@ -447,6 +466,15 @@ class _Sink:
                 f"Could not write the output {self.out.name} ({e.strerror or e}); the results "
                 "written so far are kept: make room and run the same command again to resume."
             ) from e
+
+    def _pop_hash(self, rid: str) -> str | None:
+        hashes = self.source_hash.get(rid)
+        if not hashes:
+            return None
+        h = hashes.pop(0)  # one id twice in an input: its results come back in input order
+        if not hashes:
+            del self.source_hash[rid]
+        return h
 
     def fail(self, rid: str, reason: str, msg: str) -> None:
         line = json.dumps({"id": rid, "reason": reason, "message": msg}, ensure_ascii=False)
@@ -542,13 +570,17 @@ def run_batch(
     engine: str | Engine = "local",
     scheduler: str | None = None,
     db: str | os.PathLike[str] | None = None,
+    reextract: bool = False,
 ) -> BatchSummary:
     """Extract every article of `source` into `out` (JSONL), skipping ids already there.
 
     `workers`: processes (local engine; default one per core) or LocalCluster workers (dask);
     `engine`: "local", "dask" or an `Engine` (a function of tasks and a result callback, as
     `pool_engine` and `cluster.dask_engine` make); `scheduler`: a Dask scheduler to join;
-    `db`: a store that also records every extraction (idempotently).
+    `db`: a store that also records every article and extraction (idempotently); a store
+    read as `source` is written back to unless `db` names another. With a store, the store
+    decides what is done: an id with a text it has not extracted is a new version, and
+    `reextract` redoes what an older tool or rules version made.
     """
     src, dst = Path(source), Path(out)
     if not src.exists():
@@ -581,10 +613,13 @@ def run_batch(
         prog.total = count_inputs(src)
     t0 = time.monotonic()
     store = None
+    if db is None and is_store_path(src):
+        db = src
     if db is not None:
         from ocop_nlp.store import open_store
 
         store = open_store(db)
+    done = _DoneInStore(store, reextract) if store is not None else None
     try:
         # The errors file describes this run: records that failed before are tried again, so
         # appending would list a failure once per run.
@@ -593,6 +628,7 @@ def run_batch(
             open(errors_path(dst), "w", encoding="utf-8", newline="\n") as fe,
         ):
             sink = _Sink(fo, fe, store, summary, prog)
+            run_hashes: dict[str, str | None] = {}
 
             def todo() -> Iterator[Task]:
                 for task in iter_tasks(src):
@@ -601,10 +637,28 @@ def run_batch(
                     if isinstance(task, tuple):
                         sink.fail(*task)
                         continue
-                    if task.id in seen:
-                        summary.skipped += 1
-                        continue
+                    h = _source_hash(task)
+                    if done is not None:
+                        # Done means in the store and in OUT; a fresh OUT is filled again.
+                        state = done.state(task.id, h)
+                        if state == "done" and task.id in seen:
+                            summary.skipped += 1
+                            continue
+                        if state == "version":
+                            summary.versions += 1
+                        elif state == "stale":
+                            summary.stale += 1
+                        if task.id in seen and state != "version":
+                            sink.in_out.add(task.id)
+                    elif task.id in seen:
+                        if h is None or run_hashes.get(task.id, h) == h:
+                            summary.skipped += 1
+                            continue
+                        summary.versions += 1
                     seen.add(task.id)
+                    run_hashes[task.id] = h
+                    sink.source_hash.setdefault(task.id, []).append(h)
+                    sink.due[task.id] += 1
                     yield task
 
             run(todo(), sink.result)
@@ -614,3 +668,42 @@ def run_batch(
     prog.finish(summary)
     summary.seconds = time.monotonic() - t0
     return summary
+
+
+def _source_hash(task: Task) -> str | None:
+    """The hash of a record's text (or page) as given; None for a file (read by the worker)."""
+    rec = task.record
+    if rec is None:
+        return None
+    body = rec.get("text")
+    if not isinstance(body, str):
+        body = rec.get("html")
+    return content_hash(body) if isinstance(body, str) else None
+
+
+class _DoneInStore:
+    """What a store already holds, to decide per id: "done", "new", "version" or "stale"."""
+
+    def __init__(self, store: Any, reextract: bool) -> None:
+        from ocop_nlp import __version__
+        from ocop_nlp.config import rules_version
+
+        self.known = store.extracted()
+        self.current = (__version__, rules_version()) if reextract else None
+
+    def state(self, rid: str, h: str | None) -> str:
+        # Marked as done with the current versions, so a repeat later in the input is skipped.
+        mark = (h, *(self.current or (None, None)))
+        rows = self.known.get(rid)
+        if not rows:
+            self.known[rid] = [mark]
+            return "new"
+        # A row without a source hash was stored before schema 3: taken to be this text.
+        match = [r for r in rows if h is None or r[0] in (h, None)]
+        if not match:
+            rows.append(mark)
+            return "version"
+        if self.current is not None and all((r[1], r[2]) != self.current for r in match):
+            rows.append(mark)
+            return "stale"
+        return "done"

@@ -143,24 +143,38 @@ def _len_bucket(n: int) -> str:
     return "len:" + ("1-3" if n <= 3 else "4-8" if n <= 8 else "9-20" if n <= 20 else "21+")
 
 
+_SYLLABLE = re.compile(r"\w+")
+
+
 def clause_features(
-    text: str, spans: Sequence[tuple[int, int, int]], sentences: Sequence[Sentence]
+    text: str,
+    spans: Sequence[tuple[int, int, int]],
+    sentences: Sequence[Sentence],
+    syllables: bool = False,
 ) -> list[list[str]]:
-    """Features of each clause `(start, end, sentence index)` of `text`."""
+    """Features of each clause `(start, end, sentence index)` of `text`.
+
+    `syllables`: the words are the clause's syllables (runs of word characters) instead of
+    underthesea's words; their bigrams stand in for compound words, and no sentence needs
+    segmenting (the sequence model reads every clause, the segmenter only some sentences).
+    """
     out: list[list[str]] = []
     n = max(1, len(text))
     for a, b, si in spans:
         clause = text[a:b]
         sent = sentences[si]
         feats: list[str] = []
-        # The sentence's segmentation (cached, shared with the figure extractor) sliced to the
-        # clause: segmenting each clause again cost more than all the rules together.
-        lo, hi = a - sent.start, b - sent.start
-        words = [
-            w.lower().replace(" ", "_")
-            for w, ws, we in word_spans(sent.text)
-            if ws >= lo and we <= hi
-        ]
+        if syllables:
+            words = _SYLLABLE.findall(clause.lower())
+        else:
+            # The sentence's segmentation (cached, shared with the figure extractor) sliced to
+            # the clause: segmenting each clause again cost more than all the rules together.
+            lo, hi = a - sent.start, b - sent.start
+            words = [
+                w.lower().replace(" ", "_")
+                for w, ws, we in word_spans(sent.text)
+                if ws >= lo and we <= hi
+            ]
         feats += [f"w:{w}" for w in words]
         feats += [f"b:{x}|{y}" for x, y in zip(words, words[1:], strict=False)]
         feats += [f"cue:{c}" for c in cue_names(clause)]

@@ -1,15 +1,18 @@
 """The clause-type model at run time: loaded lazily, once per process, checked, then used to
 refine the rules' challenges and directives.
 
-The artifact is `models/clause_type.joblib` with `models/clause_type.json` (metadata) at the
-repository root, found through `OCOP_MODEL_DIR` or next to the package (an editable install).
-A missing file, an unreadable one, or one made with other scikit-learn or feature versions
-gives one warning and the pipeline runs on rules alone.
+`models/clause_type.json` (metadata) says which kind `ocop train` kept, next to its file at the
+repository root, found through `OCOP_MODEL_DIR` or next to the package (an editable install):
 
-`models/clause_type.npz` holds the same TF-IDF and linear model as plain arrays (`write_compact`),
-tied to the joblib file by its sha1. When it matches, it is scored without importing
-scikit-learn, whose import cost more than a second of every process's start; otherwise the
-joblib file is used.
+- `"kind": "sequence"`: `models/clause_type.crf`, a CRF over the article's clauses
+  (`extract/sequence.py`), read by `underthesea_core`;
+- `"kind": "clause"` (or no kind): the per-clause linear model, `models/clause_type.npz` (plain
+  arrays, `write_compact`, tied by sha1 to `models/clause_type.joblib`), scored without
+  scikit-learn; the joblib file is the fallback and needs the scikit-learn it was made with.
+
+Neither scoring path imports scikit-learn, so a model loads whatever scikit-learn is installed.
+A missing or unreadable file, or one made for other features or other rules (the lexicon
+versions, `config.rules_version()`), gives one warning and the pipeline runs on rules alone.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ocop_nlp.config import lexicon
+from ocop_nlp.config import lexicon, rules_version
 from ocop_nlp.extract.clause_features import FEATURE_VERSION, clause_features
+from ocop_nlp.extract.sequence import SequenceModel, can_be_action
 from ocop_nlp.extract.units import Unit, clause_units
 from ocop_nlp.records import Challenge, Directive, Extraction, Sentence
 
@@ -90,6 +94,11 @@ class ClauseModel:
                 rows.append([x / sum(e) for x in e])
         return [dict(zip(self.labels, map(float, r), strict=True)) for r in rows]
 
+    kind = "clause"
+
+    def refine(self, ex: Extraction, sentences: list[Sentence]) -> Extraction:
+        return refine(ex, sentences, self)
+
     def predict(
         self, text: str, sentences: list[Sentence], units: list[Unit] | None = None
     ) -> list[Prediction]:
@@ -116,18 +125,29 @@ def _installed_version(dist: str) -> str:
         return "none"
 
 
-def check_meta(meta: dict[str, Any]) -> str | None:
-    """Why a model with this metadata cannot be used here, or None."""
-    if meta.get("feature_version") != FEATURE_VERSION:
+def check_meta(meta: dict[str, Any], joblib_only: bool = False) -> str | None:
+    """Why a model with this metadata cannot be used here, or None.
+
+    `joblib_only`: the model can only be read from its joblib file, which needs the
+    scikit-learn minor version it was written with; the other files need none.
+    """
+    from ocop_nlp.extract.sequence import SEQUENCE_FEATURE_VERSION
+
+    kind = meta.get("kind", "clause")
+    want_features = SEQUENCE_FEATURE_VERSION if kind == "sequence" else FEATURE_VERSION
+    if meta.get("feature_version") != want_features:
         return (
             f"it was trained on features version {meta.get('feature_version')}, this code "
-            f"makes version {FEATURE_VERSION}"
+            f"makes version {want_features}"
         )
-    want = str(meta.get("versions", {}).get("scikit-learn", ""))
-    # The distribution's metadata, not `import sklearn`: the compact model needs no sklearn.
-    have = _installed_version("scikit-learn")
-    if want.split(".")[:2] != have.split(".")[:2]:
-        return f"it was made with scikit-learn {want}, this is {have}"
+    if meta.get("rules_version") != rules_version():
+        return f"it was trained on rules {meta.get('rules_version')}, these are {rules_version()}"
+    if joblib_only:
+        want = str(meta.get("versions", {}).get("scikit-learn", ""))
+        # The distribution's metadata, not `import sklearn`: the check must stay cheap.
+        have = _installed_version("scikit-learn")
+        if want.split(".")[:2] != have.split(".")[:2]:
+            return f"it was made with scikit-learn {want}, this is {have}"
     return None
 
 
@@ -264,35 +284,63 @@ def _load_compact(directory: Path) -> CompactLinear | None:
         )
 
 
-def load_model(directory: Path | None = None) -> ClauseModel | None:
+def load_model(directory: Path | None = None) -> ClauseModel | SequenceModel | None:
     """The model in `directory` (default `model_dir()`), or None with one warning."""
     d = directory or model_dir()
-    path, meta_path = d / f"{MODEL_NAME}.joblib", d / f"{MODEL_NAME}.json"
-    if not path.exists() or not meta_path.exists():
+    meta_path = d / f"{MODEL_NAME}.json"
+    if not meta_path.exists():
         _warn(
-            f"No clause-type model at {path} (train one with `ocop train`); "
+            f"No clause-type model at {meta_path} (train one with `ocop train`); "
             "challenges and directives come from the rules alone."
         )
         return None
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        why = check_meta(meta)
+        if meta.get("kind") == "sequence":
+            return _load_sequence(d, meta)
+        path = d / f"{MODEL_NAME}.joblib"
+        if not path.exists():
+            _warn(
+                f"No clause-type model at {path} (train one with `ocop train`); "
+                "challenges and directives come from the rules alone."
+            )
+            return None
+        estimator: Any = _load_compact(d)
+        why = check_meta(meta, joblib_only=estimator is None)
         if why:
             _warn(f"The clause-type model at {path} is not used: {why}; retrain with `ocop train`.")
             return None
-        estimator: Any = _load_compact(d)
         if estimator is None:
             import joblib
 
             estimator = joblib.load(path)
     except Exception as e:  # noqa: BLE001 - a broken artifact must not stop extraction
-        _warn(f"The clause-type model at {path} could not be read ({e}); using the rules alone.")
+        _warn(f"The clause-type model in {d} could not be read ({e}); using the rules alone.")
         return None
     return ClauseModel(estimator, meta)
 
 
+def _load_sequence(d: Path, meta: dict[str, Any]) -> SequenceModel | None:
+    path = d / f"{MODEL_NAME}.crf"
+    if not path.exists():
+        _warn(
+            f"No clause-type model at {path} (train one with `ocop train`); "
+            "challenges and directives come from the rules alone."
+        )
+        return None
+    why = check_meta(meta)
+    if why:
+        _warn(f"The clause-type model at {path} is not used: {why}; retrain with `ocop train`.")
+        return None
+    from underthesea_core import CRFTagger
+
+    tagger = CRFTagger()
+    tagger.load(str(path))
+    return SequenceModel(tagger, meta)
+
+
 @cache
-def default_model() -> ClauseModel | None:
+def default_model() -> ClauseModel | SequenceModel | None:
     """The process-wide model, loaded on first use."""
     return load_model()
 
@@ -311,20 +359,6 @@ def _best_unit(preds: list[Prediction], starts: list[int], a: int, b: int) -> Pr
         if ov > most:
             best, most = p, ov
     return best
-
-
-@cache
-def _announcement() -> re.Pattern[str]:
-    return re.compile(lexicon("cues")["announcement"], re.IGNORECASE)
-
-
-def _can_be_action(text: str, u: Unit) -> bool:
-    """The rules' own checks on an action: not a list head ("... như sau:", "tập trung vào
-    ba nhóm nhiệm vụ"), not a fragment of two words."""
-    clause = text[u.start : u.end]
-    if text[u.end : u.end + 2].lstrip().startswith(":") or clause.rstrip().endswith(("như", "sau")):
-        return False
-    return len(clause.split()) >= 3 and not _announcement().search(clause)
 
 
 @cache
@@ -414,7 +448,7 @@ def refine(
             if (hit and policy.veto is not None) or (
                 not hit
                 and _worth_asking(ex.text, u, sentences, policy)
-                and not (directives_only and not _can_be_action(ex.text, u))
+                and not (directives_only and not can_be_action(ex.text, u))
             ):
                 units.append(u)
         preds = model.predict(ex.text, sentences, units)
@@ -445,7 +479,7 @@ def refine(
             p.label == "directive"
             and add_d is not None
             and p.prob >= add_d
-            and _can_be_action(ex.text, u)
+            and can_be_action(ex.text, u)
         ):
             # the issuer of the nearest directive before it: lists continue one speaker's turn
             before = [d for d in ex.directives if d.end <= u.start]

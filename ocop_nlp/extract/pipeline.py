@@ -109,12 +109,12 @@ def _extract(doc: Doc) -> None:
 def _model(doc: Doc) -> None:
     # The learned half (issue 3): loaded once per process; without a usable model file this
     # warns once and leaves the rules' items as they are.
-    from ocop_nlp.extract.model import default_model, refine
+    from ocop_nlp.extract.model import default_model
 
     model = default_model()
     if model is None or doc.extraction is None:
         return
-    refine(doc.extraction, doc.sentences, model)
+    model.refine(doc.extraction, doc.sentences)
     doc.model = model.version
 
 

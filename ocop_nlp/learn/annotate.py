@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ocop_nlp.errors import OcopError
 from ocop_nlp.extract.pipeline import extract_article
+from ocop_nlp.extract.sequence import unit_rule_labels
 from ocop_nlp.extract.units import Unit, clause_units
 from ocop_nlp.learn.corpus import LABELS, article, indexed_text, text_sha1
 from ocop_nlp.records import Extraction
@@ -58,15 +59,7 @@ def _find_before(text: str, needle: str | None, pos: int) -> tuple[int, int] | N
 
 def rule_label(ex: Extraction, start: int, end: int) -> str:
     """The label the rules give a clause: what their items overlap, most specific first."""
-    if any(_overlap(start, end, d.start, d.end) for d in ex.directives):
-        return "directive"
-    if any(_overlap(start, end, c.start, c.end) for c in ex.challenges):
-        return "challenge"
-    if any(start <= f.start and f.end <= end for f in ex.figures):
-        return "figure"
-    if any(_overlap(start, end, c.start, c.end) > 0.5 * (end - start) for c in ex.achievements):
-        return "achievement"
-    return "other"
+    return unit_rule_labels(ex, [Unit(start, end, 0)])[0]
 
 
 def shown_clauses(article_id: str) -> tuple[str, list[Shown]]:

@@ -135,11 +135,53 @@ def annotation_files(pass_no: int = 1) -> list[Path]:
     return sorted(ANNOTATIONS.glob(f"pass{pass_no}*.jsonl"))
 
 
+class DuplicateAnnotation(OcopError):
+    """One article is annotated differently in two annotation files."""
+
+
+_COMPARED = ("start", "end", "label", "issuer", "addressee", "figures")
+
+
+def _canonical(line: dict) -> dict:
+    return {"article": line["article"], **{k: line.get(k) or None for k in _COMPARED}}
+
+
+def annotation_lines(pass_no: int = 1, paths: list[Path] | None = None) -> list[dict]:
+    """The annotation lines of every file (`pass1.jsonl`, `pass1-A.jsonl`, ...), an article that
+    is in several files taken once: the files may be pieces and their concatenation side by
+    side. An article annotated differently in two files is an error that names both."""
+    by_article: dict[str, tuple[Path, list[dict]]] = {}
+    for p in paths or annotation_files(pass_no):
+        mine: dict[str, list[dict]] = {}
+        for line in read_annotation_lines([p]):
+            mine.setdefault(line["article"], []).append(line)
+        for aid, lines in mine.items():
+            seen = {(a["start"], a["end"]) for a in lines}
+            if len(seen) != len(lines):
+                raise DuplicateAnnotation(
+                    f"{p.name} annotates a clause of {aid} twice; keep one line per clause."
+                )
+            if aid in by_article:
+                other, before = by_article[aid]
+                key = lambda a: (a["start"], a["end"])  # noqa: E731 - a sort key
+                same = [_canonical(a) for a in sorted(before, key=key)] == [
+                    _canonical(a) for a in sorted(lines, key=key)
+                ]
+                if not same:
+                    raise DuplicateAnnotation(
+                        f"{aid} is annotated differently in {other.name} and {p.name}; "
+                        "keep one of them (or make them equal)."
+                    )
+                continue
+            by_article[aid] = (p, lines)
+    return [a for _, lines in by_article.values() for a in lines]
+
+
 def load_corpus(pass_no: int = 1, paths: list[Path] | None = None) -> list[AnnotatedArticle]:
     """Annotated articles (in file order), text joined from ../shared, hashes checked."""
     require_shared()
     by_article: dict[str, AnnotatedArticle] = {}
-    for a in read_annotation_lines(paths or annotation_files(pass_no)):
+    for a in annotation_lines(pass_no, paths):
         aid = a["article"]
         if aid not in by_article:
             text = indexed_text(aid)
@@ -178,4 +220,16 @@ def data_hash(paths: list[Path] | None = None) -> str:
     h = hashlib.sha1()
     for p in paths or annotation_files(1):
         h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def corpus_digest(pass_no: int = 1, paths: list[Path] | None = None) -> str:
+    """SHA-256 over what the annotations say (article, text hash, span, label, issuer,
+    addressee, figures), in a fixed order: the same whether the lines sit in one file or in
+    several, and changed by any label or span that changes. Needs no ../shared."""
+    h = hashlib.sha256()
+    lines = annotation_lines(pass_no, paths)
+    for a in sorted(lines, key=lambda a: (a["article"], a["start"], a["end"])):
+        rec = {**_canonical(a), "text_sha1": a["text_sha1"]}
+        h.update(json.dumps(rec, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
     return h.hexdigest()

@@ -9,12 +9,16 @@ Tables:
   extraction JSON is kept whole, with the tool, rules and model versions that made it.
 - `directives`: the directives of the latest extraction of each article, one row per item, for
   tracking who was asked to do what and when.
+- `article_versions` (schema 3): each distinct text an article id arrived with, numbered, so a
+  record seen again with another text is a new version, never dropped as "already done";
+  `extractions.source_hash` is the hash of the input text that extraction was made from.
 
 A connection belongs to one process: batch workers return results and the parent writes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -151,14 +155,168 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "ALTER TABLE crawl_frontier ADD COLUMN barren INTEGER NOT NULL DEFAULT 0",
         ),
     ),
+    (
+        4,
+        "article versions, extraction source hash",
+        (
+            # The hash of the text as given (record text, or the crawled text or page): what
+            # `batch` compares to decide whether an id it meets again is already done.
+            "ALTER TABLE extractions ADD COLUMN source_hash TEXT",
+            "CREATE INDEX extractions_article ON extractions (article_id, source_hash)",
+            """CREATE TABLE article_versions (
+                article_id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                content_hash TEXT NOT NULL,
+                title TEXT,
+                published TEXT,
+                seen_at TEXT NOT NULL,
+                PRIMARY KEY (article_id, version),
+                UNIQUE (article_id, content_hash)
+            )""",
+        ),
+    ),
+    (
+        5,
+        "places, tracked directives, views for analysts",
+        (
+            # The province as the article knew it, its 2025 unit (63 -> 34 on 1 July 2025),
+            # the district where stated, and where that was read (site / text).
+            "ALTER TABLE articles ADD COLUMN province_id TEXT",
+            "ALTER TABLE articles ADD COLUMN province TEXT",
+            "ALTER TABLE articles ADD COLUMN province_2025 TEXT",
+            "ALTER TABLE articles ADD COLUMN district TEXT",
+            "ALTER TABLE articles ADD COLUMN place_source TEXT",
+            # Articles whose extraction changed since tracking last ran (`ocop_nlp.track`).
+            "CREATE TABLE track_queue (article_id TEXT PRIMARY KEY)",
+            "INSERT INTO track_queue SELECT DISTINCT article_id FROM extractions",
+            # One row per directive of an article's latest extraction, resolved: canonical
+            # agency (and its 2025 successor), due date, the tracked item it belongs to.
+            """CREATE TABLE mentions (
+                article_id TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                published TEXT,
+                site TEXT,
+                province TEXT,
+                province_2025 TEXT,
+                district TEXT,
+                issuer TEXT,
+                addressee_raw TEXT,
+                agency_id TEXT,
+                agency_name TEXT,
+                agency_level TEXT,
+                agency_2025 TEXT,
+                junk INTEGER NOT NULL DEFAULT 0,
+                action TEXT NOT NULL,
+                deadline TEXT,
+                due TEXT,
+                continuation INTEGER NOT NULL DEFAULT 0,
+                start_offset INTEGER NOT NULL,
+                end_offset INTEGER NOT NULL,
+                evidence TEXT,
+                folded TEXT NOT NULL,
+                addressee_folded TEXT NOT NULL DEFAULT '',
+                issuer_folded TEXT NOT NULL DEFAULT '',
+                item_id TEXT,
+                PRIMARY KEY (article_id, position)
+            )""",
+            "CREATE INDEX mentions_item ON mentions (item_id)",
+            "CREATE INDEX mentions_block ON mentions (agency_2025, published)",
+            "CREATE INDEX mentions_published ON mentions (published)",
+            # Sentences that report progress ("đã hoàn thành", "đã triển khai"): evidence that a
+            # tracked item was reported done.
+            """CREATE TABLE progress (
+                article_id TEXT NOT NULL,
+                start_offset INTEGER NOT NULL,
+                end_offset INTEGER NOT NULL,
+                published TEXT,
+                province_2025 TEXT,
+                sentence TEXT NOT NULL,
+                folded TEXT NOT NULL,
+                PRIMARY KEY (article_id, start_offset)
+            )""",
+            # Repeats of one directive across meetings. `id` is stable: a hash of the block and
+            # the earliest mention.
+            """CREATE TABLE items (
+                id TEXT PRIMARY KEY,
+                block TEXT NOT NULL,
+                agency_id TEXT,
+                addressee TEXT,
+                agency_level TEXT,
+                action TEXT NOT NULL,
+                first_seen TEXT,
+                last_seen TEXT,
+                mentions INTEGER NOT NULL,
+                articles INTEGER NOT NULL,
+                continued INTEGER NOT NULL DEFAULT 0,
+                due TEXT,
+                due_article TEXT,
+                due_start INTEGER,
+                due_end INTEGER,
+                done_article TEXT,
+                done_start INTEGER,
+                done_end INTEGER,
+                done_sentence TEXT
+            )""",
+            "CREATE INDEX items_block ON items (block)",
+            """CREATE TABLE track_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+            # Views for sqlite3, datasette and pandas: rows without JSON to parse.
+            """CREATE VIEW latest_extractions AS
+                SELECT e.* FROM extractions e
+                WHERE e.rowid = (SELECT e2.rowid FROM extractions e2
+                                 WHERE e2.article_id = e.article_id
+                                 ORDER BY e2.updated_at DESC, e2.rowid DESC LIMIT 1)""",
+            """CREATE VIEW directive_rows AS
+                SELECT m.article_id, m.position, m.published, a.title, a.url, m.site,
+                       m.province, m.province_2025, m.district, m.issuer,
+                       m.addressee_raw AS addressee, m.agency_name AS agency,
+                       m.agency_level, m.junk, m.action, m.deadline, m.due, m.continuation,
+                       m.start_offset, m.end_offset, m.evidence, m.item_id
+                FROM mentions m LEFT JOIN articles a ON a.id = m.article_id""",
+            """CREATE VIEW item_rows AS
+                SELECT i.id AS item_id, i.addressee, i.agency_level, i.action, i.first_seen,
+                       i.last_seen, i.mentions, i.articles, i.continued, i.due,
+                       i.done_article, i.done_sentence
+                FROM items i""",
+            """CREATE VIEW item_mentions AS
+                SELECT i.id AS item_id, i.addressee AS item_addressee, i.action AS item_action,
+                       d.*
+                FROM items i JOIN directive_rows d ON d.item_id = i.id""",
+            """CREATE VIEW figure_rows AS
+                SELECT e.article_id, a.published, a.title, a.site, a.province,
+                       a.province_2025, a.district,
+                       json_extract(f.value, '$.value') AS value,
+                       json_extract(f.value, '$.unit') AS unit,
+                       json_extract(f.value, '$.qualifier') AS qualifier,
+                       json_extract(f.value, '$.text') AS text,
+                       json_extract(f.value, '$.start') AS start_offset,
+                       json_extract(f.value, '$.end') AS end_offset
+                FROM latest_extractions e JOIN articles a ON a.id = e.article_id,
+                     json_each(e.extraction, '$.figures') f""",
+            """CREATE VIEW challenge_rows AS
+                SELECT e.article_id, a.published, a.title, a.site, a.province,
+                       a.province_2025, a.district,
+                       json_extract(c.value, '$.text') AS text,
+                       json_extract(c.value, '$.start') AS start_offset,
+                       json_extract(c.value, '$.end') AS end_offset
+                FROM latest_extractions e JOIN articles a ON a.id = e.article_id,
+                     json_each(e.extraction, '$.challenges') c""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
 def content_hash(data: str | bytes) -> str:
     """A stable key for a text (or raw bytes): 'sha256-' and 32 hex digits."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    return "sha256-" + hashlib.sha256(raw).hexdigest()[:32]
+    h = hashlib.sha256()
+    if isinstance(data, str):
+        # A slice at a time: a huge record is not copied whole to bytes (UTF-8 of the slices
+        # joined is the UTF-8 of the text, so the key is the same).
+        for i in range(0, len(data), 1 << 20):
+            h.update(data[i : i + (1 << 20)].encode("utf-8", errors="surrogatepass"))
+    else:
+        h.update(data)
+    return "sha256-" + h.hexdigest()[:32]
 
 
 def is_store_path(path: str | os.PathLike[str]) -> bool:
@@ -404,16 +562,21 @@ class Store:
 
     # --- extractions and directives ------------------------------------------------------
 
-    def save_extraction(self, ex: Extraction) -> bool:
+    def save_extraction(self, ex: Extraction, source_hash: str | None = None) -> bool:
         """Record `ex` (idempotent: the same article and text twice is one row, updated).
 
-        Its directives replace the article's earlier ones. True when the row is new.
+        `source_hash` is `content_hash` of the input text it was made from (what `batch`
+        compares on a re-run). The article row is written too when the store lacks it, and
+        updated when this text is a new version of it (a crawled article keeps its row: its
+        hash is the one it was read with). Its directives replace the article's earlier ones.
+        True when the extraction row is new.
         """
         key = content_hash(ex.text)
         v = ex.versions
         now = _now()
         doc = json.dumps(ex.to_dict(), ensure_ascii=False)
         with self.transaction() as c:
+            self._article_of_extraction(c, ex, source_hash or key, now)
             new = (
                 c.execute(
                     "SELECT 1 FROM extractions WHERE article_id = ? AND content_hash = ?",
@@ -423,12 +586,13 @@ class Store:
             )
             c.execute(
                 "INSERT INTO extractions (article_id, content_hash, extraction, tool_version, "
-                "rules_version, model_version, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "rules_version, model_version, created_at, updated_at, source_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (article_id, content_hash) DO UPDATE SET "
                 "extraction = excluded.extraction, tool_version = excluded.tool_version, "
                 "rules_version = excluded.rules_version, model_version = excluded.model_version, "
-                "updated_at = excluded.updated_at",
+                "updated_at = excluded.updated_at, "
+                "source_hash = COALESCE(excluded.source_hash, source_hash)",
                 (
                     ex.id,
                     key,
@@ -438,9 +602,11 @@ class Store:
                     v.get("model") or v.get("underthesea"),
                     now,
                     now,
+                    source_hash,
                 ),
             )
             c.execute("DELETE FROM directives WHERE article_id = ?", (ex.id,))
+            c.execute("INSERT OR IGNORE INTO track_queue (article_id) VALUES (?)", (ex.id,))
             c.executemany(
                 "INSERT INTO directives (article_id, content_hash, position, issuer_name, "
                 "issuer_title, addressee, action, deadline, start_offset, end_offset, published) "
@@ -463,6 +629,75 @@ class Store:
                 ],
             )
         return new
+
+    def _article_of_extraction(
+        self, c: sqlite3.Connection, ex: Extraction, source_hash: str, now: str
+    ) -> None:
+        """The article row behind `ex`: inserted when missing, moved on to this text when the
+        id arrives with another one; each distinct text is a numbered `article_versions` row."""
+        a = ex.article
+        row = c.execute("SELECT content_hash FROM articles WHERE id = ?", (ex.id,)).fetchone()
+        if row is None:
+            # DO NOTHING also covers the UNIQUE content hash: the same story under another id.
+            c.execute(
+                "INSERT INTO articles (id, url, site, title, published, author, text, "
+                "content_hash, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (ex.id, a.url, a.source, a.title, a.published, a.author, ex.text, source_hash, now),
+            )
+        elif row[0] != source_hash:
+            known = c.execute(
+                "SELECT 1 FROM article_versions WHERE article_id = ? AND content_hash = ?",
+                (ex.id, source_hash),
+            ).fetchone()
+            if known is None:
+                # Keep the text the article had before as its first version.
+                self._add_version(c, ex.id, str(row[0]), None, None, now)
+            # IntegrityError: another id already holds this text; the versions still say so.
+            with contextlib.suppress(sqlite3.IntegrityError):
+                c.execute(
+                    "UPDATE articles SET text = ?, title = COALESCE(?, title), "
+                    "published = COALESCE(?, published), content_hash = ? WHERE id = ?",
+                    (ex.text, a.title, a.published, source_hash, ex.id),
+                )
+        self._add_version(c, ex.id, source_hash, a.title, a.published, now)
+
+    @staticmethod
+    def _add_version(
+        c: sqlite3.Connection,
+        article_id: str,
+        key: str,
+        title: str | None,
+        published: str | None,
+        now: str,
+    ) -> None:
+        c.execute(
+            "INSERT INTO article_versions (article_id, version, content_hash, title, published, "
+            "seen_at) SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ? FROM article_versions "
+            "WHERE article_id = ? ON CONFLICT (article_id, content_hash) DO NOTHING",
+            (article_id, key, title, published, now, article_id),
+        )
+
+    def article_versions(self, article_id: str) -> list[tuple[int, str, str | None]]:
+        """(version, content hash, title) of each text `article_id` arrived with, oldest first."""
+        return [
+            (int(v), str(h), t)
+            for v, h, t in self.conn.execute(
+                "SELECT version, content_hash, title FROM article_versions WHERE article_id = ? "
+                "ORDER BY version",
+                (article_id,),
+            )
+        ]
+
+    def extracted(self) -> dict[str, list[tuple[str | None, str | None, str | None]]]:
+        """{article id: [(source hash, tool version, rules version), ...]} of every extraction:
+        what `batch` into this store needs to tell done, new versions and stale ones apart."""
+        out: dict[str, list[tuple[str | None, str | None, str | None]]] = {}
+        for aid, h, tool, rules in self.conn.execute(
+            "SELECT article_id, source_hash, tool_version, rules_version FROM extractions"
+        ):
+            out.setdefault(str(aid), []).append((h, tool, rules))
+        return out
 
     def count_extractions(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM extractions").fetchone()[0])

@@ -1,0 +1,336 @@
+"""The clause-sequence model at run time: every clause of an article labelled in order by a
+linear-chain CRF that sees its neighbours and the open scope, then the rules' items kept,
+dropped or added by what it says.
+
+A clause is described by its own features (`clause_features`: words, cues, shape), the rules'
+label for it, and its place in the article: the clauses around it, the paragraph, whether a
+rule directive is still open in this paragraph or the one before and how many clauses ago,
+whether a new speaker has spoken since, the list it sits in (the head that ended with a
+colon, the line's marker), the heading above it, a report marker ("đã") and caption-like
+paragraphs (photo captions and credits). The CRF's transitions carry the label of the clause
+before, so "Cùng với đó, phối hợp ..." after a directive reads as one.
+
+The model decides which clauses are directives and challenges; the rules keep what they do
+well: an item the rules made for a clause the model accepts is kept as it is (span, issuer,
+addressee, deadline); a clause the model accepts without a rule item becomes one, with the
+issuer and addressee of the directive whose scope it continues.
+
+The model file is CRFsuite's format, trained and read by `underthesea_core` (installed with
+underthesea), so scoring needs no scikit-learn.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ocop_nlp.config import lexicon
+from ocop_nlp.extract.clause_features import clause_features, cue_names
+from ocop_nlp.extract.units import Unit, clause_units
+from ocop_nlp.records import Challenge, Directive, Extraction, Sentence
+
+# Bumped when the sequence features change: a model trained on others is refused at load.
+SEQUENCE_FEATURE_VERSION = 1
+SYLLABLES = True  # syllables, not underthesea words: no sentence is segmented for the model
+
+_MARKER = re.compile(
+    r"\s*(?:([-–+•*])|(\d{1,2}|[IVX]{1,4})[.)/]|([a-zđ])\)|(Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười) là\b)"
+)
+_PAST = re.compile(r"(?i)(?<!\w)(?:đã|vừa qua|đã được)(?!\w)")
+_FUTURE = re.compile(r"(?i)(?<!\w)(?:sẽ|dự kiến)(?!\w)")
+_SYLLABLES = re.compile(r"[^\W\d_]+")
+_CAPTION = re.compile(r"(?i)(?:^|\()ảnh\s*[:(]|\(ảnh|ảnh minh họa|nguồn:|quang cảnh")
+
+
+@dataclass(slots=True)
+class SequencePolicy:
+    """Thresholds on the model's marginal probability of a clause's label."""
+
+    add_directive: float = 0.5  # a clause with no rule directive becomes one above this
+    keep_directive: float = 0.0  # a rule directive is dropped below this
+    add_challenge: float = 0.5
+    keep_challenge: float = 0.0
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> SequencePolicy:
+        d = d or {}
+        return cls(**{k: float(v) for k, v in d.items() if k in cls.__slots__})  # type: ignore[attr-defined]
+
+
+@cache
+def _announcement() -> re.Pattern[str]:
+    return re.compile(lexicon("cues")["announcement"], re.IGNORECASE)
+
+
+def can_be_action(text: str, u: Unit) -> bool:
+    """The rules' own checks on an action: not a list head ("... như sau:", "tập trung vào
+    ba nhóm nhiệm vụ"), not a fragment of two words."""
+    clause = text[u.start : u.end]
+    if text[u.end : u.end + 2].lstrip().startswith(":") or clause.rstrip().endswith(("như", "sau")):
+        return False
+    return len(clause.split()) >= 3 and not _announcement().search(clause)
+
+
+_THEREFORE = re.compile(r"(?i)(?<!\w)(?:vì vậy|vì thế|do đó|do vậy)(?!\w)[,\s]*")
+
+
+def _action_start(text: str, u: Unit) -> int:
+    """Where an added directive starts: after "vì vậy" / "do đó" when the clause opens with
+    the speaker's reason ("X nhấn mạnh, A là B, vì vậy các cấp cần ...")."""
+    found = list(_THEREFORE.finditer(text, u.start, u.end))
+    m = found[-1] if found else None
+    return m.end() if m is not None and m.end() < u.end else u.start
+
+
+# the purpose of a plan or programme states why, it orders nobody ("Mục đích của Đề án là ...")
+_PURPOSE = re.compile(r"(?i)(?:mục đích|nhằm|mục tiêu)(?!\w)")
+
+
+def _states_not_orders(text: str, u: Unit) -> bool:
+    """A clause that names its speaker's speech ("nhấn mạnh", "đánh giá cao") without a
+    modal or a strong order word, or its own plan ("sẽ", "dự kiến") without a strong order
+    word, reports; it does not order."""
+    cues = set(cue_names(text[u.start : u.end]))
+    if "strong_directive_verbs" in cues:
+        return False
+    modal = bool(cues & {"obligation_modals", "obligation_after_subject"})
+    return "self_plan_cues" in cues or ("speech_verbs" in cues and not modal)
+
+
+def _overlap(a: int, b: int, c: int, d: int) -> int:
+    return max(0, min(b, d) - max(a, c))
+
+
+def unit_rule_labels(ex: Extraction, units: Sequence[Unit]) -> list[str]:
+    """The label the rules give each clause: what their items overlap, most specific first."""
+    out = []
+    for u in units:
+        a, b = u.start, u.end
+        if any(_overlap(a, b, d.start, d.end) for d in ex.directives):
+            out.append("directive")
+        elif any(_overlap(a, b, c.start, c.end) for c in ex.challenges):
+            out.append("challenge")
+        elif any(a <= f.start and f.end <= b for f in ex.figures):
+            out.append("figure")
+        elif any(_overlap(a, b, c.start, c.end) > 0.5 * (b - a) for c in ex.achievements):
+            out.append("achievement")
+        else:
+            out.append("other")
+    return out
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n <= 2 else "3-5" if n <= 5 else "6+"
+
+
+def _marker(line: str) -> str | None:
+    m = _MARKER.match(line)
+    if m is None:
+        return None
+    return "dash" if m.group(1) else "num" if m.group(2) else "letter" if m.group(3) else "word"
+
+
+def sequence_features(
+    text: str,
+    sentences: Sequence[Sentence],
+    units: Sequence[Unit],
+    rule_labels: Sequence[str],
+) -> list[list[str]]:
+    """The features of each clause of an article, in order (see the module docstring)."""
+    base = clause_features(
+        text, [(u.start, u.end, u.sentence) for u in units], sentences, syllables=SYLLABLES
+    )
+    cues = [[f for f in fs if f.startswith("cue:")] for fs in base]
+    n = len(units)
+    out: list[list[str]] = []
+    last_dir = -1  # index of the last clause the rules call a directive
+    last_dir_par = -10
+    speaker_since = False
+    heading: list[str] = []
+    list_head: list[str] | None = None
+    list_par = -10
+    prev_par = -1
+    caption = is_heading = False
+    for i, u in enumerate(units):
+        sent = sentences[u.sentence]
+        par = sent.paragraph
+        feats = [*base[i], f"rule={rule_labels[i]}"]
+        for k in (-2, -1, 1):
+            j = i + k
+            if 0 <= j < n:
+                feats.append(f"{k}rule={rule_labels[j]}")
+                feats += [f"{k}{c}" for c in cues[j]]
+            else:
+                feats.append(f"{k}none")
+        new_par = par != prev_par
+        if new_par:
+            feats.append("par_start")
+            par_text = _paragraph_text(sentences, u.sentence)
+            marker = _marker(par_text)
+            stripped = par_text.strip()
+            words = stripped.split()
+            is_heading = (
+                len(words) <= 14 and stripped[-1:] not in ".;:!?…" and marker is None
+            ) or (marker is not None and len(words) <= 10 and stripped.endswith(":"))
+            caption = bool(_CAPTION.search(stripped)) or (
+                len(words) <= 25
+                and stripped[-1:] not in ".;:!?…"
+                and "phát biểu" in stripped.lower()
+            )
+            if is_heading and not caption:
+                # what the heading names ("Nhiệm vụ ...", "Khó khăn, hạn chế"): cues and words
+                heading = sorted({f"head{c[3:]}" for c in cues[i]}) or ["head:plain"]
+                heading += [f"head_w:{w.lower()}" for w in _SYLLABLES.findall(stripped)[:4]]
+            if stripped.endswith(":"):
+                list_head, list_par = [f"list{c[3:]}" for c in cues[i]], par
+            elif marker is None and par > list_par + 1 and not is_heading:
+                list_head = None
+        feats.append(f"marker={_marker(_paragraph_text(sentences, u.sentence)) or 'none'}")
+        if caption:
+            feats.append("caption")
+        if is_heading and not caption:
+            feats.append("heading")
+        feats += heading
+        if list_head is not None and par > list_par:
+            feats += ["in_list", *list_head]
+        # the open scope of the rules' last directive
+        if last_dir >= 0:
+            gap = i - last_dir
+            feats.append(f"since_dir={_bucket(gap)}")
+            if last_dir_par == par:
+                feats.append("dir_open_par")
+            elif last_dir_par == par - 1:
+                feats.append("dir_open_prev_par")
+            if speaker_since:
+                feats.append("speaker_since_dir")
+        else:
+            feats.append("no_dir_yet")
+        clause = text[u.start : u.end]
+        if _PAST.search(clause):
+            feats.append("past")
+        if _FUTURE.search(clause):
+            feats.append("future")
+        out.append(feats)
+        if rule_labels[i] == "directive":
+            last_dir, last_dir_par, speaker_since = i, par, False
+        elif "cue:speech_verbs" in cues[i] and "cue:title_heads" in cues[i]:
+            speaker_since = True
+        prev_par = par
+    return out
+
+
+def _paragraph_text(sentences: Sequence[Sentence], si: int) -> str:
+    """The paragraph of sentence `si`, from its first sentence to its last."""
+    par = sentences[si].paragraph
+    a = si
+    while a > 0 and sentences[a - 1].paragraph == par:
+        a -= 1
+    b = si
+    while b + 1 < len(sentences) and sentences[b + 1].paragraph == par:
+        b += 1
+    return " ".join(s.text for s in sentences[a : b + 1])
+
+
+def article_units(text: str, sentences: list[Sentence]) -> list[Unit]:
+    return clause_units(text, sentences)
+
+
+def apply_sequence(
+    ex: Extraction,
+    units: Sequence[Unit],
+    probs: Sequence[dict[str, float]],
+    policy: SequencePolicy,
+) -> Extraction:
+    """Keep, drop and add the rules' challenges and directives by the clauses' probabilities,
+    in place (see the module docstring)."""
+    starts = [u.start for u in units]
+
+    def unit_of(a: int, b: int) -> int | None:
+        k = max(0, bisect_right(starts, a) - 1)
+        best, most = None, 0
+        for j in range(k, min(len(units), bisect_left(starts, b) + 1)):
+            ov = _overlap(a, b, units[j].start, units[j].end)
+            if ov > most:
+                best, most = j, ov
+        return best
+
+    def p(j: int | None, label: str) -> float:
+        return 1.0 if j is None else probs[j].get(label, 0.0)
+
+    ex.directives = [
+        d for d in ex.directives if p(unit_of(d.start, d.end), "directive") >= policy.keep_directive
+    ]
+    ex.challenges = [
+        c for c in ex.challenges if p(unit_of(c.start, c.end), "challenge") >= policy.keep_challenge
+    ]
+    taken = sorted(
+        [(d.start, d.end) for d in ex.directives] + [(c.start, c.end) for c in ex.challenges]
+    )
+    added_d: list[Directive] = []
+    added_c: list[Challenge] = []
+    for j, u in enumerate(units):
+        pd, pc = probs[j].get("directive", 0.0), probs[j].get("challenge", 0.0)
+        if any(_overlap(u.start, u.end, a, b) for a, b in taken):
+            continue
+        if not can_be_action(ex.text, u):
+            continue  # the rules' structure: a list head is not an item, its lines are
+        if (
+            pd >= policy.add_directive
+            and pd >= pc
+            and not _states_not_orders(ex.text, u)
+            and not _PURPOSE.match(ex.text, u.start)
+        ):
+            a = _action_start(ex.text, u)
+            added_d.append(Directive(None, None, ex.text[a : u.end], None, a, u.end))
+        elif pc >= policy.add_challenge:
+            added_c.append(Challenge(ex.text[u.start : u.end], u.start, u.end))
+    if added_d:
+        ex.directives = sorted([*ex.directives, *added_d], key=lambda d: d.start)
+        # scope: an added directive continues the one before it (its speaker and addressee)
+        new = {id(d) for d in added_d}
+        prev: Directive | None = None
+        for d in ex.directives:
+            if id(d) in new and prev is not None:
+                d.issuer, d.addressee = prev.issuer, prev.addressee
+            prev = d
+    if added_c:
+        ex.challenges = sorted([*ex.challenges, *added_c], key=lambda c: c.start)
+    return ex
+
+
+class SequenceModel:
+    """A trained CRF over an article's clauses (an `underthesea_core.CRFTagger`) with its
+    metadata and the policy that turns its probabilities into items."""
+
+    kind = "sequence"
+
+    def __init__(self, tagger: Any, meta: dict[str, Any]) -> None:
+        self.tagger = tagger
+        self.meta = meta
+        self.labels: list[str] = [str(x) for x in tagger.labels()]
+        self.policy = SequencePolicy.from_dict(meta.get("policy"))
+
+    @property
+    def version(self) -> str:
+        return f"clause_type:crf:{str(self.meta.get('data_sha1', '?'))[:10]}"
+
+    def probabilities(self, features: list[list[str]]) -> list[dict[str, float]]:
+        if not features:
+            return []
+        return [dict(zip(self.labels, row, strict=True)) for row in self.tagger.marginals(features)]
+
+    def article_probabilities(
+        self, ex: Extraction, sentences: list[Sentence]
+    ) -> tuple[list[Unit], list[dict[str, float]]]:
+        """The clauses of the extraction's text and each one's label probabilities."""
+        units = article_units(ex.text, sentences)
+        feats = sequence_features(ex.text, sentences, units, unit_rule_labels(ex, units))
+        return units, self.probabilities(feats)
+
+    def refine(self, ex: Extraction, sentences: list[Sentence]) -> Extraction:
+        units, probs = self.article_probabilities(ex, sentences)
+        return apply_sequence(ex, units, probs, self.policy)
