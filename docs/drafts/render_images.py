@@ -20,7 +20,7 @@ OUT = Path(__file__).resolve().parent
 OWN = ROOT / "corpora" / "own"
 ONE = OWN / "01_cao_bang_so_ket_6_thang.txt"
 DIGEST = [OWN / f"{n}.txt" for n in ("01_cao_bang_so_ket_6_thang", "02_quang_ngai_tong_ket_nam",
-                                       "07_ha_giang_phien_hop_thuong_ky")]  # fmt: skip
+                                       "03_dak_nong_lam_viec_so_nn")]  # fmt: skip
 
 
 def ocop(*args: str) -> None:

@@ -24,37 +24,64 @@ from ocop_nlp.records import Extraction
 MISSING = "[cần bổ sung: {}]"
 
 _MONTH_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
-_FULL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_FULL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_PART = re.compile(r"^(\d{4})-(Q[1-4]|H[12])$")
+_ROMAN = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV"}
+
+
+def _date(iso: str | None, doc: bool) -> str:
+    """A date value of the extractors (dates.TimeMatch) in words; "" for what is not a date."""
+    if not iso:
+        return ""
+    if "/" in iso:  # a period: "2023-01/2023-09", "2018/.."
+        a, b = iso.split("/", 1)
+        first, last = _date(a, doc), _date(b, doc) if b != ".." else ""
+        return f"từ {first} đến {last}" if first and last else (f"từ {first}" if first else "")
+    if m := _FULL.match(iso):
+        d, mo, y = int(m[3]), int(m[2]), m[1]
+        return f"ngày {d} tháng {mo} năm {y}" if doc else f"{d}/{mo}/{y}"
+    if m := _MONTH_YEAR.match(iso):
+        return f"tháng {int(m[2])} năm {m[1]}" if doc else f"tháng {int(m[2])}/{m[1]}"
+    if m := _PART.match(iso):
+        if m[2] in _ROMAN:
+            return f"quý {_ROMAN[m[2]]} năm {m[1]}" if doc else f"quý {_ROMAN[m[2]]}/{m[1]}"
+        return f"6 tháng {'đầu' if m[2] == 'H1' else 'cuối'} năm {m[1]}"
+    if re.fullmatch(r"\d{4}", iso):
+        return f"năm {iso}"
+    return ""  # a duration or a time of day: never shown as ISO in a draft
 
 
 def date_news(iso: str | None) -> str:
     """A date as news writes it.
 
-    >>> date_news("2018-07-10"), date_news("2024-09"), date_news("2024")
-    ('10/7/2018', 'tháng 9/2024', 'năm 2024')
+    >>> date_news("2018-07-10"), date_news("2024-09"), date_news("2024"), date_news("2024-Q3")
+    ('10/7/2018', 'tháng 9/2024', 'năm 2024', 'quý III/2024')
     """
-    if not iso:
-        return ""
-    if m := _FULL.match(iso):
-        return f"{int(m[3])}/{int(m[2])}/{m[1]}"
-    if m := _MONTH_YEAR.match(iso):
-        return f"tháng {int(m[2])}/{m[1]}"
-    return f"năm {iso}" if re.fullmatch(r"\d{4}", iso) else iso
+    return _date(iso, doc=False)
 
 
 def date_doc(iso: str | None) -> str:
     """A date as an administrative document writes it (Nghị định 30/2020/NĐ-CP).
 
-    >>> date_doc("2018-07-10"), date_doc("2024-09")
-    ('ngày 10 tháng 7 năm 2018', 'tháng 9 năm 2024')
+    >>> date_doc("2018-07-10"), date_doc("2024-09"), date_doc("2024-Q3"), date_doc("2023-01/2023-09")
+    ('ngày 10 tháng 7 năm 2018', 'tháng 9 năm 2024', 'quý III năm 2024', 'từ tháng 1 năm 2023 đến tháng 9 năm 2023')
     """
-    if not iso:
-        return ""
-    if m := _FULL.match(iso):
-        return f"ngày {int(m[3])} tháng {int(m[2])} năm {m[1]}"
-    if m := _MONTH_YEAR.match(iso):
-        return f"tháng {int(m[2])} năm {m[1]}"
-    return f"năm {iso}" if re.fullmatch(r"\d{4}", iso) else iso
+    return _date(iso, doc=True)
+
+
+def _said_in(iso: str | None, action: str) -> bool:
+    """Whether the action already names the deadline ("trước ngày 30/6/2024", "quý III/2024")."""
+    said = date_news(iso)
+    return bool(said) and said.removeprefix("năm ").removeprefix("tháng ") in action
+
+
+def deadline_doc(iso: str | None, action: str = "") -> str:
+    """A deadline for a document, or "" when the action already says it.
+
+    >>> deadline_doc("2024-09-30"), deadline_doc("2024-Q3", "trình UBND tỉnh trong quý III/2024")
+    ('ngày 30 tháng 9 năm 2024', '')
+    """
+    return "" if _said_in(iso, action) else date_doc(iso)
 
 
 def deadline_news(iso: str | None, action: str = "") -> str:
@@ -64,9 +91,11 @@ def deadline_news(iso: str | None, action: str = "") -> str:
     ('hoàn thành trước 30/9/2024', 'trong năm 2024', '')
     """
     said = date_news(iso)
-    if not said or said.removeprefix("năm ").removeprefix("tháng ") in action:
+    if not said or _said_in(iso, action):
         return ""
-    return f"hoàn thành trước {said}" if _FULL.match(iso or "") else f"trong {said}"
+    if _FULL.match(iso or ""):
+        return f"hoàn thành trước {said}"
+    return said if said.startswith("từ ") else f"trong {said}"
 
 
 # Units that measure rather than name what is counted: "18,6 tỷ đồng" says nothing alone.
@@ -154,7 +183,9 @@ def figure_items(
     """
     text = ex.text
     spans = [(f.start, f.end) for f in ex.figures]
+    # A figure inside a directive or a challenge belongs to that item, not to the results.
     in_directive = [(d.start, d.end) for d in ex.directives]
+    in_directive += [(c.start, c.end) for c in ex.challenges]
     taken: set[int] = set()
     phrases: list[tuple[str, int, int, list[int], tuple[int, int]]] = []
     for i, f in enumerate(ex.figures):
@@ -227,11 +258,16 @@ def figure_items(
 
 
 def _province(text: str) -> str | None:
-    """The province the article names most: "tỉnh Bắc Kạn", not "UBND tỉnh Đỗ Thị Minh Hoa"."""
+    """The province the article names most: "tỉnh Bắc Kạn", not "UBND tỉnh Đỗ Thị Minh Hoa"
+    nor "toàn tỉnh đạt"."""
     names: Counter[str] = Counter()
-    for m in re.finditer(r"\btỉnh((?: [A-ZÀ-ỸĐ][^\s,.;:()“”\"]*)+)", text):
-        words = m.group(1).split()
-        if len(words) <= 2:  # a person's name after a title has three words or more
+    for m in re.finditer(r"\btỉnh((?: [^\s,.;:()“”\"]+){1,3})", text):
+        words: list[str] = []
+        for w in m.group(1).split():
+            if not w[:1].isupper():
+                break
+            words.append(w)
+        if 1 <= len(words) <= 2:  # a person's name after a title has three words or more
             names[" ".join(words)] += 1
     return names.most_common(1)[0][0] if names else None
 
@@ -250,7 +286,7 @@ def opening(ex: Extraction, sentences: Sentences) -> dict[str, Any]:
     """Who held which meeting, where, with whom: each field from the article's own words."""
     text = ex.text
     m = ex.meeting
-    province = _province(text)
+    province = _province(f"{ex.article.title or ''}\n{text}")  # the headline may be the only place
     out: dict[str, Any] = {
         "province": province,
         "organiser": None,

@@ -18,6 +18,7 @@ from ocop_nlp.drafts.content import (
     Sentences,
     date_doc,
     date_news,
+    deadline_doc,
     deadline_news,
     figure_items,
     lead_sentence,
@@ -153,6 +154,7 @@ def draft_context(
                 "deadline_news": date_news(d.deadline),
                 # "(hoàn thành trước 30/9/2024)", or "" when the action already names the date.
                 "deadline_phrase_news": deadline_news(d.deadline, d.action),
+                "deadline_phrase_doc": deadline_doc(d.deadline, d.action),
                 "deadline_doc": date_doc(d.deadline),
             }
         )
