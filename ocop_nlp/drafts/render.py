@@ -211,6 +211,7 @@ def draft_context(
                 for k, f in enumerate(ex.figures, 1)
                 if f"F{k}" not in skip
             ],
+            "achievements": [a.to_dict() for a in ex.achievements],
             "published_vi": date_news(ex.article.published),
             "meeting_date_vi": date_news(m.date) if m else "",
         }
