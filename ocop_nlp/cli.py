@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ocop_nlp import __version__
+from ocop_nlp.drafts import i18n
 from ocop_nlp.errors import OcopError
 
 
@@ -49,23 +50,47 @@ def cmd_extract(a: argparse.Namespace) -> int:
     return 0
 
 
+_DRAFT_SUFFIXES = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".json": "json",
+}
+
+
+def _draft_format(parser: argparse.ArgumentParser, a: argparse.Namespace) -> str:
+    """--format, or the -o file's extension; both given and different is a usage error."""
+    by_name = _DRAFT_SUFFIXES.get(Path(a.output).suffix.lower()) if a.output else None
+    if a.format and by_name and a.format != by_name:
+        parser.error(
+            i18n.tr(
+                "--format {format} does not match the extension of {output} ({by_name}); "
+                "drop one or make them agree."
+            ).format(format=a.format, output=a.output, by_name=by_name)
+        )
+    return a.format or by_name or "md"
+
+
 def cmd_draft(a: argparse.Namespace) -> int:
-    from ocop_nlp.draft.render import draft, load_extraction_or_article
+    from ocop_nlp.drafts.render import draft, load_extraction_or_article
 
-    ex = load_extraction_or_article(a.input)
-    if a.format == "docx":
-        from ocop_nlp.draft.docx import draft_docx
-
-        if not a.output:
-            raise OcopError("A Word draft is a file: give its name with -o, e.g. -o tom-tat.docx.")
-        data = draft_docx(ex, a.template)
+    fmt = _draft_format(a.parser, a)
+    if fmt == "docx" and not a.output:
+        raise OcopError(
+            i18n.tr("A Word draft is a file: give its name with -o, e.g. -o tom-tat.docx.")
+        )
+    extractions = [load_extraction_or_article(i) for i in a.input]
+    out = draft(extractions, a.template, fmt, evidence=a.evidence, exclude=a.exclude or ())
+    if isinstance(out, bytes):
         try:
             Path(a.output).parent.mkdir(parents=True, exist_ok=True)
-            Path(a.output).write_bytes(data)
+            Path(a.output).write_bytes(out)
         except OSError as e:
             raise OcopError(f"Could not write {a.output}: {e.strerror or e}.") from e
         return 0
-    _write(draft(ex, a.template, a.format), a.output)
+    _write(out, a.output)
     return 0
 
 
@@ -258,10 +283,10 @@ def cmd_crawl(a: argparse.Namespace) -> int:
 
 
 def cmd_templates(a: argparse.Namespace) -> int:
-    from ocop_nlp.draft.render import list_templates
+    from ocop_nlp.drafts.render import list_templates
 
     for t in list_templates():
-        print(f"{t.name:20} {', '.join(t.formats):10} {t.description}")
+        print(f"{t.name:20} {t.description}")
     return 0
 
 
@@ -337,11 +362,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.set_defaults(func=cmd_batch)
 
-    d = sub.add_parser("draft", help="draft a meeting summary from an article or extraction")
-    d.add_argument("input", help="any INPUT of extract, or an extraction .json")
-    d.add_argument("--template", help="a template name (see `ocop templates`) or a .j2 path")
-    d.add_argument("--format", choices=["md", "html", "docx"], default="md")
-    d.add_argument("-o", "--output", help="write here instead of stdout")
+    d = sub.add_parser(
+        "draft",
+        help=i18n.tr("draft a meeting summary, news article, conclusion notice or digest"),
+        description=i18n.tr(
+            "Draft a document from articles or extractions. The format follows the extension "
+            "of -o (.md, .html, .docx, .json) unless --format says otherwise."
+        ),
+    )
+    d.add_argument(
+        "input",
+        nargs="+",
+        help=i18n.tr("any INPUT of extract, or an extraction .json (several: ban-tin)"),
+    )
+    d.add_argument(
+        "--template", help=i18n.tr("a template name (see `ocop templates`) or a .j2 path")
+    )
+    d.add_argument(
+        "--format",
+        choices=["md", "html", "docx", "json"],
+        help=i18n.tr("default: from -o, else md"),
+    )
+    d.add_argument("-o", "--output", help=i18n.tr("write here instead of stdout"))
+    d.add_argument(
+        "--evidence",
+        choices=["footnotes", "appendix", "none"],
+        default="footnotes",
+        help=i18n.tr("footnotes (default), an appendix at the end, or none for a clean copy"),
+    )
+    d.add_argument(
+        "--exclude",
+        nargs="+",
+        metavar="ID",
+        help=i18n.tr("leave these items out (ids as shown in the evidence: F2 C1 D11)"),
+    )
+    d.add_argument(
+        "--lang",
+        choices=["vi", "en"],
+        help=i18n.tr("language of this command's help and messages (default: from the locale)"),
+    )
+    d.set_defaults(parser=d)
     d.set_defaults(func=cmd_draft)
 
     x = sub.add_parser(
@@ -511,6 +571,7 @@ def _hostile_input(e: Exception) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    i18n.use_language(i18n.pick_language(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

@@ -62,6 +62,12 @@ class Settings:
     # Bytes of memory the child process rendering a user's template may map (POSIX only; on
     # Windows the timeout alone applies). Python and Jinja2 take about 40 MB of it.
     template_max_memory: int = 500_000_000
+    # The issuing body drafts name at the top left of an administrative document
+    # (Nghị định 30/2020/NĐ-CP), e.g. "UBND tỉnh Bắc Kạn"; empty: "UBND tỉnh <the province
+    # the article names>", or a "[cần bổ sung: ...]" mark when it names none.
+    draft_body: str = ""
+    # The author written into a Word draft's properties (File > Properties), e.g. the office.
+    draft_author: str = ""
     # Pages (with sitemaps and feeds) one crawl run fetches at most, unless --max-pages says
     # otherwise; a run that stops here says so and the next run goes on from the frontier.
     crawl_max_pages: int = 10_000

@@ -353,7 +353,7 @@ def test_lone_surrogates_in_an_extraction_given_to_draft_are_replaced(
         json.dumps({**doc, "article": {**doc["article"], "title": title + "\ud800"}}),
         encoding="utf-8",
     )
-    code, out, err = run_cli("draft", str(path))
+    code, out, err = run_cli("draft", str(path), "--template", "tin-bai")
     assert code == 0, err
     assert out.startswith(f"# {title}\ufffd\n")
 

@@ -12,17 +12,23 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ARTICLES
 
-from ocop_nlp.draft.render import draft, draft_context, format_number, format_quantity
+from ocop_nlp.drafts.render import draft, draft_context, format_number, format_quantity
 from ocop_nlp.records import Article, Directive, Extraction, Figure, Official
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SEED_GROUPS = [
-    "Cấp ủy, chính quyền các cấp trên địa bàn tỉnh",
-    "Các địa phương",
-    "Các Sở, ngành liên quan",
+    "1. Cấp ủy, chính quyền các cấp trên địa bàn tỉnh",
+    "2. Các địa phương",
+    "3. Các Sở, ngành liên quan",
 ]
-SECTIONS = ["Kết quả", "Khó khăn, hạn chế", "Chỉ đạo", "Nguồn"]
-FOOTNOTE = re.compile(r"^\[\^(\d+)\]: «(.*?)» — ký tự (\d+)–(\d+); (.*)$", re.M)
+SECTIONS = [
+    "I. THÔNG TIN CHUNG",
+    "II. KẾT QUẢ",
+    "III. KHÓ KHĂN, HẠN CHẾ",
+    "IV. CHỈ ĐẠO",
+    "Dẫn chứng",
+]
+FOOTNOTE = re.compile(r"^\[\^([FCD]\d+)\]: «(.*?)» \(ký tự (\d+)–(\d+)\); (.*)$", re.M)
 
 
 def _extract(path: Path) -> Extraction:
@@ -63,52 +69,56 @@ def test_seed_draft_matches_its_golden_file(run_cli, seed_path, fmt):
 
 def _check_md_footnotes(md: str, ex: Extraction) -> None:
     notes = FOOTNOTE.findall(md)
-    body = md.split("\n[^1]:")[0]
-    cited = [int(n) for n in re.findall(r"\[\^(\d+)\](?!:)", body)]
-    assert sorted(cited) == [int(n[0]) for n in notes] == list(range(1, len(notes) + 1))
-    items = len(ex.figures) + len(ex.challenges) + len(ex.directives)
-    assert len(notes) == items
-    quoted: dict[int, str] = {}
+    cited = re.findall(r"\[\^([FCD]\d+)\](?!:)", md)
+    # One numbering scheme: the item ids, each cited once and explained once.
+    assert cited == [n[0] for n in notes] and len(set(cited)) == len(cited)
+    assert len(notes) >= len(ex.challenges) + len(ex.directives)
+    quoted: dict[str, str] = {}
     for n, evidence, start, end, source in notes:
         assert ex.text[int(start) : int(end)] == evidence
-        m = re.fullmatch(r"câu gốc: «(.*)»|cùng câu gốc với chú thích (\d+)", source)
+        m = re.fullmatch(r"câu gốc: «(.*)»|cùng câu gốc với ([FCD]\d+)", source)
         assert m, source
-        sentence = m.group(1) if m.group(1) is not None else quoted[int(m.group(2))]
-        quoted[int(n)] = sentence
+        sentence = m.group(1) if m.group(1) is not None else quoted[m.group(2)]
+        quoted[n] = sentence
         assert evidence in sentence
         assert sentence in ex.text
 
 
 def _check_html_offsets(html: str, ex: Extraction) -> None:
     soup = BeautifulSoup(html, "html.parser")
-    items = soup.find_all(attrs={"data-start": True})
-    spans = {(x.start, x.end) for x in [*ex.figures, *ex.challenges, *ex.directives]}
-    assert len(items) == len(ex.figures) + len(ex.challenges) + len(ex.directives)
+    items = soup.find_all(attrs={"data-id": True})
+    spans = {(x.start, x.end) for x in [*ex.challenges, *ex.directives]}
+    assert len(items) >= len(ex.challenges) + len(ex.directives)
     for li in items:
         start, end = int(li["data-start"]), int(li["data-end"])
-        assert (start, end) in spans
+        assert (start, end) in spans or li["data-id"].startswith("F")
         note = li.find("a")["href"].lstrip("#")
+        assert note == li["data-id"]
         source = soup.find(id=note).get_text()
-        assert source.startswith(f"«{ex.text[start:end]}» — ký tự {start}–{end}; ")
+        assert source.startswith(f"{note}. «{ex.text[start:end]}» (ký tự {start}–{end}); ")
 
 
 def test_seed_draft_footnotes_point_to_evidence_in_the_extraction_text(seed_extraction):
-    _check_md_footnotes(draft(seed_extraction, fmt="md"), seed_extraction)
-    _check_html_offsets(draft(seed_extraction, fmt="html"), seed_extraction)
+    _check_md_footnotes(draft(seed_extraction, format="md"), seed_extraction)
+    _check_html_offsets(draft(seed_extraction, format="html"), seed_extraction)
 
 
 def test_every_article_draft_footnote_points_to_its_evidence(article_extractions):
     for name, ex in article_extractions.items():
         try:
-            _check_md_footnotes(draft(ex, fmt="md"), ex)
-            _check_html_offsets(draft(ex, fmt="html"), ex)
+            _check_md_footnotes(draft(ex, format="md"), ex)
+            _check_html_offsets(draft(ex, format="html"), ex)
         except AssertionError as e:
             raise AssertionError(f"{name}: {e}") from e
 
 
 def test_footnote_quotes_the_one_sentence_that_holds_the_evidence(seed_extraction):
     notes = draft_context(seed_extraction)["notes"]
-    figure_66 = next(n for n in notes if n["evidence"] == "66 tổ chức, cá nhân")
+    figure_66 = next(n for n in notes if "66 tổ chức, cá nhân" in n["evidence"])
+    assert figure_66["evidence"] == (
+        "đợt 01 đã có 66 tổ chức, cá nhân với 69 sản phẩm đăng ký tham gia, trong đó có 42 sản "
+        "phẩm đạt yêu cầu tham gia Đề án"
+    )
     # The sentence before ends with "…"; it is not part of the quote.
     assert figure_66["sentence"].startswith("Cùng với đó, đơn vị chức năng")
     assert figure_66["sentence"].endswith("42 sản phẩm đạt yêu cầu tham gia Đề án.")
@@ -261,9 +271,13 @@ def test_html_draft_is_well_formed_with_the_four_sections(run_cli, seed_path):
     code, out, err = run_cli("draft", str(seed_path), "--format", "html")
     assert code == 0, err
     soup = _check_html(out)
-    assert soup.title.get_text().startswith("UBND tỉnh sơ kết đánh giá kết quả")
+    assert soup.title.get_text().startswith("Hội nghị sơ kết đánh giá kết quả")
     assert [h.get_text() for h in soup.find_all("h2")] == SECTIONS
     assert [h.get_text() for h in soup.find_all("h3")] == SEED_GROUPS
+    # The national heading and the place-and-date line of Nghị định 30/2020/NĐ-CP.
+    heading = soup.find("table", class_="the-thuc").get_text(" ", strip=True)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc" in heading
+    assert "UBND TỈNH BẮC KẠN" in heading and "Bắc Kạn, ngày 11 tháng 7 năm 2018" in heading
 
 
 @pytest.mark.parametrize("template", ["bien-ban-tom-tat", "tin-bai"])
@@ -276,9 +290,11 @@ def test_every_builtin_html_template_is_well_formed_for_every_article(
 
 def test_seed_directives_are_grouped_by_addressee_in_order_of_appearance(seed_extraction):
     groups = draft_context(seed_extraction)["directive_groups"]
-    assert [g["addressee"][0].upper() + g["addressee"][1:] for g in groups] == SEED_GROUPS
+    assert [
+        f"{i}. " + g["addressee"][0].upper() + g["addressee"][1:] for i, g in enumerate(groups, 1)
+    ] == SEED_GROUPS
     assert [len(g["directives"]) for g in groups] == [1, 3, 7]
-    md = draft(seed_extraction, fmt="md")
+    md = draft(seed_extraction, format="md")
     assert re.findall(r"^### (.+)$", md, re.M) == SEED_GROUPS
 
 
@@ -308,7 +324,7 @@ def test_directives_without_addressee_go_to_a_general_group_and_groups_keep_firs
 
 def test_html_draft_escapes_text_from_the_article():
     ex = _extraction([("Các xã <b>", "lập <script>alert(1)</script> kế hoạch")], title="A & B <i>")
-    html = draft(ex, fmt="html")
+    html = draft(ex, format="html")
     assert "<script>" not in html and "<b>" not in html
     assert "A &amp; B &lt;i&gt;" in html
     _check_html(html)
@@ -326,7 +342,8 @@ def test_draft_numbers_are_written_the_vietnamese_way():
     text = "Doanh thu đạt 18,6 tỷ đồng."
     fig = Figure(18_600_000_000, "18,6 tỷ đồng", "đồng", None, 14, 26)
     ex = Extraction(id="t", article=Article(text=text), text=text, figures=[fig])
-    assert "- 18,6 tỷ đồng [^1]" in draft(ex, fmt="md")
+    # A sum of money says what it counts, in the source's words.
+    assert "- Doanh thu đạt 18,6 tỷ đồng.[^F1]" in draft(ex, format="md")
 
 
 def test_draft_output_file(run_cli, tmp_path):
@@ -347,18 +364,21 @@ def test_docx_draft_holds_the_same_sections_and_items(run_cli, tmp_path, article
 
     src = article_paths[0]
     out = tmp_path / "tom-tat.docx"
-    code, _, err = run_cli("draft", str(src), "--format", "docx", "-o", str(out))
+    code, _, err = run_cli("draft", str(src), "-o", str(out))
     assert code == 0, err
     d = docx.Document(str(out))
     heads = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
-    for h in ["Kết quả", "Khó khăn, hạn chế", "Chỉ đạo", "Nguồn", "Dẫn chứng"]:
+    for h in ["II. KẾT QUẢ", "III. MỤC TIÊU", "IV. KHÓ KHĂN, HẠN CHẾ", "V. CHỈ ĐẠO", "Dẫn chứng"]:
         assert h in heads
     from ocop_nlp.extract.pipeline import extract_article
     from ocop_nlp.parse.reader import read_input
 
     ex = extract_article(read_input(str(src)))
-    bullets = [p for p in d.paragraphs if p.style.name == "List Bullet"]
-    assert len(bullets) == len(ex.figures) + len(ex.challenges) + len(ex.directives)
+    cited = [r.text for p in d.paragraphs for r in p.runs if r.font.superscript]
+    assert [c for c in cited if c[0] in "CD"] == [
+        *(f"C{i}" for i in range(1, len(ex.challenges) + 1)),
+        *(f"D{i}" for i in range(1, len(ex.directives) + 1)),
+    ]
 
 
 def test_docx_draft_needs_an_output_file(run_cli, article_paths):

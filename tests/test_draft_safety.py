@@ -14,8 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ARTICLES
 
-from ocop_nlp.draft.docx import draft_docx
-from ocop_nlp.draft.render import BUILTIN, draft
+from ocop_nlp.drafts.docx import draft_docx
+from ocop_nlp.drafts.render import BUILTIN, draft
 from ocop_nlp.records import Article, Challenge, Directive, Extraction, Figure, Meeting, Official
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,12 +66,13 @@ def test_hostile_article_text_is_inert_in_markdown_drafts(template):
         r"^#+ ", draft(_plain_extraction(), template, "md"), re.M
     )
     # The id is shown in a code span, whose fence is longer than any run of backticks in it.
-    code = re.findall(r"^- Mã bài: (`+)(.*?)(`+)$", md, re.M)
+    code = re.findall(r"Mã bài: (`+)(.*?)(`+)\*$", md, re.M)
+    assert code
     assert all(a == b and len(a) > max(map(len, re.findall("`+", c))) for a, c, b in code)
-    md = re.sub(r"^- Mã bài: .*$", "", md, flags=re.M)
+    md = re.sub(r"Mã bài: .*$", "", md, flags=re.M)
     # No raw HTML and no link but an http(s) autolink; every [ ] is a footnote's.
     assert re.findall(r"(?<!\\)<", md) == []
-    assert re.sub(r"\[\^\d+\]", "", md).replace("\\[", "").replace("\\]", "").count("[") == 0
+    assert re.sub(r"\[\^[\w-]+\]", "", md).replace("\\[", "").replace("\\]", "").count("[") == 0
     assert not re.search(r"(?<!\\)\]\(javascript", md) and "\\](javascript:alert(1))" in md
     # Emphasis and code from the article are shown as written, templates are not re-run.
     assert "\\*em\\*" in md and "\\_u\\_" in md and "\\`tick\\`" in md
@@ -103,14 +104,14 @@ def test_hostile_article_text_is_inert_in_html_drafts(template):
 def test_html_draft_links_only_http_urls_and_shows_others_as_text():
     ex = _hostile_extraction()
     soup = BeautifulSoup(draft(ex, "bien-ban-tom-tat", "html"), "html.parser")
-    assert "javascript:alert(1)" in soup.find_all("p")[-1].get_text()
+    assert "javascript:alert(1)" in soup.find("p", class_="nguon").get_text()
     ex.article.url = "https://baocaobang.vn/tin?a=1&b=<2>"
     soup = BeautifulSoup(draft(ex, "bien-ban-tom-tat", "html"), "html.parser")
     assert [a["href"] for a in soup.find_all("a") if not a["href"].startswith("#")] == [
         "https://baocaobang.vn/tin?a=1&b=<2>"
     ]
     md = draft(ex, "bien-ban-tom-tat", "md")
-    assert "- Liên kết: <https://baocaobang.vn/tin?a=1&b=%3C2%3E>\n" in md
+    assert " <https://baocaobang.vn/tin?a=1&b=%3C2%3E> Mã bài:" in md
 
 
 def test_hostile_article_text_makes_a_readable_docx_without_links():
@@ -121,13 +122,13 @@ def test_hostile_article_text_makes_a_readable_docx_without_links():
     texts = [p.text for p in d.paragraphs]
     for t in texts:
         _no_xml_illegal(t)
-    assert texts[0].startswith("# Tiêu đề Họp *em*")
-    assert "javascript:alert(1)" in texts
+    assert any(t.startswith("Nguồn: # Tiêu đề Họp *em*") for t in texts)
+    assert any("javascript:alert(1)" in t for t in texts)
     assert not [r for r in d.part.rels.values() if r.reltype.endswith("/hyperlink")]
 
 
 def test_markdown_escape_leaves_ordinary_vietnamese_text_as_it_is():
-    from ocop_nlp.draft.sandbox import md_escape
+    from ocop_nlp.drafts.sandbox import md_escape
 
     for s in ["5.120 ha", "-3%", "#5", "Sở Công Thương (chủ trì)", "A & B", "1.234,5 tỷ đồng"]:
         assert md_escape(s) == s
@@ -136,9 +137,9 @@ def test_markdown_escape_leaves_ordinary_vietnamese_text_as_it_is():
 def test_md_code_span_holds_an_id_with_backticks():
     ex = _plain_extraction()
     ex.id = "a``b_c"
-    assert "- Mã bài: ```a``b_c```\n" in draft(ex, "bien-ban-tom-tat", "md")
+    assert "Mã bài: ```a``b_c```*\n" in draft(ex, "bien-ban-tom-tat", "md")
     ex.id = "`a"
-    assert "- Mã bài: `` `a ``\n" in draft(ex, "bien-ban-tom-tat", "md")
+    assert "Mã bài: `` `a ``*\n" in draft(ex, "bien-ban-tom-tat", "md")
 
 
 def _write_json(path: Path, obj: object) -> Path:
@@ -340,3 +341,18 @@ def test_html_format_escapes_a_user_template_whatever_its_name(run_cli, tmp_path
     # The same file as Markdown escapes for Markdown instead.
     code, out, err = run_cli("draft", article, "--template", str(tpl), "--format", "md")
     assert out.endswith(" \\<script\\></p>\n")
+
+
+@pytest.mark.parametrize("template", sorted(BUILTIN))
+def test_hostile_article_text_is_inert_in_every_word_and_json_draft(template):
+    import docx
+
+    ex = _hostile_extraction()
+    d = docx.Document(io.BytesIO(draft(ex, template, "docx")))
+    texts = [p.text for p in d.paragraphs] + [c.text for t in d.tables for c in t._cells]
+    for t in texts:
+        _no_xml_illegal(t)
+    assert any("<script>alert(1)</script>" in t for t in texts)  # shown as text
+    assert not [r for r in d.part.rels.values() if r.reltype.endswith("/hyperlink")]
+    values = json.loads(draft(ex, template, "json"))
+    assert "{{ 7*7 }}" in json.dumps(values, ensure_ascii=False)

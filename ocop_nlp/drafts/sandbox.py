@@ -213,7 +213,7 @@ def make_env(
     filters: dict[str, Callable[..., Any]],
 ) -> Any:
     """The environment for one output format; HTML escapes every value whatever the file name."""
-    loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("ocop_nlp", "draft/templates")]
+    loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("ocop_nlp", "drafts/templates")]
     if folder is not None:
         loaders.insert(0, FolderLoader(folder, max_bytes))
     env = _BoundedSandbox(

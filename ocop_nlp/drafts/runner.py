@@ -1,4 +1,4 @@
-"""A user's template renders here, in a child process: `python -m ocop_nlp.draft.runner`.
+"""A user's template renders here, in a child process: `python -m ocop_nlp.drafts.runner`.
 
 A template is code, and checks inside the template language cannot stop every loop or
 doubling string; a child process can be stopped from outside. The parent sends the draft
@@ -45,7 +45,7 @@ def render_in_child(
     }
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "ocop_nlp.draft.runner"],
+            [sys.executable, "-m", "ocop_nlp.drafts.runner"],
             input=json.dumps(request).encode("ascii"),
             capture_output=True,
             timeout=settings.template_timeout,
@@ -92,8 +92,8 @@ def _limit_memory(limit: int) -> None:
 
 
 def main() -> int:
-    from ocop_nlp.draft.render import _env
-    from ocop_nlp.draft.sandbox import render
+    from ocop_nlp.drafts.render import _env
+    from ocop_nlp.drafts.sandbox import render
 
     request = json.loads(sys.stdin.buffer.read())
     label = request["label"]
