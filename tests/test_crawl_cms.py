@@ -1,0 +1,65 @@
+"""A newspaper on its own CMS, crawled end to end: dates and bylines on every article however
+the page prints them, print versions and tracking parameters never stored twice, the Windows-1258
+article read like the others."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from fixture_sites import CMS_PAPER_NAME, FixtureServer, cms_paper_site
+from test_crawl import _articles, _flat, _frontier, fast_settings
+
+from ocop_nlp.crawl.crawler import CrawlOptions, crawl
+
+
+@pytest.fixture(scope="module")
+def cms_crawl(tmp_path_factory):
+    site = cms_paper_site(20)
+    db = tmp_path_factory.mktemp("cms") / "cms.db"
+    with FixtureServer(site) as server:
+        summary = crawl(
+            [server.url("/")],
+            db,
+            options=CrawlOptions(delay=0.0),
+            settings=fast_settings(),
+            progress=None,
+        )
+        paths = [r.path for r in server.log]
+    return site, server, db, summary, paths
+
+
+def test_every_article_is_stored_once_with_its_date_and_byline(cms_crawl):
+    site, server, db, summary, _ = cms_crawl
+    stored = _articles(db)
+    assert summary.stored == len(site.articles) == len(stored)
+    for path, e in site.articles.items():
+        a = stored.get(server.url(path))
+        assert a is not None, f"{path} was not stored"
+        assert _flat(a["title"]) == _flat(e.title), path
+        assert a["published"] == e.published, path  # never the header's clock (07/12/2026)
+        assert _flat(a["author"]) == _flat(e.author), (
+            path
+        )  # never the paper, a commenter or a teaser
+        for para in e.text.split("\n"):
+            assert _flat(para) in _flat(a["text"]), (path, para[:40])
+        assert unicodedata.is_normalized("NFC", a["text"])
+        assert "Tóm tắt tin khác" not in a["text"] and "Bạn đọc" not in a["text"]
+        assert CMS_PAPER_NAME not in (a["author"] or "")
+
+
+def test_print_versions_and_tracking_parameters_are_not_stored_twice(cms_crawl):
+    site, server, db, summary, paths = cms_crawl
+    rows = _frontier(db)
+    assert not [u for u in rows if "utm_" in u]
+    assert not [p for p in paths if "utm_" in p]
+    printed = [u for u in rows if "/print/" in u]
+    stored = _articles(db)
+    assert not [u for u in printed if u in stored]
+    for u in printed:
+        assert rows[u]["outcome"] in ("duplicate", "skipped", "not-followed"), (
+            u,
+            rows[u]["outcome"],
+        )
+    # No share-button address is fetched: it is on another host.
+    assert not [p for p in paths if "sharer" in p]
