@@ -11,6 +11,7 @@ from fixture_sites import CMS_PAPER_NAME, FixtureServer, cms_paper_site
 from test_crawl import _articles, _flat, _frontier, fast_settings
 
 from ocop_nlp.crawl.crawler import CrawlOptions, crawl
+from ocop_nlp.store import open_store
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +64,51 @@ def test_print_versions_and_tracking_parameters_are_not_stored_twice(cms_crawl):
         )
     # No share-button address is fetched: it is on another host.
     assert not [p for p in paths if "sharer" in p]
+
+
+def _with_front_links(site, hrefs: list[str]) -> None:
+    """Links at the top of the home page."""
+    home = site.routes["/"]
+    extra = "".join(f'<a href="{h}">Bài {i}</a>' for i, h in enumerate(hrefs)).encode()
+    home.body = home.body.replace(b'<main class="main">', b'<main class="main">' + extra, 1)
+
+
+@pytest.mark.parametrize("old_first", [True, False])
+def test_an_article_is_stored_under_its_final_address_and_the_first_is_its_alias(
+    tmp_path, old_first
+):
+    """An old address redirecting 301 then 302 to the article, and a second address serving the
+    article's page, which names its canonical one. Either way round, the article is stored once,
+    under its own address, and the others are aliases of it, not duplicates."""
+    site = cms_paper_site(6)
+    real = site.news[0]
+    site.add_redirect("/tin-cu/bai-cu.aspx", "/chuyen-tiep/bai.htm", 301)
+    site.add_redirect("/chuyen-tiep/bai.htm", real, 302)
+    site.add("/tin/5.htm", site.routes[real], "article")  # same page, rel=canonical to `real`
+    _with_front_links(site, ["/tin-cu/bai-cu.aspx", "/tin/5.htm"])
+    db = tmp_path / "alias.db"
+    with FixtureServer(site) as server:
+        # The crawler picks pages that read as articles first; the seed sets which comes first.
+        first = server.url("/tin-cu/bai-cu.aspx" if old_first else real)
+        s = crawl(
+            [first, server.url("/")],
+            db,
+            options=CrawlOptions(delay=0.0),
+            settings=fast_settings(),
+            progress=None,
+        )
+        real_hits = sum(1 for r in server.log if r.path == real)
+    stored = _articles(db)
+    assert s.stored == len(site.articles) == len(stored)
+    assert s.duplicates == 0 and s.aliases == 2
+    assert server.url(real) in stored and server.url("/tin-cu/bai-cu.aspx") not in stored
+    rows = _frontier(db)
+    for alias in ("/tin-cu/bai-cu.aspx", "/tin/5.htm"):
+        row = rows[server.url(alias)]
+        assert (row["outcome"], row["article_id"]) == ("alias", server.url(real)), alias
+    assert rows[server.url(real)]["outcome"] == "stored"
+    with open_store(db) as st:
+        assert st.get_article(server.url(real)).url == server.url(real)
+    # Reached through the redirect first, the article's own address is not fetched again; the
+    # other way round, the redirect is followed to it (nothing tells where it leads before).
+    assert real_hits == (1 if old_first else 2)

@@ -20,6 +20,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Tag
 
 from ocop_nlp.config import Settings, load_settings
 from ocop_nlp.errors import InputError, OcopError
@@ -107,6 +110,7 @@ class CrawlSummary:
     stored: int = 0  # articles new to the store
     updated: int = 0  # articles stored before whose page changed
     duplicates: int = 0  # the same text at a second URL, not stored again
+    aliases: int = 0  # URLs that led to an article stored under its own address (redirects)
     unchanged: int = 0  # 304 Not Modified
     listings: int = 0  # pages read for their links (listings, menus, sitemaps, feeds)
     skipped: Counter[str] = field(default_factory=Counter)
@@ -128,6 +132,8 @@ class CrawlSummary:
             f"{self.stored:,} articles stored, {self.updated:,} updated, "
             f"{self.duplicates:,} duplicates, {self.unchanged:,} unchanged",
         ]
+        if self.aliases:
+            parts.append(f"{self.aliases:,} addresses led to an article stored under its own")
         if self.skipped:
             parts.append(f"{sum(self.skipped.values()):,} skipped ({_counts(self.skipped)})")
         if self.failed:
@@ -459,6 +465,26 @@ class Crawler:
         soup = page_soup(html)
         page: PageLinks = analyse_page(html, url, profile, soup)
         links = self._links_of(item, page)
+        if page.kind == "article":
+            # The article's own address: where the redirects ended, or the canonical address
+            # the page names on the same site. The address that led here becomes its alias.
+            url = _same_site_canonical(soup, url) or url
+            if url != item.url and self.frontier.is_done(url) and self.store.has_article(url):
+                s.aliases += 1
+                done = Settled(
+                    state="done",
+                    outcome="alias",
+                    reason=f"An alias: the article is stored under its own address, {url}.",
+                    kind="article",
+                    http_status=r.status,
+                    final_url=r.final_url,
+                    attempts=r.attempts,
+                    elapsed=r.elapsed,
+                    size=len(r.body or b""),
+                    article_id=url,
+                )
+                self.frontier.settle(s.run_id, item, done, None, links)
+                return
         if page.kind != "article":
             s.listings += 1
             kind = "listing" if page.kind == "listing" else "page"
@@ -483,7 +509,7 @@ class Crawler:
         stored = StoredArticle(
             id=url,
             text=text,
-            url=item.url,
+            url=url,
             canonical_url=url,
             site=host_of(url),
             title=_nfc(art.title),
@@ -504,7 +530,10 @@ class Crawler:
             links=links,
             article=stored,
         )
-        if done.outcome == "duplicate":
+        if done.outcome == "alias":
+            s.aliases += 1
+        outcome = done.article_outcome or done.outcome
+        if outcome == "duplicate":
             s.duplicates += 1
         elif existed:
             s.updated += 1
@@ -610,6 +639,23 @@ def _canon_all(urls: Iterable[str]) -> list[str]:
         if c:
             out.append(c)
     return out
+
+
+def _same_site_canonical(soup: BeautifulSoup, url: str) -> str | None:
+    """The page's <link rel=canonical> when it names another address on the same site.
+
+    A canonical on another host (a syndicated copy) or the site's front page (a CMS that puts
+    its home page there on every page) is not the article's address.
+    """
+    link = soup.find("link", rel="canonical", href=True)
+    if not isinstance(link, Tag):
+        return None
+    canon = canonical_url(str(link["href"]), base=url)
+    if not canon or canon == url or host_of(canon) != host_of(url):
+        return None
+    if urlsplit(canon).path in ("", "/"):
+        return None
+    return canon
 
 
 def _nfc(text: str | None) -> str | None:
