@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from fixture_sites import CMS_PAPER_NAME, FixtureServer, cms_paper_site
+from fixture_sites import CMS_PAPER_NAME, FixtureServer, Route, cms_paper_site
 from test_crawl import _articles, _flat, _frontier, fast_settings
 
 from ocop_nlp.crawl.crawler import CrawlOptions, crawl
@@ -112,3 +112,57 @@ def test_an_article_is_stored_under_its_final_address_and_the_first_is_its_alias
     # Reached through the redirect first, the article's own address is not fetched again; the
     # other way round, the redirect is followed to it (nothing tells where it leads before).
     assert real_hits == (1 if old_first else 2)
+
+
+def test_a_url_family_that_brings_no_article_stops_being_followed(tmp_path):
+    """A photo library whose every page links 25 more albums (?album=N, then ?album=N&anh=M), and
+    a session id in the address of an event list: new query values on every page, no article.
+    Each family is followed `crawl_max_barren_family` pages in a row, then recorded as a trap."""
+    site = cms_paper_site(6)
+
+    def album(record):
+        n = int(record.path.split("album=")[1].split("&")[0])
+        links = "".join(
+            f'<li><a href="/thu-vien-anh.htm?album={n * 25 + i}">Album {n * 25 + i}</a></li>'
+            for i in range(25)
+        )
+        pics = "".join(
+            f'<a href="/thu-vien-anh.htm?album={n}&anh={j}">Ảnh {j}</a>' for j in range(25)
+        )
+        return (
+            f"<html><head><title>Album {n}</title></head><body><h1>Thư viện ảnh</h1>"
+            f"<ul>{links}</ul><div>{pics}</div></body></html>"
+        ).encode()
+
+    def events(record):
+        sid = record.path.split("sid=")[1]
+        return (
+            "<html><body><h1>Sự kiện</h1>"
+            + "".join(f'<a href="/su-kien.htm?sid={sid}{k}&ky={k}">Kỳ {k}</a> ' for k in range(8))
+            + "</body></html>"
+        ).encode()
+
+    site.add("/thu-vien-anh.htm", Route(body=album), "other")
+    site.add("/su-kien.htm", Route(body=events), "other")
+    _with_front_links(site, ["/thu-vien-anh.htm?album=1", "/su-kien.htm?sid=a1&ky=0"])
+    db = tmp_path / "trap.db"
+    settings = fast_settings(crawl_max_barren_family=5, crawl_max_depth=6)
+    with FixtureServer(site) as server:
+        s = crawl(
+            [server.url("/")], db, options=CrawlOptions(delay=0.0), settings=settings, progress=None
+        )
+        album_hits = [r.path for r in server.log if r.path.startswith("/thu-vien-anh")]
+        event_hits = [r.path for r in server.log if r.path.startswith("/su-kien")]
+    assert s.stored == len(site.articles)
+    # Three families (album=, album=&anh=, sid=&ky=): at most 5 pages in a row each. Without the
+    # rule the crawl goes on to depth 6: hundreds of album pages.
+    assert len(album_hits) <= 2 * 5, album_hits
+    assert len(event_hits) <= 5, event_hits
+    rows = _frontier(db)
+    trapped = [
+        r
+        for u, r in rows.items()
+        if "thu-vien-anh" in u and r["reason"] and "URL trap" in r["reason"]
+    ]
+    assert len(trapped) >= 20
+    assert "thu-vien-anh.htm?album" in trapped[0]["reason"]

@@ -11,6 +11,7 @@ for a reason that may pass.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 import unicodedata
@@ -20,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -50,6 +51,24 @@ XML_TYPES = (*FEED_TYPES, "application/octet-stream", "text/html")
 MIN_ARTICLE_CHARS = 200
 SKIPPED_OUTCOMES = {"not-html", "robots", "off-site", "file"}
 TRAP = "listing trap"  # the summary's name for listing links no longer followed
+_MAX_FAMILIES = 50_000  # families counted per run (memory stays bounded on any site)
+_DIGITS = re.compile(r"\d+")
+
+
+def url_family(url: str) -> str | None:
+    """The URL with its numbers and query values taken out; None for a plain path.
+
+    >>> url_family("http://x.vn/lich?ngay=2024-05-01&sid=9"), url_family("http://x.vn/2024/05/")
+    ('x.vn/lich?ngay&sid', 'x.vn/#/#/')
+    >>> url_family("http://x.vn/gioi-thieu.htm") is None
+    True
+    """
+    parts = urlsplit(url)
+    names = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    path = _DIGITS.sub("#", parts.path)
+    if not names and path == parts.path:
+        return None
+    return f"{parts.netloc}{path}" + (f"?{'&'.join(names)}" if names else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +227,8 @@ class Crawler:
         self.profile: Profile | None = (
             load_profile(self.options.profile) if self.options.profile else None
         )
+        # URL family -> pages in a row of it that were no article and brought none (url_family).
+        self.barren_families: dict[str, int] = {}
         self.max_depth = (
             self.options.max_depth
             if self.options.max_depth is not None
@@ -384,6 +405,10 @@ class Crawler:
         if item.depth > self.max_depth:
             self._skip(item, "too-deep", f"More than {self.max_depth} links from a start URL.")
             return
+        # Listings have their own chains (listing_chain); other pages are bounded by family.
+        if item.kind == "page" and (why := self._family_trap(item.url)):
+            self._skip(item, "url-trap", why)
+            return
         xml = item.kind in ("sitemap", "feed")
         r = self.fetcher.fetch(
             item.url,
@@ -464,6 +489,7 @@ class Crawler:
         # Parsed once, within the parse budget: for the links, then the article.
         soup = page_soup(html)
         page: PageLinks = analyse_page(html, url, profile, soup)
+        self._count_family(item, page)
         links = self._links_of(item, page)
         if page.kind == "article":
             # The article's own address: where the redirects ended, or the canonical address
@@ -573,11 +599,43 @@ class Crawler:
             for u, why in page.skipped
             if host_of(u) in self.sites
         ]
+        # Recorded with why, not queued (the summary counts those already queued, when skipped).
+        for link in links:
+            if (
+                link.kind == "page"
+                and not link.not_followed
+                and (why := self._family_trap(link.url))
+            ):
+                link.not_followed = why
         return [
             link
             for link in self._in_scope(links)
             if link.depth <= self.max_depth or link.kind in ("listing", "feed")
         ]
+
+    def _count_family(self, item: FrontierItem, page: PageLinks) -> None:
+        """One more page in a row of its URL family that is no article and brings none new."""
+        family = url_family(item.url)
+        if family is None:
+            return
+        fresh = page.kind == "article" or bool(
+            set(page.article_links) - self.frontier.known(page.article_links)
+        )
+        if fresh:
+            self.barren_families.pop(family, None)
+        elif family in self.barren_families or len(self.barren_families) < _MAX_FAMILIES:
+            self.barren_families[family] = self.barren_families.get(family, 0) + 1
+
+    def _family_trap(self, url: str) -> str | None:
+        """Why links of `url`'s family are no longer followed, or None."""
+        family = url_family(url)
+        n = self.barren_families.get(family, 0) if family else 0
+        if n < self.settings.crawl_max_barren_family:
+            return None
+        return (
+            f"A URL trap (filters, session ids, date archives): {n} pages in a row at {family} "
+            "with new numbers or query values brought no article (crawl_max_barren_family)."
+        )
 
     def _in_scope(self, links: list[NewLink]) -> list[NewLink]:
         return [
