@@ -1184,7 +1184,7 @@ def _cms_page(title: str, main: str, head: str = "", charset: str = "utf-8") -> 
 """
 
 
-def cms_paper_site(n_articles: int = 20) -> Site:
+def cms_paper_site(n_articles: int = 20, first_text: int = 0) -> Site:
     """A provincial newspaper on its own CMS (not SharePoint, not WordPress).
 
     Article addresses carry an id starting with the publication time (/kinh-te/slug-20240301073000123.htm);
@@ -1194,10 +1194,11 @@ def cms_paper_site(n_articles: int = 20) -> Site:
     paper's name in <meta name=author>. The date is shown five ways (weekday line, "Cập nhật:"
     with GMT+7, <time>, JSON-LD only, in words) and the byline four ways (author element, tac-gia
     paragraph, itemprop=author, a right-aligned closing line); comments and related teasers carry
-    other names. Article 1 is served in Windows-1258.
+    other names. Article 1 is served in Windows-1258. `first_text` picks other texts (several
+    such sites with articles of their own).
     """
     site = Site(name="cms-paper", start_path="/")
-    texts = article_texts(min(n_articles, 36))
+    texts = article_texts(min(first_text + n_articles, 36))[first_text:]
     posts: list[tuple[str, ExpectedArticle, str]] = []
     first = datetime(2024, 3, 1, 7, 30, tzinfo=VN)
     for k, (title, paragraphs) in enumerate(texts):

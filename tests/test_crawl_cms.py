@@ -4,6 +4,7 @@ article read like the others."""
 
 from __future__ import annotations
 
+import time
 import unicodedata
 
 import pytest
@@ -166,3 +167,76 @@ def test_a_url_family_that_brings_no_article_stops_being_followed(tmp_path):
     ]
     assert len(trapped) >= 20
     assert "thu-vien-anh.htm?album" in trapped[0]["reason"]
+
+
+SLOW = 0.4  # seconds each page of the slow hosts takes to answer
+
+
+def _slow_hosts(n: int):
+    sites = []
+    for i in range(n):
+        site = cms_paper_site(4, first_text=4 * i)
+        site.add("/sitemap.xml", Route(status=404, body=b"none"), "sitemap")
+        for route in site.routes.values():
+            route.delay_before_headers = SLOW
+        sites.append(site)
+    return sites
+
+
+def test_several_hosts_are_fetched_at_once_each_one_request_at_a_time(tmp_path):
+    """Four slow local hosts (127.0.0.1 on four ports). One at a time, every request waits for
+    the one before: about 4 x 9 x 0.4 s = 14 s. Four at once take under half of that (each host's
+    own chain of answers and delays, 9 x 0.5 s, is the floor),
+    while no host ever has two requests in flight and each is spaced by its own delay."""
+    sites = _slow_hosts(4)
+    db = tmp_path / "many.db"
+    delay = 0.1
+    servers = [FixtureServer(site) for site in sites]
+    for server in servers:
+        server.start()
+    try:
+        t0 = time.monotonic()
+        s = crawl(
+            [server.url("/") for server in servers],
+            db,
+            options=CrawlOptions(delay=delay),
+            settings=fast_settings(fetch_timeout=5.0, crawl_hosts_at_once=4),
+            progress=None,
+        )
+        seconds = time.monotonic() - t0
+        logs = [list(server.log) for server in servers]
+    finally:
+        for server in servers:
+            server.stop()
+    assert s.stored == sum(len(site.articles) for site in sites)
+    requests = sum(len(log) for log in logs)
+    assert requests >= 32
+    # One at a time this is requests x SLOW (14 s and more); at once, about 5 s.
+    assert seconds < 0.6 * requests * SLOW, (seconds, requests)
+    for log in logs:
+        starts = sorted(r.time for r in log)
+        # The next request to a host comes after the answer (SLOW) and the host's delay.
+        gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+        assert min(gaps) >= SLOW + delay - 0.05, gaps
+
+
+def test_one_host_at_a_time_when_so_set(tmp_path):
+    sites = _slow_hosts(2)
+    servers = [FixtureServer(site) for site in sites]
+    for server in servers:
+        server.start()
+    try:
+        s = crawl(
+            [server.url("/") for server in servers],
+            tmp_path / "one.db",
+            options=CrawlOptions(delay=0.0),
+            settings=fast_settings(fetch_timeout=5.0, crawl_hosts_at_once=1),
+            progress=None,
+        )
+        starts = sorted(r.time for server in servers for r in server.log)
+    finally:
+        for server in servers:
+            server.stop()
+    assert s.stored == sum(len(site.articles) for site in sites)
+    # Never two requests in flight, whatever the host.
+    assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= SLOW - 0.05

@@ -17,6 +17,7 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -237,7 +238,14 @@ class Crawler:
         self.sites: set[str] = set()
         self.robots: dict[str, RobotsRules] = {}
         self.closed: set[str] = set()
-        self.fetcher = PoliteFetcher(self.settings, delay=self.options.delay, allow=self._allowed)
+        # One fetcher (one HTTP session) per thread; a host always uses the same one, so its
+        # delay is kept by one fetcher and it never has two requests in flight.
+        self.fetchers = [
+            PoliteFetcher(self.settings, delay=self.options.delay, allow=self._allowed)
+            for _ in range(max(1, self.settings.crawl_hosts_at_once))
+        ]
+        self.fetcher = self.fetchers[0]
+        self._slots: dict[str, int] = {}
         self.progress = Progress(progress)
         self.summary = CrawlSummary()
 
@@ -250,6 +258,15 @@ class Crawler:
             return False
         rules = self.robots.get(site)
         return rules is None or rules.allowed(url)
+
+    def _slot(self, site: str) -> int:
+        """The fetcher (and thread) that fetches `site`, given in turn to hosts as they come."""
+        if site not in self._slots:
+            self._slots[site] = len(self._slots) % len(self.fetchers)
+        return self._slots[site]
+
+    def _fetcher(self, site: str) -> PoliteFetcher:
+        return self.fetchers[self._slot(site)]
 
     def _link(self, url: str, kind: str, depth: int, found_on: str | None, **kw: Any) -> NewLink:
         return NewLink(url, host_of(url), kind, depth, PRIORITY[kind], found_on, **kw)
@@ -288,12 +305,13 @@ class Crawler:
         except KeyboardInterrupt:
             s.stop = "interrupted"
         finally:
-            s.requests = self.fetcher.requests_sent
+            s.requests = sum(f.requests_sent for f in self.fetchers)
             s.seconds = time.monotonic() - start
             s.queued = self.frontier.queued(self.sites)
             self.progress.update(s, s.queued, force=True)
             self.progress.finish()
-            self.fetcher.close()
+            for f in self.fetchers:
+                f.close()
         if s.stop != "interrupted":
             # An interrupted run stays open: the same command resumes it.
             self.frontier.finish_run(s.run_id, s.stop, s.to_dict())
@@ -311,8 +329,9 @@ class Crawler:
             max_seconds, where_time = self.settings.crawl_max_seconds, "OCOP_CRAWL_MAX_SECONDS"
         else:
             where_time = "--max-time"
-        while True:
-            if s.pages >= max_pages:
+
+        def stop(in_flight: int) -> str | None:
+            if s.pages + in_flight >= max_pages:
                 s.stop_reason = f"stopped at {max_pages:,} pages, the limit of one run ({where})"
                 return "max-pages"
             if time.monotonic() - self.started >= max_seconds:
@@ -321,13 +340,20 @@ class Crawler:
                     f"({where_time})"
                 )
                 return "max-time"
+            return None
+
+        if len(self.fetchers) > 1 and len(self.sites - self.closed) > 1:
+            return self._loop_hosts_at_once(stop)
+        while True:
+            if ended := stop(0):
+                return ended
             # A host whose robots.txt failed keeps its queue for the next run.
             open_sites = self.sites - self.closed
             sites = self.frontier.queued_sites(open_sites)
             if not sites:
                 return "done"
             # The host whose politeness delay ends first goes next: several sites interleave.
-            site = min(sites, key=self.fetcher.ready_at)
+            site = min(sites, key=lambda x: self._fetcher(x).ready_at(x))
             item = self.frontier.next_item(site)
             if item is None:
                 continue
@@ -336,6 +362,59 @@ class Crawler:
             except Exception as e:  # noqa: BLE001 - one page never stops the crawl
                 self._page_error(item, e)
             self.progress.update(s, lambda: self.frontier.queued(self.sites))
+
+    def _loop_hosts_at_once(self, stop: Callable[[int], str | None]) -> str:
+        """Requests to different hosts in flight together, one per fetcher (see `_slot`).
+
+        Only the requests run in the worker threads; every page is read, and the store and the
+        frontier written, here, so SQLite keeps one user and the frontier one order.
+        """
+        s = self.summary
+        running: dict[Future[FetchResult], FrontierItem] = {}
+        busy: set[int] = set()
+        ended: str | None = None
+        with ThreadPoolExecutor(len(self.fetchers), thread_name_prefix="ocop-fetch") as pool:
+            try:
+                while True:
+                    ended = ended or stop(len(running))
+                    settled = False
+                    if ended is None:
+                        sites = self.frontier.queued_sites(self.sites - self.closed)
+                        for site in sorted(sites, key=lambda x: self._fetcher(x).ready_at(x)):
+                            slot = self._slot(site)
+                            if slot in busy or stop(len(running)):
+                                continue
+                            item = self.frontier.next_item(site)
+                            if item is None:
+                                continue
+                            try:
+                                if not self._to_fetch(item):
+                                    settled = True
+                                    continue
+                            except Exception as e:  # noqa: BLE001 - one page never stops the crawl
+                                self._page_error(item, e)
+                                settled = True
+                                continue
+                            running[pool.submit(self._fetch, item)] = item
+                            busy.add(slot)
+                    if not running:
+                        if settled and ended is None:
+                            continue
+                        return ended or "done"
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        item = running.pop(future)
+                        busy.discard(self._slot(item.site))
+                        try:
+                            self._fetched(item, future.result())
+                        except Exception as e:  # noqa: BLE001 - one page never stops the crawl
+                            self._page_error(item, e)
+                    self.progress.update(s, lambda: self.frontier.queued(self.sites))
+            except KeyboardInterrupt:
+                # The requests in flight end within their deadline; their pages stay queued.
+                for future in running:
+                    future.cancel()
+                raise
 
     def _page_error(self, item: FrontierItem, error: Exception) -> None:
         """Record an unexpected failure on its page; the store refusing that too stops the run."""
@@ -357,10 +436,9 @@ class Crawler:
         # The first start URL on this host gives the scheme; an --allow-host alone gets http.
         url = robots_url(next((u for u in seeds if host_of(u) == site), f"http://{site}/"))
         # Any type is read as robots.txt: a server's odd Content-Type is no reason to give up.
-        r = self.fetcher.fetch(url, accept=("text/plain", "*/*"))
-        rules = rules_for_response(
-            r.status, r.body, self.fetcher.user_agent, url=url, reason=r.reason
-        )
+        fetcher = self._fetcher(site)
+        r = fetcher.fetch(url, accept=("text/plain", "*/*"))
+        rules = rules_for_response(r.status, r.body, fetcher.user_agent, url=url, reason=r.reason)
         if rules.denied_reason:
             self.closed.add(site)
             self.summary.closed[site] = rules.denied_reason
@@ -382,7 +460,7 @@ class Crawler:
             )
             self.summary.skipped["host whose Crawl-delay is too long"] += 1
         elif rules.crawl_delay is not None and rules.crawl_delay > delay:
-            self.fetcher.set_delay(site, rules.crawl_delay)
+            fetcher.set_delay(site, rules.crawl_delay)
         links = [self._link(u, "sitemap", 0, url) for u in _canon_all(rules.sitemaps)]
         if not links and self.options.guess_sitemap:
             links.append(
@@ -393,29 +471,42 @@ class Crawler:
     # --- one URL -------------------------------------------------------------------------
 
     def _process(self, item: FrontierItem) -> None:
-        s = self.summary
+        if self._to_fetch(item):
+            self._fetched(item, self._fetch(item))
+
+    def _to_fetch(self, item: FrontierItem) -> bool:
+        """False when `item` is settled without a request (robots, files, depth, traps)."""
         rules = self.robots.get(item.site)
         if rules is not None and not rules.allowed(item.url):
             self._skip(item, "robots", "robots.txt disallows this URL for our User-Agent.")
-            return
+            return False
         kind = file_kind(item.url)
         if kind is not None:
             self._skip(item, "file", f"A {kind} file, not a page.")
-            return
+            return False
         if item.depth > self.max_depth:
             self._skip(item, "too-deep", f"More than {self.max_depth} links from a start URL.")
-            return
+            return False
         # Listings have their own chains (listing_chain); other pages are bounded by family.
         if item.kind == "page" and (why := self._family_trap(item.url)):
             self._skip(item, "url-trap", why)
-            return
+            return False
+        return True
+
+    def _fetch(self, item: FrontierItem) -> FetchResult:
+        """The request alone: run in a worker thread when several hosts are fetched at once."""
         xml = item.kind in ("sitemap", "feed")
-        r = self.fetcher.fetch(
+        return self._fetcher(item.site).fetch(
             item.url,
             etag=item.etag,
             last_modified=item.last_modified,
             accept=XML_TYPES if xml else HTML_TYPES,
         )
+
+    def _fetched(self, item: FrontierItem, r: FetchResult) -> None:
+        """Read and store what came back: always on the crawl's own thread (one SQLite user)."""
+        s = self.summary
+        xml = item.kind in ("sitemap", "feed")
         s.pages += 1
         if r.outcome == "not-modified":
             s.unchanged += 1
