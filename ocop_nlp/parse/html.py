@@ -808,24 +808,38 @@ def _byline_text(el: Tag) -> str | None:
 
 
 def _author_element(page: _Page, title_el: Tag | None) -> str | None:
-    """The byline in an element named for it (class or id author, tac-gia, byline, ...)."""
+    """The byline in an element named for it (class or id author, tac-gia, byline, ...).
+
+    Read after the body's furniture was dropped: elements gone from the page are passed over.
+    """
     rules = _rules()
     cands = list(page.itemprop.get("author", []))
     cands += [
         el for c, els in page.by_class.items() if rules.author_class.search(c.lower()) for el in els
     ]
-    cands += [el for el in page.by_name.get("a", []) if "author" in (el.get("rel") or [])]
+    cands += [
+        el
+        for el in page.by_name.get("a", [])
+        if not _decomposed(el) and "author" in (el.get("rel") or [])
+    ]
     # A credit line in a "source" block counts when it reads as one: "Theo Forbes".
     cands += [
         el
         for c, els in page.by_class.items()
         if rules.source_class.search(c.lower())
         for el in els
-        if _CREDIT.match(text_head(el, 40).lstrip())
+        if not _decomposed(el) and _CREDIT.match(text_head(el, 40).lstrip())
     ]
-    cands += [el for el in page.ids if rules.author_class.search(str(el.get("id")).lower())]
+    cands += [
+        el
+        for el in page.ids
+        if not _decomposed(el) and rules.author_class.search(str(el.get("id")).lower())
+    ]
     cands = sorted(
-        {id(el): el for el in cands if el.name not in ("meta", "link")}.values(), key=page.pos
+        {
+            id(el): el for el in cands if not _decomposed(el) and el.name not in ("meta", "link")
+        }.values(),
+        key=page.pos,
     )
     start = page.pos(title_el) if title_el is not None else -1
     article = title_el.find_parent("article") if title_el is not None else None
@@ -938,7 +952,7 @@ def html_to_article(
         raise InputError("The HTML page has no body, so there is no article text to read.")
     title, title_el, heading_date = _title(page, sel, body_els[0])
     published = _published(page, sel, title_el, heading_date, ld)
-    author = _author(page, sel) or _author_element(page, title_el)
+    author = _author(page, sel)
     if not sel.body:
         body_els = _with_lead(page, body_els[0], title_el)
     for part in body_els:
@@ -962,6 +976,10 @@ def html_to_article(
         if looks_like_author(last) or _closing_line_is_byline(body_els, last):
             author = last
             body = body.rsplit("\n", 1)[0]
+    # The signed closing line goes first: a CMS's byline element often names the account that
+    # posted the article ("Đăng bởi Ban biên tập"), not its writer.
+    if not author:
+        author = _author_element(page, title_el)
     if not author and ld.author and not _is_publisher(ld.author, page, url):
         author = ld.author
     if not author:
