@@ -4,6 +4,7 @@ article read like the others."""
 
 from __future__ import annotations
 
+import re
 import time
 import unicodedata
 
@@ -240,3 +241,34 @@ def test_one_host_at_a_time_when_so_set(tmp_path):
     assert s.stored == sum(len(site.articles) for site in sites)
     # Never two requests in flight, whatever the host.
     assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= SLOW - 0.05
+
+
+def test_a_page_without_a_date_takes_its_sitemap_date(tmp_path):
+    """No date on the page, none in its address: the sitemap's lastmod is the date."""
+    site = cms_paper_site(4)
+    real = site.news[0]
+    html = site.routes[real].body.decode("utf-8")
+    shown = r'<div class="article__meta">.*?</div>|<div class="ngay-dang">.*?</div>'
+    undated = re.sub(shown + r'|<script type="application/ld\+json">.*?</script>', "", html)
+    undated = undated.replace(real, "/tin/bai-khong-ngay.htm")
+    site.add_html("/tin/bai-khong-ngay.htm", undated.replace("<p>", "<p>Bản mới. ", 1), "article")
+
+    def sitemap(record):
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+            f'sitemap/0.9"><url><loc>{record.base_url}/tin/bai-khong-ngay.htm</loc>'
+            "<lastmod>2024-05-06T09:00:00+07:00</lastmod></url></urlset>"
+        ).encode()
+
+    site.add("/sitemap.xml", Route(body=sitemap, content_type="application/xml"), "sitemap")
+    db = tmp_path / "nodate.db"
+    with FixtureServer(site) as server:
+        crawl(
+            [server.url("/")],
+            db,
+            options=CrawlOptions(delay=0.0),
+            settings=fast_settings(),
+            progress=None,
+        )
+        url = server.url("/tin/bai-khong-ngay.htm")
+    assert _articles(db)[url]["published"] == "2024-05-06"

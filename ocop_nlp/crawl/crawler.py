@@ -32,7 +32,7 @@ from ocop_nlp.fetch.polite import FEED_TYPES, HTML_TYPES, FetchResult, PoliteFet
 from ocop_nlp.fetch.robots import RobotsRules, robots_url, rules_for_response
 from ocop_nlp.fetch.urls import canonical_url, file_kind, host_of
 from ocop_nlp.parse.encodings import decode_bytes
-from ocop_nlp.parse.html import html_to_article
+from ocop_nlp.parse.html import html_to_article, parse_date
 from ocop_nlp.parse.links import PageLinks, analyse_page, parse_feed, parse_sitemap, sniff_xml_kind
 from ocop_nlp.parse.profiles import Profile, detect_profile, load_profile
 from ocop_nlp.parse.soup import page_soup
@@ -630,7 +630,8 @@ class Crawler:
             canonical_url=url,
             site=host_of(url),
             title=_nfc(art.title),
-            published=art.published,
+            # The page's date, else the one its sitemap entry gives (lastmod, news:publication_date).
+            published=art.published or (parse_date(item.lastmod) if item.lastmod else None),
             author=_nfc(art.author),
             raw_html=r.body,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
