@@ -173,10 +173,10 @@ def test_a_url_family_that_brings_no_article_stops_being_followed(tmp_path):
 SLOW = 0.4  # seconds each page of the slow hosts takes to answer
 
 
-def _slow_hosts(n: int):
+def _slow_hosts(n: int, articles: int = 4):
     sites = []
     for i in range(n):
-        site = cms_paper_site(4, first_text=4 * i)
+        site = cms_paper_site(articles, first_text=articles * i)
         site.add("/sitemap.xml", Route(status=404, body=b"none"), "sitemap")
         for route in site.routes.values():
             route.delay_before_headers = SLOW
@@ -222,7 +222,7 @@ def test_several_hosts_are_fetched_at_once_each_one_request_at_a_time(tmp_path):
 
 
 def test_one_host_at_a_time_when_so_set(tmp_path):
-    sites = _slow_hosts(2)
+    sites = _slow_hosts(2, articles=2)
     servers = [FixtureServer(site) for site in sites]
     for server in servers:
         server.start()
