@@ -1147,6 +1147,170 @@ def newspaper_site(n_articles: int = 30) -> Site:
     return site
 
 
+# --- a newspaper on its own CMS ----------------------------------------------------------------
+
+CMS_PAPER_NAME = "Báo Đồng Bằng"
+CMS_CATEGORIES = {"kinh-te": "Kinh tế", "nong-nghiep": "Nông nghiệp"}
+_WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+# The header's clock on every page: never an article's date.
+CMS_TODAY = "Thứ Hai, 07/12/2026"
+
+
+def _cp1258_bytes(text: str) -> bytes:
+    """Windows-1258 as Vietnamese sites wrote it: â ê ô ă ơ ư đ precomposed, tones combining."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
+        out.append(
+            unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones)) + tones
+        )
+    return "".join(out).encode("cp1258", errors="xmlcharrefreplace")
+
+
+def _cms_page(title: str, main: str, head: str = "", charset: str = "utf-8") -> str:
+    nav = "".join(
+        f'<li><a href="/{slug}.htm">{name}</a></li>' for slug, name in CMS_CATEGORIES.items()
+    )
+    return f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="{charset}"><title>{escape(title)}</title>
+<meta name="author" content="{CMS_PAPER_NAME}"><meta property="og:site_name" content="{CMS_PAPER_NAME}">
+{head}<script>var _track = {{"page": 1}};</script></head>
+<body><header class="header"><div class="header__date">{CMS_TODAY}</div>
+<a class="logo" href="/">{CMS_PAPER_NAME}</a><ul class="menu"><li><a href="/">Trang chủ</a></li>{nav}</ul></header>
+<main class="main">{main}</main>
+<footer class="footer"><p>Giấy phép số 99/GP-BTTTT. Tổng biên tập: Lê Văn Bốn.</p></footer>
+</body></html>
+"""
+
+
+def cms_paper_site(n_articles: int = 20, first_text: int = 0) -> Site:
+    """A provincial newspaper on its own CMS (not SharePoint, not WordPress).
+
+    Article addresses carry an id starting with the publication time (/kinh-te/slug-20240301073000123.htm);
+    category pagers (/kinh-te/trang-2.htm); links from the home page carry tracking parameters;
+    every article links a print version (/print/<id>.htm, same text, rel=canonical to the article)
+    and share buttons; each page shows the header's clock (today) before the headline and the
+    paper's name in <meta name=author>. The date is shown five ways (weekday line, "Cập nhật:"
+    with GMT+7, <time>, JSON-LD only, in words) and the byline four ways (author element, tac-gia
+    paragraph, itemprop=author, a right-aligned closing line); comments and related teasers carry
+    other names. Article 1 is served in Windows-1258. `first_text` picks other texts (several
+    such sites with articles of their own).
+    """
+    site = Site(name="cms-paper", start_path="/")
+    texts = article_texts(min(first_text + n_articles, 36))[first_text:]
+    posts: list[tuple[str, ExpectedArticle, str]] = []
+    first = datetime(2024, 3, 1, 7, 30, tzinfo=VN)
+    for k, (title, paragraphs) in enumerate(texts):
+        when = first + timedelta(days=3 * k, hours=k % 9, minutes=(7 * k) % 60)
+        stamp = f"{when:%Y%m%d%H%M%S}{k:03d}"
+        category = list(CMS_CATEGORIES)[k % len(CMS_CATEGORIES)]
+        path = f"/{category}/{slugify(title)}-{stamp}.htm"
+        author = AUTHORS[(k + 3) % len(AUTHORS)]
+        day = _WEEKDAYS[when.weekday()]
+        head = f'<link rel="canonical" href="{path}">'
+        shown = {
+            0: f'<div class="article__meta"><span class="date">{day}, {when:%d/%m/%Y - %H:%M}</span></div>',
+            1: f'<p class="article__meta">Cập nhật: {when:%d.%m.%Y %H:%M} GMT+7</p>',
+            2: f'<div class="article__meta"><time datetime="{when.isoformat()}">{when:%H:%M | %d-%m-%Y}</time></div>',
+            3: '<div class="article__meta"><span class="time">2 giờ trước</span></div>',
+            4: f'<div class="ngay-dang">{day.lower()}, ngày {when.day} tháng {when.month} năm {when.year}</div>',
+        }[k % 5]
+        if k % 5 == 3:
+            head += (
+                '<script type="application/ld+json">{"@context":"https://schema.org","@graph":['
+                f'{{"@type":"Organization","name":"{CMS_PAPER_NAME}"}},'
+                f'{{"@type":"NewsArticle","headline":{_json_str(title)},'
+                f'"datePublished":"{when.isoformat()}",'
+                f'"publisher":{{"@type":"Organization","name":"{CMS_PAPER_NAME}"}}}}]}}</script>'
+            )
+        byline_top = byline_end = closing = ""
+        if k % 4 == 0:
+            byline_top = f'<div class="article__author"><span class="author-name">Tác giả: {escape(author)}</span></div>'
+        elif k % 4 == 1:
+            byline_end = f'<p class="tac-gia">{escape(author)}</p>'
+        elif k % 4 == 2:
+            byline_top = f'<div class="article__byline">Bởi <span itemprop="author">{escape(author)}</span></div>'
+        else:
+            closing = f'<p style="text-align:right"><strong>{escape(author)}</strong></p>'
+        body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+        others = "".join(
+            f'<div class="article-item"><h3 class="article-title"><a href="/{category}.htm">Tin khác {j}</a></h3>'
+            f'<div class="article-content">Tóm tắt tin khác số {j} của chuyên mục, viết ngắn gọn cho bạn đọc. '
+            f'</div><span class="author">{AUTHORS[j]}</span></div>'
+            for j in range(2)
+        )
+        main = f"""<div class="breadcrumb"><a href="/">Trang chủ</a> » <a href="/{category}.htm">{CMS_CATEGORIES[category]}</a></div>
+<article class="article"><h1 class="article__title">{escape(title)}</h1>{shown}{byline_top}
+<div class="article__tools"><a class="print" href="/print/{stamp}.htm">In bài</a>
+<a class="share" href="https://www.facebook.com/sharer/sharer.php?u={path}">Chia sẻ</a></div>
+<div class="article__body">{body}{closing}</div>{byline_end}</article>
+<div class="comments"><div class="comment"><span class="comment-author">Bạn đọc Nguyễn An</span><p>Bài viết hay.</p></div></div>
+<div class="related">{others}</div>"""
+        charset = "windows-1258" if k == 1 else "utf-8"
+        html = _cms_page(f"{title} | {CMS_PAPER_NAME}", main, head, charset)
+        if k == 1:
+            site.add(
+                path,
+                Route(body=_cp1258_bytes(html), content_type="text/html; charset=windows-1258"),
+                "article",
+            )
+        else:
+            site.add_html(path, html, "article")
+        printed = (
+            f'<html><head><meta charset="utf-8"><title>{escape(title)}</title><link rel="canonical" href="{path}">'
+            f'</head><body onload="window.print()"><h1>{escape(title)}</h1>{shown}<div class="article__body">{body}'
+            f"{closing}</div>{byline_end}</body></html>"
+        )
+        site.add_html(f"/print/{stamp}.htm", printed, "print")
+        expected = ExpectedArticle(
+            path, title, when.date().isoformat(), author, "\n".join(paragraphs)
+        )
+        site.articles[path] = expected
+        posts.append((path, expected, category))
+    posts.reverse()
+    site.news = [p for p, *_ in posts]
+
+    def teaser(path: str, e: ExpectedArticle, query: str = "") -> str:
+        return (
+            f'<div class="story"><h3 class="story__title"><a href="{path}{query}">{escape(e.title)}</a></h3>'
+            f'<p class="story__sapo">{escape(_summary(e.text.split(chr(10))))}</p></div>'
+        )
+
+    home = "".join(
+        teaser(p, e, f"?utm_source=home&utm_medium=box{i}") for i, (p, e, _) in enumerate(posts[:8])
+    )
+    site.add_html("/", _cms_page(CMS_PAPER_NAME, home), "home")
+    for slug, name in CMS_CATEGORIES.items():
+        in_cat = [(p, e) for p, e, c in posts if c == slug]
+        per = 4
+        pages = max(1, math.ceil(len(in_cat) / per))
+        for page in range(1, pages + 1):
+            chunk = "".join(teaser(p, e) for p, e in in_cat[(page - 1) * per : page * per])
+            links = " ".join(
+                f'<a href="/{slug}/trang-{q}.htm">{q}</a>'
+                if q > 1
+                else f'<a href="/{slug}.htm">1</a>'
+                for q in range(1, pages + 1)
+                if q != page
+            )
+            main = f'<h1 class="cate-title">{name}</h1>{chunk}<div class="paging">{links}</div>'
+            path = f"/{slug}.htm" if page == 1 else f"/{slug}/trang-{page}.htm"
+            site.add_html(path, _cms_page(name, main), "listing")
+    site.add(
+        "/robots.txt",
+        Route(body=b"User-agent: *\nDisallow: /admin/\n", content_type="text/plain; charset=utf-8"),
+        "robots",
+    )
+    return site
+
+
+def _json_str(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
 # --- a big plain site for the benchmark -------------------------------------------------------
 
 

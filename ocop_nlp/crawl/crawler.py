@@ -11,15 +11,20 @@ for a reason that may pass.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import parse_qsl, urlsplit
+
+from bs4 import BeautifulSoup, Tag
 
 from ocop_nlp.config import Settings, load_settings
 from ocop_nlp.errors import InputError, OcopError
@@ -27,7 +32,7 @@ from ocop_nlp.fetch.polite import FEED_TYPES, HTML_TYPES, FetchResult, PoliteFet
 from ocop_nlp.fetch.robots import RobotsRules, robots_url, rules_for_response
 from ocop_nlp.fetch.urls import canonical_url, file_kind, host_of
 from ocop_nlp.parse.encodings import decode_bytes
-from ocop_nlp.parse.html import html_to_article
+from ocop_nlp.parse.html import html_to_article, parse_date
 from ocop_nlp.parse.links import PageLinks, analyse_page, parse_feed, parse_sitemap, sniff_xml_kind
 from ocop_nlp.parse.profiles import Profile, detect_profile, load_profile
 from ocop_nlp.parse.soup import page_soup
@@ -47,6 +52,24 @@ XML_TYPES = (*FEED_TYPES, "application/octet-stream", "text/html")
 MIN_ARTICLE_CHARS = 200
 SKIPPED_OUTCOMES = {"not-html", "robots", "off-site", "file"}
 TRAP = "listing trap"  # the summary's name for listing links no longer followed
+_MAX_FAMILIES = 50_000  # families counted per run (memory stays bounded on any site)
+_DIGITS = re.compile(r"\d+")
+
+
+def url_family(url: str) -> str | None:
+    """The URL with its numbers and query values taken out; None for a plain path.
+
+    >>> url_family("http://x.vn/lich?ngay=2024-05-01&sid=9"), url_family("http://x.vn/2024/05/")
+    ('x.vn/lich?ngay&sid', 'x.vn/#/#/')
+    >>> url_family("http://x.vn/gioi-thieu.htm") is None
+    True
+    """
+    parts = urlsplit(url)
+    names = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    path = _DIGITS.sub("#", parts.path)
+    if not names and path == parts.path:
+        return None
+    return f"{parts.netloc}{path}" + (f"?{'&'.join(names)}" if names else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +130,7 @@ class CrawlSummary:
     stored: int = 0  # articles new to the store
     updated: int = 0  # articles stored before whose page changed
     duplicates: int = 0  # the same text at a second URL, not stored again
+    aliases: int = 0  # URLs that led to an article stored under its own address (redirects)
     unchanged: int = 0  # 304 Not Modified
     listings: int = 0  # pages read for their links (listings, menus, sitemaps, feeds)
     skipped: Counter[str] = field(default_factory=Counter)
@@ -128,6 +152,8 @@ class CrawlSummary:
             f"{self.stored:,} articles stored, {self.updated:,} updated, "
             f"{self.duplicates:,} duplicates, {self.unchanged:,} unchanged",
         ]
+        if self.aliases:
+            parts.append(f"{self.aliases:,} addresses led to an article stored under its own")
         if self.skipped:
             parts.append(f"{sum(self.skipped.values()):,} skipped ({_counts(self.skipped)})")
         if self.failed:
@@ -202,6 +228,8 @@ class Crawler:
         self.profile: Profile | None = (
             load_profile(self.options.profile) if self.options.profile else None
         )
+        # URL family -> pages in a row of it that were no article and brought none (url_family).
+        self.barren_families: dict[str, int] = {}
         self.max_depth = (
             self.options.max_depth
             if self.options.max_depth is not None
@@ -210,7 +238,14 @@ class Crawler:
         self.sites: set[str] = set()
         self.robots: dict[str, RobotsRules] = {}
         self.closed: set[str] = set()
-        self.fetcher = PoliteFetcher(self.settings, delay=self.options.delay, allow=self._allowed)
+        # One fetcher (one HTTP session) per thread; a host always uses the same one, so its
+        # delay is kept by one fetcher and it never has two requests in flight.
+        self.fetchers = [
+            PoliteFetcher(self.settings, delay=self.options.delay, allow=self._allowed)
+            for _ in range(max(1, self.settings.crawl_hosts_at_once))
+        ]
+        self.fetcher = self.fetchers[0]
+        self._slots: dict[str, int] = {}
         self.progress = Progress(progress)
         self.summary = CrawlSummary()
 
@@ -223,6 +258,15 @@ class Crawler:
             return False
         rules = self.robots.get(site)
         return rules is None or rules.allowed(url)
+
+    def _slot(self, site: str) -> int:
+        """The fetcher (and thread) that fetches `site`, given in turn to hosts as they come."""
+        if site not in self._slots:
+            self._slots[site] = len(self._slots) % len(self.fetchers)
+        return self._slots[site]
+
+    def _fetcher(self, site: str) -> PoliteFetcher:
+        return self.fetchers[self._slot(site)]
 
     def _link(self, url: str, kind: str, depth: int, found_on: str | None, **kw: Any) -> NewLink:
         return NewLink(url, host_of(url), kind, depth, PRIORITY[kind], found_on, **kw)
@@ -261,12 +305,13 @@ class Crawler:
         except KeyboardInterrupt:
             s.stop = "interrupted"
         finally:
-            s.requests = self.fetcher.requests_sent
+            s.requests = sum(f.requests_sent for f in self.fetchers)
             s.seconds = time.monotonic() - start
             s.queued = self.frontier.queued(self.sites)
             self.progress.update(s, s.queued, force=True)
             self.progress.finish()
-            self.fetcher.close()
+            for f in self.fetchers:
+                f.close()
         if s.stop != "interrupted":
             # An interrupted run stays open: the same command resumes it.
             self.frontier.finish_run(s.run_id, s.stop, s.to_dict())
@@ -284,8 +329,9 @@ class Crawler:
             max_seconds, where_time = self.settings.crawl_max_seconds, "OCOP_CRAWL_MAX_SECONDS"
         else:
             where_time = "--max-time"
-        while True:
-            if s.pages >= max_pages:
+
+        def stop(in_flight: int) -> str | None:
+            if s.pages + in_flight >= max_pages:
                 s.stop_reason = f"stopped at {max_pages:,} pages, the limit of one run ({where})"
                 return "max-pages"
             if time.monotonic() - self.started >= max_seconds:
@@ -294,13 +340,20 @@ class Crawler:
                     f"({where_time})"
                 )
                 return "max-time"
+            return None
+
+        if len(self.fetchers) > 1 and len(self.sites - self.closed) > 1:
+            return self._loop_hosts_at_once(stop)
+        while True:
+            if ended := stop(0):
+                return ended
             # A host whose robots.txt failed keeps its queue for the next run.
             open_sites = self.sites - self.closed
             sites = self.frontier.queued_sites(open_sites)
             if not sites:
                 return "done"
             # The host whose politeness delay ends first goes next: several sites interleave.
-            site = min(sites, key=self.fetcher.ready_at)
+            site = min(sites, key=lambda x: self._fetcher(x).ready_at(x))
             item = self.frontier.next_item(site)
             if item is None:
                 continue
@@ -309,6 +362,59 @@ class Crawler:
             except Exception as e:  # noqa: BLE001 - one page never stops the crawl
                 self._page_error(item, e)
             self.progress.update(s, lambda: self.frontier.queued(self.sites))
+
+    def _loop_hosts_at_once(self, stop: Callable[[int], str | None]) -> str:
+        """Requests to different hosts in flight together, one per fetcher (see `_slot`).
+
+        Only the requests run in the worker threads; every page is read, and the store and the
+        frontier written, here, so SQLite keeps one user and the frontier one order.
+        """
+        s = self.summary
+        running: dict[Future[FetchResult], FrontierItem] = {}
+        busy: set[int] = set()
+        ended: str | None = None
+        with ThreadPoolExecutor(len(self.fetchers), thread_name_prefix="ocop-fetch") as pool:
+            try:
+                while True:
+                    ended = ended or stop(len(running))
+                    settled = False
+                    if ended is None:
+                        sites = self.frontier.queued_sites(self.sites - self.closed)
+                        for site in sorted(sites, key=lambda x: self._fetcher(x).ready_at(x)):
+                            slot = self._slot(site)
+                            if slot in busy or stop(len(running)):
+                                continue
+                            item = self.frontier.next_item(site)
+                            if item is None:
+                                continue
+                            try:
+                                if not self._to_fetch(item):
+                                    settled = True
+                                    continue
+                            except Exception as e:  # noqa: BLE001 - one page never stops the crawl
+                                self._page_error(item, e)
+                                settled = True
+                                continue
+                            running[pool.submit(self._fetch, item)] = item
+                            busy.add(slot)
+                    if not running:
+                        if settled and ended is None:
+                            continue
+                        return ended or "done"
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        item = running.pop(future)
+                        busy.discard(self._slot(item.site))
+                        try:
+                            self._fetched(item, future.result())
+                        except Exception as e:  # noqa: BLE001 - one page never stops the crawl
+                            self._page_error(item, e)
+                    self.progress.update(s, lambda: self.frontier.queued(self.sites))
+            except KeyboardInterrupt:
+                # The requests in flight end within their deadline; their pages stay queued.
+                for future in running:
+                    future.cancel()
+                raise
 
     def _page_error(self, item: FrontierItem, error: Exception) -> None:
         """Record an unexpected failure on its page; the store refusing that too stops the run."""
@@ -330,10 +436,9 @@ class Crawler:
         # The first start URL on this host gives the scheme; an --allow-host alone gets http.
         url = robots_url(next((u for u in seeds if host_of(u) == site), f"http://{site}/"))
         # Any type is read as robots.txt: a server's odd Content-Type is no reason to give up.
-        r = self.fetcher.fetch(url, accept=("text/plain", "*/*"))
-        rules = rules_for_response(
-            r.status, r.body, self.fetcher.user_agent, url=url, reason=r.reason
-        )
+        fetcher = self._fetcher(site)
+        r = fetcher.fetch(url, accept=("text/plain", "*/*"))
+        rules = rules_for_response(r.status, r.body, fetcher.user_agent, url=url, reason=r.reason)
         if rules.denied_reason:
             self.closed.add(site)
             self.summary.closed[site] = rules.denied_reason
@@ -355,7 +460,7 @@ class Crawler:
             )
             self.summary.skipped["host whose Crawl-delay is too long"] += 1
         elif rules.crawl_delay is not None and rules.crawl_delay > delay:
-            self.fetcher.set_delay(site, rules.crawl_delay)
+            fetcher.set_delay(site, rules.crawl_delay)
         links = [self._link(u, "sitemap", 0, url) for u in _canon_all(rules.sitemaps)]
         if not links and self.options.guess_sitemap:
             links.append(
@@ -366,25 +471,42 @@ class Crawler:
     # --- one URL -------------------------------------------------------------------------
 
     def _process(self, item: FrontierItem) -> None:
-        s = self.summary
+        if self._to_fetch(item):
+            self._fetched(item, self._fetch(item))
+
+    def _to_fetch(self, item: FrontierItem) -> bool:
+        """False when `item` is settled without a request (robots, files, depth, traps)."""
         rules = self.robots.get(item.site)
         if rules is not None and not rules.allowed(item.url):
             self._skip(item, "robots", "robots.txt disallows this URL for our User-Agent.")
-            return
+            return False
         kind = file_kind(item.url)
         if kind is not None:
             self._skip(item, "file", f"A {kind} file, not a page.")
-            return
+            return False
         if item.depth > self.max_depth:
             self._skip(item, "too-deep", f"More than {self.max_depth} links from a start URL.")
-            return
+            return False
+        # Listings have their own chains (listing_chain); other pages are bounded by family.
+        if item.kind == "page" and (why := self._family_trap(item.url)):
+            self._skip(item, "url-trap", why)
+            return False
+        return True
+
+    def _fetch(self, item: FrontierItem) -> FetchResult:
+        """The request alone: run in a worker thread when several hosts are fetched at once."""
         xml = item.kind in ("sitemap", "feed")
-        r = self.fetcher.fetch(
+        return self._fetcher(item.site).fetch(
             item.url,
             etag=item.etag,
             last_modified=item.last_modified,
             accept=XML_TYPES if xml else HTML_TYPES,
         )
+
+    def _fetched(self, item: FrontierItem, r: FetchResult) -> None:
+        """Read and store what came back: always on the crawl's own thread (one SQLite user)."""
+        s = self.summary
+        xml = item.kind in ("sitemap", "feed")
         s.pages += 1
         if r.outcome == "not-modified":
             s.unchanged += 1
@@ -458,7 +580,28 @@ class Crawler:
         # Parsed once, within the parse budget: for the links, then the article.
         soup = page_soup(html)
         page: PageLinks = analyse_page(html, url, profile, soup)
+        self._count_family(item, page)
         links = self._links_of(item, page)
+        if page.kind == "article":
+            # The article's own address: where the redirects ended, or the canonical address
+            # the page names on the same site. The address that led here becomes its alias.
+            url = _same_site_canonical(soup, url) or url
+            if url != item.url and self.frontier.is_done(url) and self.store.has_article(url):
+                s.aliases += 1
+                done = Settled(
+                    state="done",
+                    outcome="alias",
+                    reason=f"An alias: the article is stored under its own address, {url}.",
+                    kind="article",
+                    http_status=r.status,
+                    final_url=r.final_url,
+                    attempts=r.attempts,
+                    elapsed=r.elapsed,
+                    size=len(r.body or b""),
+                    article_id=url,
+                )
+                self.frontier.settle(s.run_id, item, done, None, links)
+                return
         if page.kind != "article":
             s.listings += 1
             kind = "listing" if page.kind == "listing" else "page"
@@ -483,11 +626,12 @@ class Crawler:
         stored = StoredArticle(
             id=url,
             text=text,
-            url=item.url,
+            url=url,
             canonical_url=url,
             site=host_of(url),
             title=_nfc(art.title),
-            published=art.published,
+            # The page's date, else the one its sitemap entry gives (lastmod, news:publication_date).
+            published=art.published or (parse_date(item.lastmod) if item.lastmod else None),
             author=_nfc(art.author),
             raw_html=r.body,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -504,7 +648,10 @@ class Crawler:
             links=links,
             article=stored,
         )
-        if done.outcome == "duplicate":
+        if done.outcome == "alias":
+            s.aliases += 1
+        outcome = done.article_outcome or done.outcome
+        if outcome == "duplicate":
             s.duplicates += 1
         elif existed:
             s.updated += 1
@@ -544,11 +691,43 @@ class Crawler:
             for u, why in page.skipped
             if host_of(u) in self.sites
         ]
+        # Recorded with why, not queued (the summary counts those already queued, when skipped).
+        for link in links:
+            if (
+                link.kind == "page"
+                and not link.not_followed
+                and (why := self._family_trap(link.url))
+            ):
+                link.not_followed = why
         return [
             link
             for link in self._in_scope(links)
             if link.depth <= self.max_depth or link.kind in ("listing", "feed")
         ]
+
+    def _count_family(self, item: FrontierItem, page: PageLinks) -> None:
+        """One more page in a row of its URL family that is no article and brings none new."""
+        family = url_family(item.url)
+        if family is None:
+            return
+        fresh = page.kind == "article" or bool(
+            set(page.article_links) - self.frontier.known(page.article_links)
+        )
+        if fresh:
+            self.barren_families.pop(family, None)
+        elif family in self.barren_families or len(self.barren_families) < _MAX_FAMILIES:
+            self.barren_families[family] = self.barren_families.get(family, 0) + 1
+
+    def _family_trap(self, url: str) -> str | None:
+        """Why links of `url`'s family are no longer followed, or None."""
+        family = url_family(url)
+        n = self.barren_families.get(family, 0) if family else 0
+        if n < self.settings.crawl_max_barren_family:
+            return None
+        return (
+            f"A URL trap (filters, session ids, date archives): {n} pages in a row at {family} "
+            "with new numbers or query values brought no article (crawl_max_barren_family)."
+        )
 
     def _in_scope(self, links: list[NewLink]) -> list[NewLink]:
         return [
@@ -610,6 +789,23 @@ def _canon_all(urls: Iterable[str]) -> list[str]:
         if c:
             out.append(c)
     return out
+
+
+def _same_site_canonical(soup: BeautifulSoup, url: str) -> str | None:
+    """The page's <link rel=canonical> when it names another address on the same site.
+
+    A canonical on another host (a syndicated copy) or the site's front page (a CMS that puts
+    its home page there on every page) is not the article's address.
+    """
+    link = soup.find("link", rel="canonical", href=True)
+    if not isinstance(link, Tag):
+        return None
+    canon = canonical_url(str(link["href"]), base=url)
+    if not canon or canon == url or host_of(canon) != host_of(url):
+        return None
+    if urlsplit(canon).path in ("", "/"):
+        return None
+    return canon
 
 
 def _nfc(text: str | None) -> str | None:

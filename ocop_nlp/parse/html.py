@@ -20,10 +20,13 @@ The word lists live in `data/page.toml`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlsplit
 
 import soupsieve
 from bs4 import BeautifulSoup, Tag
@@ -157,7 +160,26 @@ _TRAILING_BRACKET = re.compile(
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,4})(?!\d)")
 _SPACED = re.compile(r"(?<![\d/.:\-])(\d{1,2})\s+(\d{1,2})\s+(\d{4})(?!\d)")
-_WORDED = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+# Months in words (the alternation is longest first, so "mười hai" is not read as "mười").
+# "năm" (May) is left out: "6 tháng năm 2022" is "the six months of 2022".
+_MONTH_WORDS = {
+    "giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "sáu": 6, "bảy": 7,
+    "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12,
+}  # fmt: skip
+_MONTH_ALT = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
+# "ngày 24 tháng 12 năm 2022", "24 tháng 12, 2022", "24 Tháng Mười Hai 2022"
+_WORDED = re.compile(
+    rf"(?:ngày\s+)?(?<!\d)(\d{{1,2}})\s+tháng\s+(\d{{1,2}}|{_MONTH_ALT})\s*(?:năm|,|/)?\s*(\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+# Article ids that start with their publication time (dantri, vnexpress-style CMSs):
+# "...-20221224095943188.htm" is 2022-12-24 09:59:43.
+_URL_STAMP = re.compile(
+    r"(?<!\d)(20\d{2})(\d{2})(\d{2})([01]\d|2[0-3])([0-5]\d)([0-5]\d)\d{0,4}(?:\.\w+)?$"
+)
+_URL_DAY_PATH = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
+# A line opening with a weekday and a date: "Thứ Năm, 22/12/2022, 08:00 (GMT+7)".
+_WEEKDAY_DATE = r"^\s*(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s*nhật|cn)\s*[,\-–|]?\s*(?:ngày\s+)?\d{1,4}\s*[/.\-\s]"
 _RIGHT = re.compile(r"text-align\s*:\s*right", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…;:]\s*$")
 
@@ -177,6 +199,9 @@ class _Rules:
     date_label: re.Pattern[str]
     not_titles: frozenset[str]
     site_prefixes: tuple[str, ...]
+    author_class: re.Pattern[str]
+    author_furniture: re.Pattern[str]
+    source_class: re.Pattern[str]
 
 
 @cache
@@ -187,10 +212,14 @@ def _rules() -> _Rules:
         lead=_words_pattern(page["lead_class_words"]),
         date_class=_words_pattern(page["date_class_words"]),
         date_label=re.compile(
-            "|".join(re.escape(p) for p in page["date_line_prefixes"]), re.IGNORECASE
+            "|".join([*(re.escape(p) for p in page["date_line_prefixes"]), _WEEKDAY_DATE]),
+            re.IGNORECASE,
         ),
         not_titles=frozenset(t.lower() for t in [*page["not_titles"], *page["chrome_lines"]]),
         site_prefixes=tuple(p.lower() for p in page["site_name_prefixes"]),
+        author_class=_words_pattern(page["author_class_words"]),
+        author_furniture=_words_pattern(page["author_furniture_words"]),
+        source_class=_words_pattern(page["source_class_words"]),
     )
 
 
@@ -247,8 +276,10 @@ def parse_date(text: str, order: str = "dmy", spaced: bool = False) -> str | Non
     if m and (found := _date(int(m[1]), int(m[2]), int(m[3]))):
         return found
     m = _WORDED.search(text)
-    if m and (found := _date(int(m[3]), int(m[2]), int(m[1]))):
-        return found
+    if m:
+        month = int(m[2]) if m[2].isdigit() else _MONTH_WORDS[" ".join(m[2].lower().split())]
+        if found := _date(int(m[3]), month, int(m[1])):
+            return found
     for m in _NUMERIC.finditer(text):
         a, b, c = m.groups()
         if len(a) == 4:
@@ -312,6 +343,7 @@ class _Page:
         self.by_name: dict[str, list[Tag]] = {}
         self.external: list[Tag] = []  # SharePoint rich-text fields, div.ExternalClass<hex>
         self.itemprop: dict[str, list[Tag]] = {}
+        self.ids: list[Tag] = []
         # Where each element's subtree ends in document order: "is A inside B" without a walk.
         self.last: dict[int, int] = {}
         open_els: list[Tag] = []
@@ -328,6 +360,8 @@ class _Page:
                     self.by_class.setdefault(c, []).append(el)
                     if c.startswith("ExternalClass") and el.name == "div":
                         self.external.append(el)
+            if attrs.get("id"):
+                self.ids.append(el)
             prop = attrs.get("itemprop")
             if prop:
                 self.itemprop.setdefault(str(prop).lower(), []).append(el)
@@ -417,22 +451,27 @@ def _title(
             text, date = _headline_text(el)
             if text:
                 return text, el, date
+    og = page.first_meta(_TITLE_META)
+    og_text = _without_site_name(_squash(og), sites) if og else ""
     for name, cls in _TITLE_CLASSES:
+        found = []
         for el in page.by_class.get(cls, []):
             if name and el.name != name:
                 continue
             text, date = _headline_text(el)
             if _acceptable(text, sites):
-                return text, el, date
+                found.append((text, el, date))
+        if len({text for text, _, _ in found}) > 1:
+            # The headlines of a list of other articles; the page's own one, when named, is og:title.
+            found = [f for f in found if f[0] == og_text]
+        if found:
+            return found[0]
     for el in page.itemprop.get("headline", []):
         text, date = _headline_text(el)
         if _acceptable(text, sites):
             return text, el, date
-    og = page.first_meta(_TITLE_META)
-    if og:
-        text = _without_site_name(_squash(og), sites)
-        if _acceptable(text, sites):
-            return text, None, None
+    if og_text and _acceptable(og_text, sites):
+        return og_text, None, None
     if body is not None:
         heading = body.find_previous(["h1", "h2", "h3"])
         if isinstance(heading, Tag) and _near(heading, body):
@@ -485,7 +524,7 @@ def _body(page: _Page, sel: PageSelectors) -> list[Tag]:
             cands = page.by_class.get(cls, [])
         if cands:
             best = max(cands, key=page.text_len)
-            if page.text_len(best) >= 200:
+            if page.text_len(best) >= 200 and not _teasers(page, cands, best):
                 return [best]
     for el in page.by_name.get("article", []):
         if page.text_len(el) >= 200:
@@ -494,6 +533,15 @@ def _body(page: _Page, sel: PageSelectors) -> list[Tag]:
     if dense is not None:
         return [dense]
     return page.by_name.get("body", [])[:1]
+
+
+def _teasers(page: _Page, cands: list[Tag], best: Tag) -> bool:
+    """Several blocks of the class, none twice the next: the summaries of a related-news list
+    ("article-content" on each item), not the article."""
+    if len(cands) < 2:
+        return False
+    sizes = sorted((page.text_len(el) for el in cands), reverse=True)
+    return sizes[0] < 2 * sizes[1]
 
 
 def _children(el: Tag, names: tuple[str, ...]) -> list[Tag]:
@@ -547,6 +595,18 @@ def _with_lead(page: _Page, body: Tag, title_el: Tag | None) -> list[Tag]:
     return [*leads, body]
 
 
+def _keep_photo_story_captions(part: Tag) -> None:
+    """In a photo story the captions are the text: kept when they outweigh the paragraphs."""
+    captions = part.find_all("figcaption")
+    if not captions:
+        return
+    caption_len = sum(len(c.get_text(strip=True)) for c in captions)
+    if 2 * caption_len > len(part.get_text(strip=True)):
+        for c in captions:
+            c.name = "p"
+            c.attrs.pop("class", None)
+
+
 def _drop_furniture(page: _Page, part: Tag) -> None:
     """Related-news lists, share/print links, captions and tag lists inside the article block."""
     words = _rules().furniture
@@ -594,7 +654,11 @@ def _date_in(el: Tag, order: str) -> str | None:
 
 
 def _published(
-    page: _Page, sel: PageSelectors, title_el: Tag | None, heading_date: str | None
+    page: _Page,
+    sel: PageSelectors,
+    title_el: Tag | None,
+    heading_date: str | None,
+    ld: _LinkedData,
 ) -> str | None:
     order = sel.date_order
     for css in sel.published:
@@ -608,6 +672,8 @@ def _published(
     meta = page.first_meta(_DATE_META)
     if meta and (found := parse_date(meta, order)):
         return found
+    if ld.published:
+        return ld.published
     if heading_date:
         return heading_date
     start = page.pos(title_el) if title_el is not None else -1
@@ -632,6 +698,190 @@ def _published(
         if found := parse_date(text[:200], order):
             return found
     return None
+
+
+# Schema.org types whose datePublished and author are the article's.
+_ARTICLE_TYPES = frozenset(
+    {"article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
+     "opinionnewsarticle", "backgroundnewsarticle", "report", "liveblogposting"}
+)  # fmt: skip
+# A JSON-LD block longer than this is not article metadata; it is not read (hostile pages).
+_LD_MAX_CHARS = 200_000
+_LD_MAX_NODES = 500
+
+
+@dataclass(slots=True)
+class _LinkedData:
+    """The article's JSON-LD (NewsArticle, Article, ...): its date, byline and headline."""
+
+    published: str | None = None
+    author: str | None = None
+    headline: str | None = None
+
+
+def _ld_names(value: object) -> list[str]:
+    """Person names of a JSON-LD author: a string, a Person, or a list of them."""
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items[:10]:
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, dict):
+            kind = str(item.get("@type") or "person").lower()
+            if kind == "person" and isinstance(item.get("name"), str):
+                names.append(item["name"])
+    return [n for n in (_squash(n) for n in names) if n]
+
+
+def _linked_data(soup: BeautifulSoup) -> _LinkedData:
+    """Read before the scripts are dropped; broken or huge blocks are skipped, not errors."""
+    found = _LinkedData()
+    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.IGNORECASE)):
+        raw = script.string
+        if not raw or len(raw) > _LD_MAX_CHARS:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        stack: list[object] = [data]
+        seen = 0
+        while stack and seen < _LD_MAX_NODES:
+            node = stack.pop()
+            seen += 1
+            if isinstance(node, list):
+                stack.extend(reversed(node))
+                continue
+            if not isinstance(node, dict):
+                continue
+            if "@graph" in node:
+                stack.append(node["@graph"])
+            kinds = node.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if not any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds):
+                continue
+            date = node.get("datePublished") or node.get("dateCreated")
+            if found.published is None and isinstance(date, str):
+                found.published = parse_date(date)
+            names = _ld_names(node.get("author"))
+            if found.author is None and names:
+                found.author = ", ".join(names)
+            if found.headline is None and isinstance(node.get("headline"), str):
+                found.headline = _squash(node["headline"]) or None
+    return found
+
+
+def _url_date(url: str | None) -> str | None:
+    """The date a URL carries: /2022/12/24/ in the path, or an id starting with its timestamp."""
+    if not url:
+        return None
+    path = urlsplit(url).path
+    m = _URL_DAY_PATH.search(path)
+    if m and (found := _date(int(m[1]), int(m[2]), int(m[3]))):
+        return found
+    m = _URL_STAMP.search(path.rsplit("/", 1)[-1])
+    if m:
+        return _date(int(m[1]), int(m[2]), int(m[3]))
+    return None
+
+
+_CREDIT = re.compile(r"(?:theo|nguồn)\b", re.IGNORECASE)
+_BYLINE_LABEL = re.compile(
+    r"^(?:tác giả|bởi|by|người viết|viết bởi|đăng bởi|posted by|written by|bút danh)\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+# A date or a clock after the name in a byline row: "Hà Phong - 24/12/2022 10:24".
+_BYLINE_TAIL = re.compile(
+    r"\s*[|–—\-,]?\s*(?:(?:thứ|chủ nhật)\b.*|\d{1,4}\s*[/.\-:]\s*\d{1,2}.*|\d+\s+(?:giờ|phút|ngày)\s+trước.*)$",
+    re.IGNORECASE,
+)
+
+
+def _byline_text(el: Tag) -> str | None:
+    text = _squash(el.get_text(" ", strip=True))
+    text = _BYLINE_TAIL.sub("", _BYLINE_LABEL.sub("", text)).strip(" -–—|,:")
+    if not text or len(text) > 80 or len(text.split()) > 10 or _SENTENCE_END.search(text):
+        return None
+    if not any(c.isalpha() for c in text):
+        return None
+    return text
+
+
+def _author_element(page: _Page, title_el: Tag | None) -> str | None:
+    """The byline in an element named for it (class or id author, tac-gia, byline, ...).
+
+    Read after the body's furniture was dropped: elements gone from the page are passed over.
+    """
+    rules = _rules()
+    cands = list(page.itemprop.get("author", []))
+    cands += [
+        el for c, els in page.by_class.items() if rules.author_class.search(c.lower()) for el in els
+    ]
+    cands += [
+        el
+        for el in page.by_name.get("a", [])
+        if not _decomposed(el) and "author" in (el.get("rel") or [])
+    ]
+    # A credit line in a "source" block counts when it reads as one: "Theo Forbes".
+    cands += [
+        el
+        for c, els in page.by_class.items()
+        if rules.source_class.search(c.lower())
+        for el in els
+        if not _decomposed(el) and _CREDIT.match(text_head(el, 40).lstrip())
+    ]
+    cands += [
+        el
+        for el in page.ids
+        if not _decomposed(el) and rules.author_class.search(str(el.get("id")).lower())
+    ]
+    cands = sorted(
+        {
+            id(el): el for el in cands if not _decomposed(el) and el.name not in ("meta", "link")
+        }.values(),
+        key=page.pos,
+    )
+    start = page.pos(title_el) if title_el is not None else -1
+    article = title_el.find_parent("article") if title_el is not None else None
+    for i, el in enumerate(cands):
+        if _decomposed(el):
+            continue
+        if any(page.inside(other, el) for other in cands[i + 1 : i + 4]):
+            continue  # the row around the name ("author-wrap"): its name element comes next
+        if page.pos(el) < start and not (article is not None and page.inside(el, article)):
+            continue
+        if start < 0 and el.find_parent(["header", "nav"]) is not None:
+            continue
+        if _in_furniture(el, rules.author_furniture):
+            continue  # a comment's or a related article's author
+        if text := _byline_text(el):
+            return text
+    return None
+
+
+def _in_furniture(el: Tag, words: re.Pattern[str]) -> bool:
+    for node in [el, *el.parents]:
+        label = " ".join([*(node.get("class") or []), str(node.get("id") or "")]).lower()
+        if label.strip() and words.search(label):
+            return True
+    return False
+
+
+def _fold(text: str) -> str:
+    """'Dân Trí' -> 'dantri': for comparing a name with a host."""
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+
+
+def _is_publisher(name: str, page: _Page, url: str | None) -> bool:
+    """`<meta name=author content="Dân Trí">` names the paper, not the writer."""
+    low = name.lower()
+    sites = [*_site_names(page), page.meta.get("copyright", "").lower()]
+    if any(low in site for site in sites if site):
+        return True
+    host = urlsplit(url or page.meta.get("og:url") or "").hostname or ""
+    folded = _fold(name)
+    return bool(folded) and folded in _fold(host)
 
 
 def _closing_line_is_byline(parts: list[Tag], last_line: str) -> bool:
@@ -687,6 +937,7 @@ def html_to_article(
         html = re.sub(r"^\s*<%@[^%]*%>", "", html)  # JSP directives left in saved pages
         soup = page_soup(html)
     warnings = list(soup.budget_warnings) if isinstance(soup, PageSoup) else []
+    ld = _linked_data(soup)  # before the scripts go
     # One walk; find_all with a list of names is several times slower in bs4.
     for t in [el for el in soup.find_all(True) if el.name in _DROP]:
         if _decomposed(t):
@@ -700,11 +951,12 @@ def html_to_article(
     if not body_els:
         raise InputError("The HTML page has no body, so there is no article text to read.")
     title, title_el, heading_date = _title(page, sel, body_els[0])
-    published = _published(page, sel, title_el, heading_date)
+    published = _published(page, sel, title_el, heading_date, ld)
     author = _author(page, sel)
     if not sel.body:
         body_els = _with_lead(page, body_els[0], title_el)
     for part in body_els:
+        _keep_photo_story_captions(part)
         _drop_furniture(page, part)
     raw = "\n".join(block_text(part) for part in body_els)
     lines = [_squash(ln) for ln in raw.split("\n")]
@@ -724,9 +976,19 @@ def html_to_article(
         if looks_like_author(last) or _closing_line_is_byline(body_els, last):
             author = last
             body = body.rsplit("\n", 1)[0]
+    # The signed closing line goes first: a CMS's byline element often names the account that
+    # posted the article ("Đăng bởi Ban biên tập"), not its writer.
+    if not author:
+        author = _author_element(page, title_el)
+    if not author and ld.author and not _is_publisher(ld.author, page, url):
+        author = ld.author
     if not author:
         meta_author = page.first_meta(_AUTHOR_META)
-        if meta_author and looks_like_author(meta_author):
+        if (
+            meta_author
+            and looks_like_author(meta_author)
+            and not _is_publisher(meta_author, page, url)
+        ):
             author = meta_author
     if not body.strip():
         warnings.append("The page has no article text that could be found.")
@@ -734,7 +996,8 @@ def html_to_article(
         text=body,
         title=title or parts.title,
         url=url or page.meta.get("og:url"),
-        published=published or parts.published,
+        # A date the page shows, else the one its address carries ("/2022/12/24/", "-20221224...").
+        published=published or parts.published or _url_date(url or page.meta.get("og:url")),
         author=author,
         warnings=warnings,
     )

@@ -81,6 +81,10 @@ class Settled:
     elapsed: float = 0.0
     size: int = 0
     logged: bool = True  # False for URLs settled without a request (robots, depth)
+    # The article this URL leads to when it is stored elsewhere (an alias of it).
+    article_id: str | None = None
+    # For an alias: what became of the article at its own address (stored, updated, duplicate).
+    article_outcome: str | None = None
 
 
 # Columns of `ocop export --what frontier` and `--what fetch-log`, in order.
@@ -300,7 +304,7 @@ class Frontier:
         stored again: the outcome becomes 'duplicate', naming the other id."""
         now = _now()
         with self.store.transaction() as c:
-            article_id = item.article_id
+            article_id = done.article_id or item.article_id
             if article is not None:
                 other = self.store.save_article_in(c, article)
                 if other is None:
@@ -309,6 +313,8 @@ class Frontier:
                     done.outcome = "duplicate"
                     done.reason = f"The same text is already stored as {other}."
                     article_id = other
+                if article.id != item.url:
+                    self._settle_final_address(c, run_id, item, done, article, article_id, now)
             self._add(c, links)
             c.execute(
                 "UPDATE crawl_frontier SET state = ?, kind = COALESCE(?, kind), fetched_at = ?, "
@@ -348,6 +354,37 @@ class Frontier:
                     ),
                 )
         return done
+
+    def _settle_final_address(
+        self,
+        c: sqlite3.Connection,
+        run_id: int,
+        item: FrontierItem,
+        done: Settled,
+        article: StoredArticle,
+        article_id: str,
+        now: str,
+    ) -> None:
+        """The article was reached through another address (a redirect, or a page naming its
+        canonical one): its own address's row records it, done, so it is not fetched again,
+        and the first address stays on record as an alias of it."""
+        c.execute(
+            "INSERT OR IGNORE INTO crawl_frontier (url, site, kind, depth, priority, found_on, "
+            "found_at, state) VALUES (?, ?, 'article', ?, ?, ?, ?, 'queued')",
+            (article.id, article.site, item.depth, item.priority, item.url, now),
+        )
+        c.execute(
+            "UPDATE crawl_frontier SET state = 'done', kind = 'article', fetched_at = ?, "
+            "run_id = ?, outcome = ?, reason = ?, http_status = ?, article_id = ? WHERE url = ?",
+            (now, run_id, done.outcome, done.reason, done.http_status, article_id, article.id),
+        )
+        done.article_outcome = done.outcome
+        done.outcome = "alias"
+        done.reason = f"An alias: the article is stored under its own address, {article.id}."
+
+    def is_done(self, url: str) -> bool:
+        row = self.conn.execute("SELECT state FROM crawl_frontier WHERE url = ?", (url,)).fetchone()
+        return bool(row) and row[0] == "done"
 
     def fetch_log(self, run_id: int | None = None) -> list[dict[str, Any]]:
         sql = f"SELECT {', '.join(FETCH_LOG_FIELDS)} FROM fetch_log"
