@@ -1,12 +1,15 @@
 """How well the grouping threshold separates repeats from different orders, on annotated pairs
 (`corpora/annotations/directive_pairs.jsonl`: stand-off, article id + directive offsets + label).
 
-Each pair's directives are looked up by (article, start, end) among a store's mentions; the
-store's mentions fit the TF-IDF, as `refresh` does.
+Each side of a pair is the store's mention that overlaps its span best (over half of the
+union), else the annotated span of the article's normalised text (checked by its SHA-1); the
+store's mentions fit the TF-IDF, as `refresh` does. So a later release that cuts actions a
+little differently, or no longer finds one, can still be scored.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,15 +74,32 @@ def pair_similarities(
                 best, best_i = ratio, i
         return best_i
 
+    texts: dict[str, str] = {}
+    for article_id, extraction in st.conn.execute(
+        "SELECT article_id, extraction FROM latest_extractions"
+    ):
+        texts[article_id] = json.loads(extraction).get("text") or ""
+
+    def action(side: dict[str, Any]) -> str | None:
+        i = find(side)
+        if i is not None:
+            return str(rows[i][3])
+        # No mention there any more: the annotated span itself (it holds the addressee too,
+        # so it is the second choice).
+        text = texts.get(side["article"])
+        if text is not None:
+            digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+            if digest == side["text_sha1"]:
+                return text[side["start"] : side["end"]]
+        return None
+
     out, missing = [], 0
     for p in pairs:
-        a, b = p["a"], p["b"]
-        ia, ib = find(a), find(b)
-        if ia is None or ib is None:
+        ta, tb = action(p["a"]), action(p["b"])
+        if ta is None or tb is None:
             missing += 1
             continue
-        cos = float((sim.matrix[ia] @ sim.matrix[ib].T).toarray()[0, 0])
-        out.append((cos, int(p["same"])))
+        out.append((sim.pair(ta, tb), int(p["same"])))
     return out, missing
 
 
