@@ -116,7 +116,7 @@ def _warn(msg: str) -> None:
     log.warning(msg)
 
 
-def _clause_rules(version: object) -> str:
+def clause_rules(version: object) -> str:
     """The part of a rules version the model's features read: page furniture (`page:`) shapes
     which text a page gives, not how a clause of it looks, so a new page lexicon keeps the model."""
     return "+".join(p for p in str(version).split("+") if not p.startswith("page:"))
@@ -146,7 +146,7 @@ def check_meta(meta: dict[str, Any], joblib_only: bool = False) -> str | None:
             f"it was trained on features version {meta.get('feature_version')}, this code "
             f"makes version {want_features}"
         )
-    if _clause_rules(meta.get("rules_version")) != _clause_rules(rules_version()):
+    if clause_rules(meta.get("rules_version")) != clause_rules(rules_version()):
         return f"it was trained on rules {meta.get('rules_version')}, these are {rules_version()}"
     if joblib_only:
         want = str(meta.get("versions", {}).get("scikit-learn", ""))
