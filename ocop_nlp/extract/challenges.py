@@ -8,7 +8,7 @@ challenges. A clause counts when it states a shortcoming (a predicate: "chưa hi
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from ocop_nlp.config import lexicon
 from ocop_nlp.extract.clauses import Piece, colon_split, split_top, trim
@@ -55,6 +55,9 @@ def _discussion() -> re.Pattern[str]:
     return re.compile(r"(?i)(?<![\w])(?:" + "|".join(map(re.escape, words)) + r")(?![\w])")
 
 
+# The rules ask about the same clause twice (the challenge step, then the clause model's
+# features); the answer depends on the text alone. Bounded at about one long article's clauses.
+@lru_cache(maxsize=4096)
 def is_challenge_clause(text: str) -> bool:
     """
     >>> is_challenge_clause("công tác tuyên truyền chưa hiệu quả")
