@@ -181,10 +181,6 @@ def _number(v: float) -> int | float:
     return v
 
 
-def official_from_dict(d: dict[str, Any] | None) -> Official | None:
-    return Official(d.get("name"), d.get("title")) if d else None
-
-
 class _Reader:
     """Reads the JSON form of an extraction, checking each field's type on the way: a file
     edited by hand gets one sentence naming the field, not a crash deep in a draft."""

@@ -313,3 +313,21 @@ def kill_batch_midway(src: Path, out: Path, workers: int, min_lines: int = 20, w
         proc.wait(timeout=10)
     assert proc.returncode == -signal.SIGKILL
     return out.read_bytes().count(b"\n")
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def check_golden(name: str, text: str) -> None:
+    """`text` equals tests/golden/NAME; OCOP_UPDATE_GOLDEN=1 writes it instead (then read it)."""
+    import os
+
+    path = GOLDEN / name
+    if os.environ.get("OCOP_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+    assert path.exists(), f"{path} is missing; run with OCOP_UPDATE_GOLDEN=1 to create it"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"the draft differs from {path}; if the change is intended, read the new draft and "
+        "regenerate with OCOP_UPDATE_GOLDEN=1"
+    )

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ARTICLES
+from conftest import ARTICLES, check_golden
 
 from ocop_nlp.drafts.render import draft, draft_context, format_number, format_quantity
 from ocop_nlp.records import Article, Directive, Extraction, Figure, Official
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
 SEED_GROUPS = [
     "1. Cấp ủy, chính quyền các cấp trên địa bàn tỉnh",
     "2. Các địa phương",
@@ -48,25 +46,13 @@ def article_extractions() -> dict[str, Extraction]:
     return {p.stem: _extract(p) for p in sorted(ARTICLES.glob("*.txt"))}
 
 
-def _check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("OCOP_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
-    assert path.exists(), f"{path} is missing; run with OCOP_UPDATE_GOLDEN=1 to create it"
-    assert text == path.read_text(encoding="utf-8"), (
-        f"the draft differs from {path}; if the change is intended, read the new draft and "
-        "regenerate with OCOP_UPDATE_GOLDEN=1"
-    )
-
-
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_seed_draft_matches_its_golden_file(run_cli, seed_path, fmt):
     # Through the CLI with the default template: the same golden file as the library's
     # bien-ban-tom-tat draft in test_draft_documents.
     code, out, err = run_cli("draft", str(seed_path), "--format", fmt)
     assert code == 0, err
-    _check_golden(f"seed.bien-ban-tom-tat.{fmt}", out)
+    check_golden(f"seed.bien-ban-tom-tat.{fmt}", out)
 
 
 def _check_md_footnotes(md: str, ex: Extraction) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -17,13 +16,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLES
+from conftest import ARTICLES, check_golden
 
 import ocop_nlp
 from ocop_nlp.drafts.render import BUILTIN, draft, draft_context
 from ocop_nlp.records import Extraction
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
 OWN = [
     "01_cao_bang_so_ket_6_thang",
     "02_quang_ngai_tong_ket_nam",
@@ -69,18 +67,6 @@ def docx_text(data: bytes) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def _golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("OCOP_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
-    assert path.exists(), f"{path} is missing; run with OCOP_UPDATE_GOLDEN=1 to create it"
-    assert text == path.read_text(encoding="utf-8"), (
-        f"the draft differs from {path}; if the change is intended, read the new draft and "
-        "regenerate with OCOP_UPDATE_GOLDEN=1"
-    )
-
-
 def _as_text(ex: Extraction | list[Extraction], template: str, fmt: str) -> str:
     out = draft(ex, template, fmt)
     return docx_text(out) if isinstance(out, bytes) else out
@@ -89,7 +75,7 @@ def _as_text(ex: Extraction | list[Extraction], template: str, fmt: str) -> str:
 @pytest.mark.parametrize("fmt", ["md", "html", "docx"])
 @pytest.mark.parametrize("template", SINGLE)
 def test_seed_drafts_match_their_golden_files(seed, template, fmt):
-    _golden(
+    check_golden(
         f"seed.{template}.{fmt}" + (".txt" if fmt == "docx" else ""), _as_text(seed, template, fmt)
     )
 
@@ -97,14 +83,14 @@ def test_seed_drafts_match_their_golden_files(seed, template, fmt):
 def test_seed_draft_values_match_their_golden_file(seed):
     values = json.loads(draft(seed, format="json"))
     values.pop("versions")  # the rules' version changes with every lexicon edit
-    _golden("seed.json", json.dumps(values, ensure_ascii=False, indent=2) + "\n")
+    check_golden("seed.json", json.dumps(values, ensure_ascii=False, indent=2) + "\n")
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "docx"])
 @pytest.mark.parametrize("template", SINGLE)
 @pytest.mark.parametrize("name", OWN)
 def test_own_article_drafts_match_their_golden_files(own, name, template, fmt):
-    _golden(
+    check_golden(
         f"{name[:2]}.{template}.{fmt}" + (".txt" if fmt == "docx" else ""),
         _as_text(own[name], template, fmt),
     )
@@ -113,7 +99,7 @@ def test_own_article_drafts_match_their_golden_files(own, name, template, fmt):
 @pytest.mark.parametrize("fmt", ["md", "html", "docx"])
 def test_digest_of_four_meetings_matches_its_golden_file(seed, own, fmt):
     meetings = [seed, *own.values()]
-    _golden(
+    check_golden(
         f"ban-tin.{fmt}" + (".txt" if fmt == "docx" else ""), _as_text(meetings, "ban-tin", fmt)
     )
 
