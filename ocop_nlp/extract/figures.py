@@ -16,7 +16,13 @@ from functools import cache
 
 from ocop_nlp.config import lexicon
 from ocop_nlp.extract.dates import find_ordinals, find_times
-from ocop_nlp.extract.numbers import CLASSIFIERS, NumberMatch, find_numbers
+from ocop_nlp.extract.numbers import (
+    CLASSIFIERS,
+    PART_OF_WHOLE,
+    NumberMatch,
+    find_numbers,
+    scale_exponent,
+)
 from ocop_nlp.nlp.words import Words, word_spans
 from ocop_nlp.records import Figure, Sentence
 
@@ -102,15 +108,12 @@ def _has_word_numeral(text: str) -> bool:
     return bool(_WORD_NUMERAL.search(text))
 
 
-# A whole of 5 or more: "1/2 thời gian", "2/3 bệnh nhân" are shares, not counts.
-_PART_OF_WHOLE = re.compile(r"/(?:[5-9]|[1-9]\d{1,2})(?=\s+[^\W\dA-ZĐ])")
 # Between the two ends of a range: "400 - 500", "từ 400 đến 500", "giữa 1.000 và 2.000".
 _RANGE_JOIN = re.compile(r"\s*(?:[-\u2013\u2014]|\s(?:đến|tới|và)\s)\s*", re.IGNORECASE)
 # A word range needs its opening word before the low end ("từ", "khoảng", "giữa" for "và").
 _RANGE_OPEN = re.compile(
     r"(?:^|\W)(từ|khoảng|trong khoảng|dao động|giữa|từ khoảng)\s+$", re.IGNORECASE
 )
-_SCALE_EXP = {"nghìn": 3, "ngàn": 3, "triệu": 6, "tỷ": 9, "tỉ": 9, "vạn": 4, "k": 3}
 
 
 def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
@@ -141,13 +144,14 @@ def _sentence_figures(s: Sentence, default_year: int | None) -> list[Figure]:
         high = _word_range_end(text, numbers, k) if value_max is None else None
         if high is not None:
             # "từ 3 đến 5 triệu đồng": the low end borrows the high end's scale.
-            if high.scale and not n.scale and high.scale.lower() in _SCALE_EXP:
-                scaled = value * 10 ** _SCALE_EXP[high.scale.lower()]
+            exp = scale_exponent(high.scale) if high.scale and not n.scale else None
+            if exp is not None:
+                scaled = value * 10**exp
                 value = scaled if scaled < high.value else value
             value_max, num_end = high.value, high.end
             if u.time.match(text, num_end):
                 continue  # "từ 7 đến 10 ngày" is a length of time
-        whole = _PART_OF_WHOLE.match(text, num_end)
+        whole = PART_OF_WHOLE.match(text, num_end)
         if whole is not None and value_max is None:
             num_end = whole.end()  # "17/20 chỉ tiêu": 17, counted against 20
             if u.time.match(text, num_end):

@@ -33,7 +33,9 @@ __all__ = [
     "NUMERAL_WORDS",
     "SCALE_WORDS",
     "NumberMatch",
+    "PART_OF_WHOLE",
     "find_numbers",
+    "scale_exponent",
     "parse_number",
 ]
 
@@ -208,7 +210,9 @@ _MONTH_YEAR_RE = re.compile(r"(?:0?[1-9]|1[0-2])\.(?:19|20)[0-9]{2}")
 _SENTENCE_START_MARKS = frozenset("\n.!?:;…-–—•+*")
 _OPENING_MARKS = " \t\u00a0\"'“‘«([<"
 # "/20" then a lower-case word: the whole that a part is counted against.
-_PART_OF_WHOLE = re.compile(r"/([5-9]|[1-9]\d{1,2})\s+(?=[^\W\dA-ZĐ])")
+# "/20" before a lower-case word: the whole a part is counted against ("17/20 chỉ tiêu"); a whole
+# under 5 makes a share ("2/3 bệnh nhân"), not a count. The figure step reads the same form.
+PART_OF_WHOLE = re.compile(r"/([5-9]|[1-9]\d{1,2})(?=\s+[^\W\dA-ZĐ])")
 _GLUED_SQUARE_CUBE = re.compile(r"(?:k|c|d)?m[23](?![\w/:.,]\w)", re.IGNORECASE)
 _GLUED_UNIT_BEFORE_DASH = re.compile(
     r"\d(?:kg|km|cm|mm|m|g|đ|ha|ml|l|tấn|tạ|usd|vnđ|vnd)-$", re.IGNORECASE
@@ -239,6 +243,16 @@ class _Quantity:
     end: int
     next_index: int
     scale: str | None
+
+
+def scale_exponent(scale: str) -> int | None:
+    """The power of ten of a scale as written: "triệu" 6, "nghìn tỷ" 12, "k" 3; None otherwise."""
+    words = scale.lower().split()
+    if words == ["k"]:
+        return 3
+    if not words or any(w not in SCALE_WORDS for w in words):
+        return None
+    return sum(SCALE_WORDS[w] for w in words)
 
 
 def parse_number(s: str) -> float | None:
@@ -362,13 +376,9 @@ def _is_code(text: str, tokens: list[_Token], i: int) -> bool:
     after, after_next = text[end : end + 1], text[end + 1 : end + 2]
     if after == "/" and after_next.isalnum():
         # "17/20 chỉ tiêu", "5/7 xã" count part of a whole; "15/2019/NQ", "10/7" do not.
-        return _PART_OF_WHOLE.match(text, end) is None or not _part_le_whole(text, token, end)
+        whole = PART_OF_WHOLE.match(text, end)
+        return whole is None or not (token.text.isdigit() and int(token.text) <= int(whole[1]))
     return _is_glued_code(text, tokens, i, start, end)
-
-
-def _part_le_whole(text: str, token: _Token, end: int) -> bool:
-    whole = _PART_OF_WHOLE.match(text, end)
-    return whole is not None and token.text.isdigit() and int(token.text) <= int(whole.group(1))
 
 
 def _is_glued_code(text: str, tokens: list[_Token], i: int, start: int, end: int) -> bool:
