@@ -28,9 +28,7 @@ Results go to bench/results/news_pages.json (figures only, no page text).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import platform
 import re
 import sys
 from pathlib import Path
@@ -42,12 +40,10 @@ RESULTS = ROOT / "bench" / "results" / "news_pages.json"
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_pages import (  # noqa: E402
-    FIELDS,
     Page,
     Parsed,
-    _short,
-    git_describe,
     measure,
+    report,
     trafilatura_parser,
 )
 
@@ -157,34 +153,15 @@ def main() -> None:
         f"{len(pages)} dantri pages; {first.ref_dates} with a reference date, "
         f"{first.ref_authors} with a reference author"
     )
-    names = list(scores)
-    print(f"{'figure':<42}" + "".join(f"{n:>14}" for n in names))
-    figures = {n: s.figures() for n, s in scores.items()}
-    for key in figures["ocop-nlp"]:
-        if key == "body_f1_ge_0.9_ref_without_related_list":
-            continue
-        fmt = "{:>14.1f}" if key.endswith("ms_per_page") else "{:>14.1%}"
-        print(f"{key:<42}" + "".join(fmt.format(figures[n][key]) for n in names))
-    if args.show_misses:
-        for name in FIELDS:
-            misses = first.misses[name]
-            print(f"\n{name}: {len(misses)} misses")
-            for file, got, want in misses[: args.show_misses]:
-                print(f"  {file}\n    ours: {_short(got)}\n    ref:  {_short(want)}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    result = {
-        "command": "python bench/bench_news_pages.py",
-        "code": git_describe(),
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "pages": len(pages),
-        "pages_with_reference_date": first.ref_dates,
-        "pages_with_reference_author": first.ref_authors,
-        "figures": figures,
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-    }
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+    report(
+        scores,
+        "ocop-nlp+url",
+        args.show_misses,
+        "python bench/bench_news_pages.py",
+        RESULTS,
+        len(pages),
+        skip=("body_f1_ge_0.9_ref_without_related_list",),
+    )
 
 
 if __name__ == "__main__":

@@ -254,33 +254,48 @@ def main() -> None:
         f"{len(pages)} pages; {first.ref_dates} with a reference date, "
         f"{first.ref_authors} with a reference author"
     )
+    report(scores, "ocop-nlp", args.show_misses, "python bench/bench_pages.py", RESULTS, len(pages))
+
+
+def report(
+    scores: dict[str, Any],
+    first_name: str,
+    show_misses: int,
+    command: str,
+    results: Path,
+    pages: int,
+    skip: tuple[str, ...] = (),
+) -> None:
+    """Print each figure per parser and `show_misses` misses per field, write `results`."""
+    first = scores[first_name]
     names = list(scores)
     print(f"{'figure':<42}" + "".join(f"{n:>14}" for n in names))
     figures = {n: s.figures() for n, s in scores.items()}
-    for key in figures["ocop-nlp"]:
+    for key in figures[first_name]:
+        if key in skip:
+            continue
         fmt = "{:>14.1f}" if key.endswith("ms_per_page") else "{:>14.1%}"
         print(f"{key:<42}" + "".join(fmt.format(figures[n][key]) for n in names))
-    if args.show_misses:
+    if show_misses:
         for name in FIELDS:
             misses = first.misses[name]
             print(f"\n{name}: {len(misses)} misses")
-            for file, got, want in misses[: args.show_misses]:
+            for file, got, want in misses[:show_misses]:
                 print(f"  {file}\n    ours: {_short(got)}\n    ref:  {_short(want)}")
-
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    results.parent.mkdir(parents=True, exist_ok=True)
     result = {
-        "command": "python bench/bench_pages.py",
+        "command": command,
         "code": git_describe(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "pages": len(pages),
+        "pages": pages,
         "pages_with_reference_date": first.ref_dates,
         "pages_with_reference_author": first.ref_authors,
         "figures": figures,
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+    results.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nwritten to {results.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
