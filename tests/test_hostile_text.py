@@ -10,7 +10,7 @@ from ocop_nlp.records import Article
 
 def test_a_sentence_of_thousands_of_figures_is_read_in_linear_time():
     # 80,000 characters, one sentence, about 4,500 numbers. Each number used to search the
-    # whole sentence before it and copy the rest after it: 70 s and more; now a few seconds.
+    # whole sentence before it and copy the rest after it: 35.5 s at 316bdc8, under 1 s now.
     piece = "đạt 1.234 ha, 56 tỷ 250 triệu đồng, 78,5%, 9.000 hộ; "
     text = (piece * (80_000 // len(piece) + 1))[:80_000]
     t0 = time.monotonic()
