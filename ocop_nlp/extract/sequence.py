@@ -34,7 +34,7 @@ from ocop_nlp.extract.units import Unit, clause_units
 from ocop_nlp.records import Challenge, Directive, Extraction, Sentence
 
 # Bumped when the sequence features change: a model trained on others is refused at load.
-SEQUENCE_FEATURE_VERSION = 1
+SEQUENCE_FEATURE_VERSION = 2  # 2: document sections, document, upward voices, opening body
 SYLLABLES = True  # syllables, not underthesea words: no sentence is segmented for the model
 
 _MARKER = re.compile(
@@ -44,6 +44,26 @@ _PAST = re.compile(r"(?i)(?<!\w)(?:đã|vừa qua|đã được)(?!\w)")
 _FUTURE = re.compile(r"(?i)(?<!\w)(?:sẽ|dự kiến)(?!\w)")
 _SYLLABLES = re.compile(r"[^\W\d_]+")
 _CAPTION = re.compile(r"(?i)(?:^|\()ảnh\s*[:(]|\(ảnh|ảnh minh họa|nguồn:|quang cảnh")
+# A numbered section title of a document ("III - NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU", "IV. TỔ CHỨC
+# THỰC HIỆN"), often glued into the paragraph around it once the page is flattened: the
+# section of tasks and of implementation holds a document's orders, the others (the situation,
+# the viewpoints, the goals) do not, however imperative their wording.
+_SECTION = re.compile(
+    r"(?<![\w])(?:[IVX]{1,4}|[A-Z])\s*[-–.]\s*([A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ ,]{6,})(?=\s+(?:\d|[A-ZĐÀ-Ỹ][a-zđà-ỹ]))"
+)
+_TASK_SECTION = re.compile(r"NHIỆM VỤ|GIẢI PHÁP|TỔ CHỨC THỰC HIỆN")
+# The first sentences say the article is (or gives the text of) a directive document.
+_DOCUMENT = re.compile(
+    r"(?i)(?<![\w])(?:ban hành|ký|có|gửi|giới thiệu toàn văn|toàn văn)\s+(?:\w+\s+){0,2}?"
+    r"(?:nghị quyết|chỉ thị|công điện|công văn|kế hoạch|thông báo kết luận|kết luận|quyết định|"
+    r"hướng dẫn|thông tư)(?![\w])"
+)
+# Voices that ask upwards or report what others want: citizens' and deputies' requests are
+# not orders (ANNOTATION.md), whatever verb they use.
+_UPWARD = re.compile(
+    r"(?i)(?<![\w])(?:cử tri|kiến nghị|phản ánh|đề xuất|mong muốn|người dân|doanh nghiệp|"
+    r"đại biểu)(?![\w])"
+)
 
 
 @dataclass(slots=True)
@@ -155,6 +175,10 @@ def sequence_features(
     list_par = -10
     prev_par = -1
     caption = is_heading = False
+    section: str | None = None
+    prev_end = 0
+    lead = " ".join(s.text for s in sentences[:3])
+    document = bool(_DOCUMENT.search(lead))
     for i, u in enumerate(units):
         sent = sentences[u.sentence]
         par = sent.paragraph
@@ -210,6 +234,17 @@ def sequence_features(
         else:
             feats.append("no_dir_yet")
         clause = text[u.start : u.end]
+        for m in _SECTION.finditer(text, prev_end, u.end):
+            section = "task" if _TASK_SECTION.search(m.group(1)) else "other"
+        prev_end = u.end
+        if section is not None:
+            feats.append(f"section={section}")
+        if document:
+            feats.append("document")
+        if _UPWARD.search(text, sent.start, u.end):
+            feats.append("upward_voice")
+        if _opens_with_body(clause):
+            feats.append("opens_body")
         if _PAST.search(clause):
             feats.append("past")
         if _FUTURE.search(clause):
@@ -221,6 +256,14 @@ def sequence_features(
             speaker_since = True
         prev_par = par
     return out
+
+
+def _opens_with_body(clause: str) -> bool:
+    """The clause opens with a known body and goes on with a lower-case word ("Bộ Y tế tiếp
+    tục ...", "UBND các huyện chủ động ..."): the shape of an assignment in a document."""
+    from ocop_nlp.extract.directives import _lexicon_addressee
+
+    return _lexicon_addressee(clause) is not None
 
 
 def _paragraph_text(sentences: Sequence[Sentence], si: int) -> str:
