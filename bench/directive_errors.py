@@ -239,8 +239,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--nested", action="store_true")
     ap.add_argument("--policy", type=float, default=0.3)
+    ap.add_argument("--keep", type=float, default=0.0, help="keep threshold of rule directives")
     ap.add_argument("--out", default="/tmp/directive_errors.tsv")
     ap.add_argument("--cache", help="a pickle of the dataset under /tmp: read if there, else written")
+    ap.add_argument("--probs", help="a pickle of the CRF's held-out probabilities: read or written")
     ap.add_argument("--refeat", action="store_true", help="recompute the CRF features (cached data)")
     args = ap.parse_args()
     t0 = time.perf_counter()
@@ -254,7 +256,18 @@ def main() -> None:
         if cache is not None:
             cache.write_bytes(pickle.dumps(data))
     t1 = time.perf_counter()
-    exs, probs, pol = held_out(data, args.nested, args.policy)
+    saved = Path(args.probs) if args.probs else None
+    if saved is not None and saved.exists() and not args.nested:
+        # the CRF's held-out probabilities of an earlier run: for policy and item experiments
+        probs = pickle.loads(saved.read_bytes())
+        meta = json.loads((ROOT / "models" / "clause_type.json").read_text(encoding="utf-8"))
+        pol = SequencePolicy.from_dict(meta.get("policy"))
+        pol.add_directive, pol.keep_directive = args.policy, args.keep
+        exs = [sequence_extraction(d, p, pol) for d, p in zip(data, probs, strict=True)]
+    else:
+        exs, probs, pol = held_out(data, args.nested, args.policy)
+        if saved is not None:
+            saved.write_bytes(pickle.dumps(probs))
     t2 = time.perf_counter()
     print(f"dataset {t1 - t0:.0f} s, CRF {t2 - t1:.0f} s; policy {pol}")
     print("rules only:")
@@ -271,7 +284,10 @@ def main() -> None:
     with open(args.out, "w", encoding="utf-8") as f:
         for r in rows:
             f.write("\t".join(map(str, r)).replace("\n", " ") + "\n")
-    print(f"items in {args.out}")
+    g = grouped_counts(zip([d.ann for d in data], exs, strict=True))["all"]
+    with open(args.out + ".who", "w", encoding="utf-8") as f:
+        f.writelines(m.replace("\n", " ") + "\n" for m in g["addressee"].misses + g["issuer"].misses)
+    print(f"items in {args.out}, addressee and issuer misses in {args.out}.who")
 
 
 if __name__ == "__main__":

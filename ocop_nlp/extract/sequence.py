@@ -258,6 +258,13 @@ def sequence_features(
     return out
 
 
+def _own_addressee(clause: str) -> str | None:
+    """The addressee an added clause names at its head, read as the rules read one."""
+    from ocop_nlp.extract.directives import split_addressee
+
+    return split_addressee(clause)[0]
+
+
 def _opens_with_body(clause: str) -> bool:
     """The clause opens with a known body and goes on with a lower-case word ("Bộ Y tế tiếp
     tục ...", "UBND các huyện chủ động ..."): the shape of an assignment in a document."""
@@ -333,12 +340,17 @@ def apply_sequence(
             added_c.append(Challenge(ex.text[u.start : u.end], u.start, u.end))
     if added_d:
         ex.directives = sorted([*ex.directives, *added_d], key=lambda d: d.start)
-        # scope: an added directive continues the one before it (its speaker and addressee)
+        # scope: an added directive continues the one before it (its speaker and addressee),
+        # unless it names whom it binds itself ("Bộ Y tế tiếp tục ...").
         new = {id(d) for d in added_d}
         prev: Directive | None = None
         for d in ex.directives:
-            if id(d) in new and prev is not None:
-                d.issuer, d.addressee = prev.issuer, prev.addressee
+            if id(d) in new:
+                own = _own_addressee(d.action)
+                if prev is not None:
+                    d.issuer, d.addressee = prev.issuer, prev.addressee
+                if own is not None:
+                    d.addressee = own
             prev = d
     if added_c:
         ex.challenges = sorted([*ex.challenges, *added_c], key=lambda c: c.start)
