@@ -11,6 +11,7 @@ orders.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -505,7 +506,26 @@ def extract_directives(
             state.speaker_until_para = s.paragraph + 1
         state.scope = (found[-1].issuer, found[-1].addressee) if found else None
         out.extend(found)
-    return out, used
+    # Voters' and deputies' requests ("Cử tri kiến nghị Bộ ... tiếp tục ...") ask upwards; they
+    # bind nobody (ANNOTATION.md), whatever verb carries them.
+    starts = [s.start for s in sentences]
+    kept = []
+    for d in out:
+        s = sentences[max(0, bisect_right(starts, d.start) - 1)]
+        if not upward_request(s.text, d.start - s.start):
+            kept.append(d)
+    return kept, used
+
+
+_UPWARD_REQUEST = re.compile(
+    r"(?i)(?<![\w])(?:cử tri|đại biểu|người dân|bà con)[^.;:]{0,40}?(?<![\w])"
+    r"(?:kiến nghị|đề nghị|mong muốn|mong|yêu cầu|đề xuất|phản ánh|cho rằng)(?![\w])"
+)
+
+
+def upward_request(sentence: str, at: int) -> bool:
+    """Is the text of `sentence` up to `at` a voter's, a deputy's or a citizen's request?"""
+    return bool(_UPWARD_REQUEST.search(sentence, 0, max(0, at)))
 
 
 @cache

@@ -258,6 +258,16 @@ def sequence_features(
     return out
 
 
+def _asks_upward(text: str, u: Unit) -> bool:
+    """The clause's sentence so far is a voter's or a deputy's request (not an order)."""
+    from ocop_nlp.extract.directives import upward_request
+
+    a = max(0, u.start - 200)
+    head = text[a : u.start]
+    cut = max(head.rfind(". "), head.rfind("\n"), head.rfind("? "), head.rfind("! "))
+    return upward_request(head[cut + 1 :], len(head) - cut - 1)
+
+
 def _own_addressee(clause: str) -> str | None:
     """The addressee an added clause names at its head, read as the rules read one."""
     from ocop_nlp.extract.directives import split_addressee
@@ -333,6 +343,7 @@ def apply_sequence(
             and pd >= pc
             and not _states_not_orders(ex.text, u)
             and not _PURPOSE.match(ex.text, u.start)
+            and not _asks_upward(ex.text, u)
         ):
             a = _action_start(ex.text, u)
             added_d.append(Directive(None, None, ex.text[a : u.end], None, a, u.end))
