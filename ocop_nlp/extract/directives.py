@@ -94,6 +94,10 @@ def _res() -> dict[str, re.Pattern[str]]:
             r"\s+(?:cũng\s+|còn\s+|đồng thời\s+)*$"
         ),
         "doc_intro": re.compile(c["document_intro"]),
+        "document_of": re.compile(
+            r"\s+(?:số\s+\S+\s+)?(?:của\s+|(?:Hội nghị|phiên họp)\s+(?:lần thứ\s+)?\w+\s+)?"
+            rf"((?-i:{_alt(t['bodies'])}))(?![\w])"
+        ),
         "purpose": re.compile(c["purpose_head"]),
         "report": re.compile(rf"(?i)^(?:{_alt(c['report_verbs'])})(?:(?<=[,:])|(?![\w]))"),
         "task_heading": re.compile(c["task_heading"]),
@@ -603,6 +607,11 @@ def _document_issuer(text: str, offs: list[OfficialMatch], state: _State) -> Off
     m = _res()["doc_intro"].search(text)
     if m is None:
         return None
+    # "Tổng Bí thư ... ký ban hành Nghị quyết Hội nghị lần thứ năm Ban Chấp hành Trung ương":
+    # the body the document is of gives its orders, not the official who signed it.
+    of = _res()["document_of"].match(text, m.end())
+    if of is not None:
+        return Official(None, of.group(1))
     return _speaker_before(text, m.start(), offs, state)
 
 
