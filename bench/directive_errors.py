@@ -266,6 +266,9 @@ def main() -> None:
         exs = [sequence_extraction(d, p, pol) for d, p in zip(data, probs, strict=True)]
     else:
         exs, probs, pol = held_out(data, args.nested, args.policy)
+        if not args.nested and args.keep:
+            pol.keep_directive = args.keep
+            exs = [sequence_extraction(d, p, pol) for d, p in zip(data, probs, strict=True)]
         if saved is not None:
             saved.write_bytes(pickle.dumps(probs))
     t2 = time.perf_counter()

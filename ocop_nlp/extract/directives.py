@@ -528,8 +528,10 @@ _UPWARD_REQUEST = re.compile(
 
 
 def upward_request(sentence: str, at: int) -> bool:
-    """Is the text of `sentence` up to `at` a voter's, a deputy's or a citizen's request?"""
-    return bool(_UPWARD_REQUEST.search(sentence, 0, max(0, at)))
+    """Is the item at `at` of `sentence` a voter's, a deputy's or a citizen's request: the
+    words before it say so, or it opens with them ("Cử tri kiến nghị cần ...")?"""
+    at = max(0, at)
+    return bool(_UPWARD_REQUEST.search(sentence, 0, at) or _UPWARD_REQUEST.match(sentence, at))
 
 
 @cache

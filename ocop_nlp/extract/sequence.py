@@ -259,13 +259,13 @@ def sequence_features(
 
 
 def _asks_upward(text: str, u: Unit) -> bool:
-    """The clause's sentence so far is a voter's or a deputy's request (not an order)."""
+    """The clause is a voter's or a deputy's request, by its sentence so far or its opening."""
     from ocop_nlp.extract.directives import upward_request
 
     a = max(0, u.start - 200)
     head = text[a : u.start]
     cut = max(head.rfind(". "), head.rfind("\n"), head.rfind("? "), head.rfind("! "))
-    return upward_request(head[cut + 1 :], len(head) - cut - 1)
+    return upward_request(text[a + cut + 1 : u.end], len(head) - cut - 1)
 
 
 def _own_addressee(clause: str) -> str | None:
