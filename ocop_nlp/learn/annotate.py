@@ -84,10 +84,15 @@ def shown_clauses(article_id: str) -> tuple[str, list[Shown]]:
     return text, out
 
 
-def render(article_id: str) -> str:
+def render(article_id: str, blind: bool = False) -> str:
+    """The numbered clauses; `blind` hides the rules' label, figures, issuer and addressee so
+    that an independent annotator is not anchored by them (pass 1 is never shown)."""
     text, shown = shown_clauses(article_id)
     lines = [f"## {article_id} ({len(shown)} clauses, sha1 {text_sha1(text)[:10]})"]
     for k, s in enumerate(shown):
+        if blind:
+            lines.append(f"{k:3} | {text[s.unit.start : s.unit.end]}")
+            continue
         extra = ""
         if s.rule == "directive":
             extra = " ".join(
@@ -224,10 +229,14 @@ class Agreement:
     percent: float
     kappa: float
     disagreements: list[tuple[str, int, int, str, str]]  # article, start, end, pass 1, pass 2
+    # per label: (clauses pass 1 gives it, clauses pass 2 gives it, kappa of it against the rest)
+    per_label: dict[str, tuple[int, int, float]]
+    confusion: dict[tuple[str, str], int]  # (pass 1, pass 2) -> clauses, disagreeing pairs only
 
 
-def agreement() -> Agreement:
-    """Pass 1 against pass 2 on the clauses both passes labelled (same article and span)."""
+def agreement(annotator: str | None = None) -> Agreement:
+    """Pass 1 against pass 2 on the clauses both passes labelled (same article and span);
+    `annotator` keeps only that annotator's pass-2 lines (an independent annotator's figure)."""
     from sklearn.metrics import cohen_kappa_score
 
     from ocop_nlp.learn.corpus import annotation_files, read_annotation_lines
@@ -239,6 +248,7 @@ def agreement() -> Agreement:
     second = {
         (a["article"], a["start"], a["end"]): a["label"]
         for a in read_annotation_lines(annotation_files(2))
+        if annotator is None or a.get("annotator") == annotator
     }
     keys = [k for k in second if k in first]
     if not keys:
@@ -246,12 +256,25 @@ def agreement() -> Agreement:
     y1 = [first[k] for k in keys]
     y2 = [second[k] for k in keys]
     same = sum(a == b for a, b in zip(y1, y2, strict=True))
+    per_label = {}
+    for lab in LABELS:
+        b1 = [y == lab for y in y1]
+        b2 = [y == lab for y in y2]
+        # one label against the rest; kappa is undefined (nan) when neither pass uses it
+        k = float(cohen_kappa_score(b1, b2)) if any(b1) or any(b2) else float("nan")
+        per_label[lab] = (sum(b1), sum(b2), k)
+    confusion: dict[tuple[str, str], int] = {}
+    for a, b in zip(y1, y2, strict=True):
+        if a != b:
+            confusion[(a, b)] = confusion.get((a, b), 0) + 1
     return Agreement(
         len({k[0] for k in keys}),
         len(keys),
         same / len(keys),
         float(cohen_kappa_score(y1, y2, labels=list(LABELS))),
         [(*k, a, b) for k, a, b in zip(keys, y1, y2, strict=True) if a != b],
+        per_label,
+        confusion,
     )
 
 
@@ -260,7 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("show", help="print the numbered clauses with the rules' label")
     s.add_argument("ids", nargs="+")
-    sub.add_parser("agreement", help="Cohen's kappa and % agreement of pass 1 and pass 2")
+    s.add_argument(
+        "--blind", action="store_true", help="hide the rules' labels, figures and spans"
+    )
+    g = sub.add_parser("agreement", help="Cohen's kappa and % agreement of pass 1 and pass 2")
+    g.add_argument("--annotator", help="only this annotator's pass-2 lines")
     for name in ("label", "apply"):
         x = sub.add_parser(name)
         x.add_argument("source", help="an article id (label) or a decisions file (apply)")
@@ -271,14 +298,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if a.cmd == "show":
             for aid in a.ids:
-                print(render(aid))
+                print(render(aid, blind=a.blind))
             return 0
         if a.cmd == "agreement":
-            ag = agreement()
+            ag = agreement(a.annotator)
             print(
                 f"{ag.articles} articles, {ag.clauses} clauses: agreement {ag.percent:.1%}, "
                 f"Cohen's kappa {ag.kappa:.3f}"
             )
+            for lab, (n1, n2, k) in ag.per_label.items():
+                print(f"  {lab:<12} pass 1 {n1:4}  pass 2 {n2:4}  kappa {k:.3f}")
+            for (l1, l2), n in sorted(ag.confusion.items(), key=lambda x: -x[1]):
+                print(f"  pass 1 {l1} / pass 2 {l2}: {n}")
             for aid, st, en, l1, l2 in ag.disagreements:
                 print(f"  {aid} [{st}:{en}] pass 1 {l1}, pass 2 {l2}")
             return 0
