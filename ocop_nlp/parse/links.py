@@ -112,6 +112,7 @@ class PageLinks:
 class SitemapEntry:
     url: str
     lastmod: str | None  # as written in the sitemap (W3C datetime), or news:publication_date
+    published: str | None = None  # news:publication_date as written, when the entry has one
 
 
 @dataclass(slots=True)
@@ -803,7 +804,7 @@ def parse_sitemap(data: bytes) -> tuple[list[SitemapEntry], list[str]]:
             if name == "sitemap":
                 children.append(url)
             else:
-                entries.append(SitemapEntry(url, lastmod or news_date))
+                entries.append(SitemapEntry(url, lastmod or news_date, news_date))
     if entries or children:
         return entries, children
     text = raw.decode("utf-8", "replace")
