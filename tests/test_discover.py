@@ -16,8 +16,11 @@ import pytest
 from conftest import SHARED, article_parts
 
 from ocop_nlp.errors import ConfigError
-from ocop_nlp.parse.links import analyse_page, parse_feed, parse_sitemap, sniff_xml_kind
+from ocop_nlp.parse.feeds import parse_feed
+from ocop_nlp.parse.links import analyse_page
 from ocop_nlp.parse.profiles import builtin_profiles, detect_profile, load_profile
+from ocop_nlp.parse.sitemaps import parse_sitemap
+from ocop_nlp.parse.xmldoc import sniff_xml_kind
 
 SITE = "http://sonnptnt.backan.gov.vn"
 HEADLINES = [

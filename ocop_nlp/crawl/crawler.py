@@ -32,10 +32,14 @@ from ocop_nlp.fetch.polite import FEED_TYPES, HTML_TYPES, FetchResult, PoliteFet
 from ocop_nlp.fetch.robots import RobotsRules, robots_url, rules_for_response
 from ocop_nlp.fetch.urls import canonical_url, file_kind, host_of
 from ocop_nlp.parse.encodings import decode_bytes
+from ocop_nlp.parse.feeds import parse_feed
 from ocop_nlp.parse.html import html_to_article, parse_date
-from ocop_nlp.parse.links import PageLinks, analyse_page, parse_feed, parse_sitemap, sniff_xml_kind
+from ocop_nlp.parse.links import PageLinks, analyse_page
 from ocop_nlp.parse.profiles import Profile, detect_profile, load_profile
+from ocop_nlp.parse.sitemaps import parse_sitemap
 from ocop_nlp.parse.soup import page_soup
+from ocop_nlp.parse.thresholds import MIN_ARTICLE_TEXT
+from ocop_nlp.parse.xmldoc import sniff_xml_kind
 from ocop_nlp.progress import LiveLine
 from ocop_nlp.store.db import Store, StoredArticle, open_store
 from ocop_nlp.store.frontier import Frontier, FrontierItem, NewLink, Settled
@@ -58,8 +62,6 @@ PRIORITY = {
 # What a sitemap or feed may come as: the fetcher's feed types, and what some portals wrongly
 # serve theirs as; the content is sniffed before it is read as XML.
 XML_TYPES = (*FEED_TYPES, "application/octet-stream", "text/html")
-# A page whose article body is shorter than this is a stub ("Xem chi tiết tại đây"), not news.
-MIN_ARTICLE_CHARS = 200
 SKIPPED_OUTCOMES = {"not-html", "robots", "off-site", "file"}
 TRAP = "listing trap"  # the summary's name for listing links no longer followed
 _MAX_FAMILIES = 50_000  # families counted per run (memory stays bounded on any site)
@@ -650,7 +652,7 @@ class Crawler:
         selectors = profile.article_selectors() if profile is not None else None
         art = html_to_article(html, url, selectors, soup)
         text = _nfc(art.text) or ""
-        if len(text.strip()) < MIN_ARTICLE_CHARS:
+        if len(text.strip()) < MIN_ARTICLE_TEXT:
             s.skipped["no article text"] += 1
             self._settle(
                 item,
