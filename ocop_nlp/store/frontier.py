@@ -2,7 +2,9 @@
 runs, and a log of every fetch. SQL for crawling lives here, next to the articles it fills.
 
 Each fetched URL is settled in one transaction: its article (if any), the links found on it and
-its own frontier row commit together. A crawl killed at any instant therefore resumes from a
+its own frontier row commit together. Each row keeps the validators its server gave (ETag,
+Last-Modified) for the next conditional request, and the date a sitemap or feed listed it
+with; `crawl_families` keeps the URL families that brought no article, and why they became traps. A crawl killed at any instant therefore resumes from a
 consistent frontier: a URL is either settled with everything it produced, or still queued.
 """
 
@@ -278,9 +280,9 @@ class Frontier:
             if link.lastmod:
                 # A sitemap says the page changed since we stored it: fetch it again.
                 cur = c.execute(
-                    "UPDATE crawl_frontier SET state = 'queued', lastmod = ? WHERE url = ? "
-                    "AND state = 'done' AND (lastmod IS NULL OR lastmod < ?)",
-                    (link.lastmod, link.url, link.lastmod),
+                    "UPDATE crawl_frontier SET state = 'queued', lastmod = ?, priority = ? "
+                    "WHERE url = ? AND state = 'done' AND (lastmod IS NULL OR lastmod < ?)",
+                    (link.lastmod, link.priority, link.url, link.lastmod),
                 )
                 added += cur.rowcount
         return added
