@@ -423,6 +423,22 @@ def test_sitemap_entries_and_lastmod_and_no_image_urls():
     assert sniff_xml_kind(sitemap_xml()) == "sitemap"
 
 
+def test_a_news_sitemap_gives_the_publication_date_apart_from_lastmod():
+    data = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        f"<url><loc>{SITE}/tin/a.htm</loc><lastmod>2024-07-09T10:00:00+07:00</lastmod>"
+        "<news:news><news:publication_date>2024-07-01T08:00:00+07:00</news:publication_date>"
+        f"</news:news></url><url><loc>{SITE}/tin/b.htm</loc><news:news><news:publication_date>"
+        "2024-07-02</news:publication_date></news:news></url></urlset>"
+    ).encode()
+    entries, _ = parse_sitemap(data)
+    assert [(e.lastmod, e.published) for e in entries] == [
+        ("2024-07-09T10:00:00+07:00", "2024-07-01T08:00:00+07:00"),
+        ("2024-07-02", "2024-07-02"),
+    ]
+
+
 def test_sitemap_index_gives_child_sitemaps():
     index = (
         '<?xml version="1.0" encoding="UTF-8"?>'
