@@ -271,6 +271,7 @@ def cmd_crawl(a: argparse.Namespace) -> int:
         profile=a.profile,
         max_depth=a.max_depth,
         allow_hosts=tuple(a.allow_host or ()),
+        recheck_days=a.recheck,
     )
     s = crawl(a.urls, a.db, options=options, settings=settings)
     failure = s.failure()
@@ -536,6 +537,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-host",
         action="append",
         help="also crawl this host (repeatable); default: only the start URLs' hosts",
+    )
+    c.add_argument(
+        "--recheck",
+        type=float,
+        metavar="DAYS",
+        help="fetch stored articles again (conditionally) when last fetched more than DAYS days "
+        "ago; a changed text is updated, the old one kept (default 30; 0: every run)",
     )
     c.add_argument("--contact", help="an e-mail or URL for site owners, sent in the User-Agent")
     c.add_argument("--timeout", type=float, help="seconds a server may stay silent (default 20)")
