@@ -77,12 +77,25 @@ def cmd_draft(a: argparse.Namespace) -> int:
     from ocop_nlp.drafts.render import draft, load_extraction_or_article
 
     fmt = _draft_format(a.parser, a)
+    if bool(a.input) == bool(a.db):
+        a.parser.error(
+            i18n.tr("give the articles to draft from, or a store with --db; not both")
+            if a.input
+            else i18n.tr("give the articles to draft from, or a store with --db")
+        )
     if fmt == "docx" and not a.output:
         raise OcopError(
             i18n.tr("A Word draft is a file: give its name with -o, e.g. -o tom-tat.docx.")
         )
-    extractions = [load_extraction_or_article(i) for i in a.input]
-    out = draft(extractions, a.template, fmt, evidence=a.evidence, exclude=a.exclude or ())
+    options = {"evidence": a.evidence, "exclude": a.exclude or ()}
+    if a.db:
+        from ocop_nlp.drafts.stored import draft_from_store
+
+        out = draft_from_store(
+            a.db, a.template or "ban-tin", fmt, filters=_filters(a), today=a.as_of, **options
+        )
+    else:
+        out = draft([load_extraction_or_article(i) for i in a.input], a.template, fmt, **options)
     if isinstance(out, bytes):
         try:
             Path(a.output).parent.mkdir(parents=True, exist_ok=True)
@@ -372,8 +385,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     d.add_argument(
         "input",
-        nargs="+",
+        nargs="*",
         help=i18n.tr("any INPUT of extract, or an extraction .json (several: ban-tin)"),
+    )
+    d.add_argument(
+        "--db",
+        help=i18n.tr(
+            "draft from this store instead: ban-tin (the meetings of the period) or "
+            "bao-cao-theo-doi (the tracked directives of the period)"
+        ),
+    )
+    d.add_argument(
+        "--since", type=_day(False), help=i18n.tr("with --db: from this day (YYYY, YYYY-MM, ...)")
+    )
+    d.add_argument("--until", type=_day(True), help=i18n.tr("with --db: up to this day, inclusive"))
+    d.add_argument("--province", help=i18n.tr("with --db: only this province (old or new name)"))
+    d.add_argument(
+        "--as-of",
+        type=_day(False),
+        metavar="DATE",
+        help=i18n.tr("with --db: the report's date, which decides what is overdue (default today)"),
     )
     d.add_argument(
         "--template", help=i18n.tr("a template name (see `ocop templates`) or a .j2 path")

@@ -330,8 +330,8 @@ def test_package_exports_the_draft_function_not_the_subpackage():
 
     assert inspect.isfunction(exported) and exported is draft
     assert sorted(ocop_nlp.__all__) == sorted(
-        ["Article", "Extraction", "OcopError", "__version__", "draft", "extract_article",
-         "list_templates", "read_input"]
+        ["Article", "Extraction", "OcopError", "__version__", "draft", "draft_from_store",
+         "extract_article", "list_templates", "read_input"]
     )  # fmt: skip
     for name in ocop_nlp.__all__:
         assert getattr(ocop_nlp, name) is not None
