@@ -12,7 +12,7 @@ import json
 import re
 
 import pytest
-from conftest import check_golden, write_jsonl
+from conftest import check_golden, docx_text, write_jsonl
 
 from ocop_nlp.drafts.stored import draft_from_store, follow_up_context, meetings_in_store
 from ocop_nlp.errors import InputError
@@ -79,8 +79,6 @@ def store_path(tmp_path_factory):
 
 
 def _text(out: str | bytes) -> str:
-    from test_draft_documents import docx_text
-
     return docx_text(out) if isinstance(out, bytes) else out
 
 
