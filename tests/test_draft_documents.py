@@ -405,10 +405,13 @@ def test_evidence_footnotes_are_real_word_footnotes(own):
     parts = _parts(data)
     assert 'PartName="/word/footnotes.xml"' in parts["[Content_Types].xml"]
     assert "wordprocessingml.footnotes+xml" in parts["[Content_Types].xml"]
-    assert 'relationships/footnotes" Target="footnotes.xml"' in parts["word/_rels/document.xml.rels"]
+    assert (
+        'relationships/footnotes" Target="footnotes.xml"' in parts["word/_rels/document.xml.rels"]
+    )
     # Word's separators (ids -1 and 0), named in the settings as Word writes them.
-    assert '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>' in (
-        parts["word/settings.xml"]
+    assert (
+        '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+        in (parts["word/settings.xml"])
     )
     assert 'w:styleId="FootnoteText"' in parts["word/styles.xml"]
     assert 'w:styleId="FootnoteReference"' in parts["word/styles.xml"]

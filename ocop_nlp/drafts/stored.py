@@ -27,6 +27,7 @@ from ocop_nlp.drafts.render import (
 )
 from ocop_nlp.drafts.sandbox import clean_values
 from ocop_nlp.errors import InputError, TemplateError
+from ocop_nlp.i18n import tr
 from ocop_nlp.records import Extraction, extraction_from_dict
 from ocop_nlp.store.db import Store
 from ocop_nlp.store.period import extractions_in_period
@@ -291,8 +292,10 @@ def draft_from_store(
             meetings = meetings_in_store(st, f)
             if not meetings:
                 raise InputError(
-                    f"The store {st.path} has no meeting reports {_scope(f)}; widen the period "
-                    "or check the province's name."
+                    tr(
+                        "The store {path} has no meeting reports {scope}; widen the period or "
+                        "check the province's name."
+                    ).format(path=st.path, scope=_scope(f))
                 )
             contexts = _contexts(meetings, evidence, exclude, settings)
             name, kind = _province_name(f.province)
@@ -303,8 +306,10 @@ def draft_from_store(
             )
             if not context["tracked"]:
                 raise InputError(
-                    f"The store {st.path} has no tracked directives {_scope(f)}; widen the "
-                    "period, or run `ocop batch` into the store first."
+                    tr(
+                        "The store {path} has no tracked directives {scope}; widen the period, "
+                        "or run `ocop batch` into the store first."
+                    ).format(path=st.path, scope=_scope(f))
                 )
     finally:
         if not own:
@@ -314,5 +319,10 @@ def draft_from_store(
 
 def _scope(f: Filters) -> str:
     """ "between 2019-01-01 and 2019-12-31 in Cao Bằng": the filters, for a message."""
-    where = f" in {f.province}" if f.province else ""
-    return f"between {f.since or 'the first day'} and {f.until or 'the last'}{where}"
+    where = tr(" in {province}").format(province=f.province) if f.province else ""
+    return (
+        tr("between {since} and {until}").format(
+            since=f.since or tr("the first day"), until=f.until or tr("the last")
+        )
+        + where
+    )
