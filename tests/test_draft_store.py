@@ -2,7 +2,8 @@
 report (`bao-cao-theo-doi`), each line traced to its sentence and article; golden files in
 md, html and docx; the province and period filters; hostile text stays inert.
 
-The meetings below were written for these tests (names, figures and places made up).
+The meetings (tests/data/store_meetings.jsonl) were written for these tests: names, figures
+and places are made up.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import re
 
 import pytest
-from conftest import check_golden, docx_text, write_jsonl
+from conftest import ROOT, check_golden, docx_text, write_jsonl
 
 from ocop_nlp.drafts.stored import draft_from_store, follow_up_context, meetings_in_store
 from ocop_nlp.errors import InputError
@@ -20,49 +21,12 @@ from ocop_nlp.store import open_store
 from ocop_nlp.track import Filters
 
 TODAY = "2023-12-31"
+DATA = ROOT / "tests" / "data"
+# Four meetings written for these tests and for the README's images (names, figures and places
+# made up): one order given twice and overdue, one reported done later, one in another province.
 MEETINGS = [
-    {
-        "id": "ht-2023-03",
-        "url": "https://hatinh.gov.vn/tin/so-ket-quy-i",
-        "published": "2023-03-10",
-        "title": "Hà Tĩnh sơ kết Chương trình OCOP quý I năm 2023",
-        "text": "Ngày 10/3/2023, UBND tỉnh Hà Tĩnh tổ chức Hội nghị sơ kết Chương trình OCOP "
-        "quý I năm 2023. Phó Chủ tịch UBND tỉnh Trần Minh Quang chủ trì.\n"
-        "Theo báo cáo, toàn tỉnh có 27 sản phẩm đăng ký đánh giá, trong đó 19 sản phẩm đạt 3 "
-        "sao. Tuy vậy, nhiều chủ thể còn thiếu vốn; bao bì sản phẩm chưa hấp dẫn.\n"
-        "Phó Chủ tịch yêu cầu Sở Nông nghiệp và PTNT đẩy mạnh tuyên truyền về Chương trình "
-        "OCOP đến các hợp tác xã trước ngày 30/4/2023; Sở Công Thương tổ chức hội chợ sản "
-        "phẩm OCOP tại thành phố Hà Tĩnh.",
-    },
-    {
-        "id": "ht-2023-06",
-        "url": "https://hatinh.gov.vn/tin/giao-ban-quy-ii",
-        "published": "2023-06-15",
-        "title": "Giao ban Chương trình OCOP quý II",
-        "text": "Ngày 15/6/2023, UBND tỉnh Hà Tĩnh tổ chức hội nghị giao ban Chương trình OCOP. "
-        "Phó Chủ tịch UBND tỉnh Trần Minh Quang yêu cầu Sở NN&PTNT tiếp tục đẩy mạnh tuyên "
-        "truyền về Chương trình OCOP đến các hợp tác xã; UBND các huyện rà soát sản phẩm "
-        "tiềm năng để đăng ký đợt 2.",
-    },
-    {
-        "id": "ht-2023-09",
-        "url": "https://hatinh.gov.vn/tin/danh-gia-quy-iii",
-        "published": "2023-09-20",
-        "title": "Đánh giá Chương trình OCOP 9 tháng",
-        "text": "Ngày 20/9/2023, UBND tỉnh Hà Tĩnh họp đánh giá Chương trình OCOP 9 tháng. "
-        "Sở Công Thương đã tổ chức hội chợ sản phẩm OCOP tại thành phố Hà Tĩnh với 120 gian "
-        "hàng. Chủ tịch UBND tỉnh Lê Văn Bình giao Sở Tài chính bố trí kinh phí hỗ trợ thiết "
-        "kế bao bì trong quý IV/2023.",
-    },
-    {
-        "id": "na-2023-05",
-        "url": "https://nghean.gov.vn/tin/hop-ocop",
-        "published": "2023-05-05",
-        "title": "Nghệ An họp về Chương trình OCOP",
-        "text": "Ngày 5/5/2023, UBND tỉnh Nghệ An tổ chức cuộc họp về Chương trình OCOP. Phó "
-        "Chủ tịch UBND tỉnh Hoàng Văn Sơn yêu cầu Sở Công Thương xây dựng kế hoạch xúc tiến "
-        "thương mại năm 2023.",
-    },
+    json.loads(line)
+    for line in (DATA / "store_meetings.jsonl").read_text(encoding="utf-8").splitlines()
 ]
 HA_TINH = {"since": "2023-01-01", "until": "2023-12-31", "province": "Hà Tĩnh"}
 
@@ -114,9 +78,9 @@ def test_the_follow_up_report_sorts_items_by_status_with_their_evidence(store_pa
     assert (c["overdue"], c["done"], c["articles"]) == (1, 1, 3)
     # The order given twice is one task, with the day it was repeated.
     [told] = [t for g in c["sections"][0]["groups"] for t in g["tasks"]]
-    assert (told["first_seen_doc"], told["repeated_news"]) == (
+    assert (told["first_seen_doc"], told["repeated_doc"]) == (
         "ngày 10 tháng 3 năm 2023",
-        ["15/6/2023"],
+        ["ngày 15 tháng 6 năm 2023"],
     )
     # Every line has a note with the sentence and the article it came from.
     notes = {n["id"]: n for n in c["notes"]}

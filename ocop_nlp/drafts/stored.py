@@ -246,7 +246,8 @@ def _item_values(r: FollowUpItem, notes: _Notes) -> dict[str, Any]:
         "last_seen_news": date_news(it.last_seen),
         "mentions": it.mentions,
         "meetings": len({m.article_id for m in r.mentions}) or len(it.articles),
-        # Every later day the order was given again: "nhắc lại ngày 20/6/2019".
+        # Every later day the order was given again: "nhắc lại ngày 20 tháng 6 năm 2019".
+        "repeated_doc": [date_doc(d) for d in dated[1:]],
         "repeated_news": [date_news(d) for d in dated[1:]],
         "issuers": it.issuers,
         "due_doc": due_doc,
