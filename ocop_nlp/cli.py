@@ -450,6 +450,15 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--until", type=_day(True), help=i18n.tr("with --db: up to this day, inclusive"))
     d.add_argument("--province", help=i18n.tr("with --db: only this province (old or new name)"))
     d.add_argument(
+        "--addressee",
+        help=i18n.tr("with --template bao-cao-theo-doi: only the tasks of this agency"),
+    )
+    d.add_argument(
+        "--status",
+        choices=["open", "overdue", "done"],
+        help=i18n.tr("with --template bao-cao-theo-doi: only the tasks with this status"),
+    )
+    d.add_argument(
         "--as-of",
         type=_day(False),
         metavar="DATE",

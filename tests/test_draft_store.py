@@ -119,6 +119,17 @@ def test_a_store_draft_from_the_command_line(run_cli, store_path, tmp_path):
         "draft", "--db", str(store_path), "--since", "2023-05", "--until", "2023-05"
     )
     assert code == 0 and "**1 cuộc họp, 1/5/2023 – 31/5/2023**" in out_md
+    code, out_md, _ = run_cli(
+        "draft", "--db", str(store_path), "--template", "bao-cao-theo-doi", "--status", "overdue",
+        "--addressee", "Sở NN&PTNT", "--as-of", "2023-12-31",
+    )  # fmt: skip
+    assert code == 0 and re.findall(r"^## .*", out_md, re.M) == [
+        "## I. TÌNH HÌNH CHUNG",
+        "## II. NHIỆM VỤ QUÁ HẠN, CHƯA CÓ BÁO CÁO HOÀN THÀNH",
+    ]
+    assert (
+        "### a) Sở Nông nghiệp và Phát triển nông thôn" in out_md and "Sở Tài chính" not in out_md
+    )
     code, _, err = run_cli("draft", "--db", str(store_path), "--since", "2030")
     assert code == 1 and err.startswith("The store") and "no meeting reports" in err
     code, _, err = run_cli("draft", "a.txt", "--db", str(store_path))

@@ -153,6 +153,8 @@ def follow_up_context(
     province, kind = _province_name(f.province)
     sections = []
     for status, heading in SECTIONS:
+        if f.status and status != f.status:
+            continue  # a report on overdue tasks only has no empty sections for the others
         groups: dict[str, list[FollowUpItem]] = {}
         for r in rows:
             if r.item.status == status:
