@@ -171,3 +171,19 @@ def test_hostile_text_in_a_store_is_inert_in_the_report(tmp_path):
     assert not re.search(r"(?<!\\)\]\(javascript", md) and "\\<script\\>" in md
     text = _text(draft_from_store(db, "bao-cao-theo-doi", "docx", today=TODAY))
     assert "{{ 7*7 }}" in text and "49" not in text
+
+
+def test_an_article_template_is_refused_for_a_store(store_path):
+    with pytest.raises(InputError, match="drafts from articles"):
+        draft_from_store(store_path, "tin-bai")
+
+
+def test_a_meeting_date_is_not_shown_as_the_publication_date(tmp_path):
+    from ocop_nlp.batch.local import run_batch
+
+    rec = dict(MEETINGS[0], id="undated", published=None)
+    db = tmp_path / "u.db"
+    run_batch(write_jsonl(tmp_path / "u.jsonl", [rec]), tmp_path / "o.jsonl",
+              progress=io.StringIO(), workers=1, db=db)  # fmt: skip
+    md = draft_from_store(db, "ban-tin", "md", since="2023-03", until="2023-03")
+    assert "**1 cuộc họp, 1/3/2023 – 31/3/2023**" in md and "đăng ngày" not in md

@@ -235,7 +235,7 @@ def _env(fmt: str, folder: Path | None = None, settings: Settings | None = None)
     )
 
 
-def _contexts(
+def meeting_contexts(
     extractions: Sequence[Extraction], evidence: str, exclude: Collection[str], settings: Settings
 ) -> list[dict[str, Any]]:
     """One context per extraction; in a digest "2.D1" leaves out D1 of the second meeting
@@ -378,7 +378,7 @@ def draft(
             f"The template {template} drafts one meeting; for {len(extractions)} inputs use "
             f"--template {DIGEST}, or draft each input on its own."
         )
-    contexts = _contexts(extractions, evidence, exclude, settings)
+    contexts = meeting_contexts(extractions, evidence, exclude, settings)
     context = digest_context(contexts) if template == DIGEST or len(contexts) > 1 else contexts[0]
     return render_draft(context, template, fmt, settings)
 

@@ -17,11 +17,12 @@ from typing import Any
 from ocop_nlp.config import Settings, load_settings
 from ocop_nlp.drafts.content import MISSING, date_doc, date_news, deadline_doc
 from ocop_nlp.drafts.render import (
+    BUILTIN,
     DIGEST,
     EVIDENCE,
     FOLLOW_UP,
-    _contexts,
     digest_context,
+    meeting_contexts,
     period_words,
     render_draft,
 )
@@ -50,7 +51,8 @@ def meetings_in_store(st: Store, filters: Filters | None = None) -> list[Extract
         if not (doc.get("meeting") or doc.get("directives")):
             continue
         art = doc.setdefault("article", {})
-        for key, value in (("title", row.title), ("url", row.url), ("published", row.day)):
+        # A day taken from the meeting is not a publication date: it stays out of "đăng ngày".
+        for key, value in (("title", row.title), ("url", row.url), ("published", row.published)):
             art[key] = art.get(key) or value
         art["source"] = art.get("source") or row.site
         out.append(extraction_from_dict(doc))
@@ -286,6 +288,11 @@ def draft_from_store(
     (ISO) is the report's date and decides what is overdue. `template` may also be a user's
     `.j2` file, which then sees the follow-up report's values.
     """
+    if template in BUILTIN and template not in STORE_TEMPLATES:
+        raise InputError(
+            f"The template {template} drafts from articles; from a store draft "
+            f"{' or '.join(STORE_TEMPLATES)}."
+        )
     f = filters or Filters.parse(since=since, until=until, province=province)
     settings = settings or load_settings()
     own = isinstance(db, Store)
@@ -300,7 +307,7 @@ def draft_from_store(
                         "check the province's name."
                     ).format(path=st.path, scope=_scope(f))
                 )
-            contexts = _contexts(meetings, evidence, exclude, settings)
+            contexts = meeting_contexts(meetings, evidence, exclude, settings)
             name, kind = _province_name(f.province)
             context = digest_context(contexts, f.since, f.until, f"{kind} {name}" if name else "")
         else:

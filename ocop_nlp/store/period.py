@@ -28,6 +28,7 @@ class PeriodRow:
     article_id: str
     day: str | None
     extraction: dict[str, Any]
+    published: str | None
     title: str | None
     url: str | None
     site: str | None
@@ -55,9 +56,10 @@ def extractions_in_period(st: Store, f: MentionFilter) -> Iterator[PeriodRow]:
         where.append("a.site LIKE :site")
         args["site"] = f"%{f.site}%"
     sql = (
-        f"SELECT e.article_id, {_DAY} AS day, e.extraction, a.title, a.url, a.site, a.province "
+        f"SELECT e.article_id, {_DAY} AS day, e.extraction, a.published, a.title, a.url, a.site, "
+        "a.province "
         "FROM latest_extractions e LEFT JOIN articles a ON a.id = e.article_id "
         f"WHERE {' AND '.join(where)} ORDER BY day, e.article_id"
     )
-    for aid, day, doc, title, url, site, province in st.conn.execute(sql, args):
-        yield PeriodRow(aid, day, json.loads(doc), title, url, site, province)
+    for aid, day, doc, published, title, url, site, province in st.conn.execute(sql, args):
+        yield PeriodRow(aid, day, json.loads(doc), published, title, url, site, province)
