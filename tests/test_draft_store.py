@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from conftest import ROOT, check_golden, docx_text, write_jsonl
@@ -187,3 +189,17 @@ def test_a_meeting_date_is_not_shown_as_the_publication_date(tmp_path):
               progress=io.StringIO(), workers=1, db=db)  # fmt: skip
     md = draft_from_store(db, "ban-tin", "md", since="2023-03", until="2023-03")
     assert "**1 cuộc họp, 1/3/2023 – 31/3/2023**" in md and "đăng ngày" not in md
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not here")
+def test_the_follow_up_report_converts_to_pdf_with_libreoffice(store_path, tmp_path):
+    src = tmp_path / "bao-cao-theo-doi.docx"
+    src.write_bytes(draft_from_store(store_path, "bao-cao-theo-doi", "docx", today=TODAY))
+    proc = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+        capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = tmp_path / "bao-cao-theo-doi.pdf"
+    assert pdf.exists(), proc.stderr.decode("utf-8", "replace")
+    assert pdf.read_bytes().startswith(b"%PDF")
