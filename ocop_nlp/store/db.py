@@ -9,9 +9,10 @@ Tables:
   extraction JSON is kept whole, with the tool, rules and model versions that made it.
 - `directives`: the directives of the latest extraction of each article, one row per item, for
   tracking who was asked to do what and when.
-- `article_versions` (schema 3): each distinct text an article id arrived with, numbered, so a
-  record seen again with another text is a new version, never dropped as "already done";
-  `extractions.source_hash` is the hash of the input text that extraction was made from.
+- `article_versions` (migration 4): each distinct text an article id arrived with, numbered,
+  so a record seen again with another text is a new version, never dropped as "already done";
+  `extractions.source_hash` is the hash of the input text that extraction was made from. A
+  crawled page whose text changed keeps its previous text there (migration 6).
 
 A connection belongs to one process: batch workers return results and the parent writes.
 """
@@ -302,6 +303,28 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                      json_each(e.extraction, '$.challenges') c""",
         ),
     ),
+    (
+        6,
+        "crawl re-checks: previous texts, listed dates, URL-family counters",
+        (
+            # The text of a version an article has moved on from (a page whose text changed
+            # between two crawls); NULL for the text the article holds now.
+            "ALTER TABLE article_versions ADD COLUMN text TEXT",
+            # The date the sitemap entry or feed item that listed a URL gives it (YYYY-MM-DD):
+            # the article's date when its page shows none.
+            "ALTER TABLE crawl_frontier ADD COLUMN listed_date TEXT",
+            # URL families (a path with its numbers and query values taken out) and how many of
+            # their pages in a row were no article and brought none: kept across runs, so a
+            # resumed or later crawl does not walk into the same trap again.
+            """CREATE TABLE crawl_families (
+                family TEXT PRIMARY KEY,
+                site TEXT NOT NULL,
+                barren INTEGER NOT NULL,
+                reason TEXT,
+                updated_at TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -368,6 +391,18 @@ class StoredArticle:
         elif self.raw_html is not None:
             rec["html"] = self.raw_html.decode("utf-8", errors="replace")
         return rec
+
+
+@dataclass(slots=True)
+class ArticleVersion:
+    """One text an article arrived with (`article_versions`)."""
+
+    version: int
+    content_hash: str
+    title: str | None
+    published: str | None
+    seen_at: str
+    text: str | None  # kept once the article moved on to another text; None for today's
 
 
 @dataclass(slots=True)
@@ -500,6 +535,11 @@ class Store:
         ).fetchone()
         if row:
             return str(row[0])
+        before = c.execute(
+            "SELECT content_hash, text, title, published FROM articles WHERE id = ?", (a.id,)
+        ).fetchone()
+        if before is not None and before[0] != key:
+            self._keep_previous_text(c, a, key, before)
         html = zlib.compress(a.raw_html) if a.raw_html is not None else None
         c.execute(
             f"INSERT INTO articles ({_ARTICLE_COLUMNS}) "
@@ -530,6 +570,29 @@ class Store:
         )
         a.content_hash = key
         return None
+
+    def _keep_previous_text(
+        self, c: sqlite3.Connection, a: StoredArticle, key: str, before: tuple[Any, ...]
+    ) -> None:
+        """`a` replaces a stored text: the old one stays as a numbered version, with its text."""
+        old_key, old_text, old_title, old_published = before
+        now = _now()
+        self._add_version(c, a.id, str(old_key), old_title, old_published, now)
+        c.execute(
+            "UPDATE article_versions SET text = ? WHERE article_id = ? AND content_hash = ?",
+            (old_text, a.id, old_key),
+        )
+        self._add_version(c, a.id, key, a.title, a.published, now)
+        # The text it holds now lives in `articles` (a page changed back to an older text).
+        c.execute(
+            "UPDATE article_versions SET text = NULL WHERE article_id = ? AND content_hash = ?",
+            (a.id, key),
+        )
+
+    def content_hash_in(self, c: sqlite3.Connection, article_id: str) -> str | None:
+        """The content hash `article_id` is stored with, inside the caller's transaction."""
+        row = c.execute("SELECT content_hash FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return str(row[0]) if row else None
 
     def get_article(self, article_id: str) -> StoredArticle | None:
         row = self.conn.execute(
@@ -685,6 +748,17 @@ class Store:
             for v, h, t in self.conn.execute(
                 "SELECT version, content_hash, title FROM article_versions WHERE article_id = ? "
                 "ORDER BY version",
+                (article_id,),
+            )
+        ]
+
+    def versions_of(self, article_id: str) -> list[ArticleVersion]:
+        """Every text `article_id` arrived with, oldest first; earlier texts with their words."""
+        return [
+            ArticleVersion(int(v), str(h), t, p, str(seen), text)
+            for v, h, t, p, seen, text in self.conn.execute(
+                "SELECT version, content_hash, title, published, seen_at, text "
+                "FROM article_versions WHERE article_id = ? ORDER BY version",
                 (article_id,),
             )
         ]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ocop_nlp.errors import InputError
+from ocop_nlp.i18n import tr
 from ocop_nlp.store import tracking as sql
 from ocop_nlp.store.db import Store, open_store
 from ocop_nlp.track.core import Filters, Mention, TrackedItem, query_directives, refresh
@@ -59,7 +60,11 @@ MENTION_COLUMNS = (
 def open_existing(path: str | os.PathLike[str]) -> Store:
     """Open a store that must already exist (a query never creates an empty one)."""
     if not Path(path).exists():
-        raise InputError(f"The store {path} does not exist; make one with `ocop batch --db`.")
+        raise InputError(
+            tr("The store {path} does not exist; make one with `ocop batch --db`.").format(
+                path=path
+            )
+        )
     return open_store(path)
 
 
