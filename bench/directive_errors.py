@@ -61,6 +61,16 @@ def _ov(a: int, b: int, c: int, d: int) -> int:
     return max(0, min(b, d) - max(a, c))
 
 
+def _unit_at(units, a: int, b: int) -> int | None:
+    """The clause unit that overlaps `[a, b)` most."""
+    best, most = None, 0
+    for j, u in enumerate(units):
+        o = _ov(a, b, u.start, u.end)
+        if o > most:
+            best, most = j, o
+    return best
+
+
 def held_out(data, nested: bool, add: float):
     """Held-out extractions and the run-unit probabilities behind them."""
     from underthesea_core import CRFTagger
@@ -76,7 +86,9 @@ def held_out(data, nested: bool, add: float):
             probs[i] = _marginals(tagger, data[i].run_sequence)
     if nested:
         exs, pols = crf_nested(data)
-        print("fold policies:", [(p.add_directive, p.add_challenge, p.keep_challenge) for p in pols])
+        print(
+            "fold policies:", [(p.add_directive, p.add_challenge, p.keep_challenge) for p in pols]
+        )
     else:
         exs = [sequence_extraction(d, p, pol) for d, p in zip(data, probs, strict=True)]
     return exs, probs, pol
@@ -97,18 +109,10 @@ def classify(data, exs, probs, pol):
         units = d.run_units
         run_rules = unit_rule_labels(d.extraction, units)
 
-        def unit_at(a: int, b: int) -> int | None:
-            best, most = None, 0
-            for j, u in enumerate(units):
-                o = _ov(a, b, u.start, u.end)
-                if o > most:
-                    best, most = j, o
-            return best
-
         for pi, (a, b) in enumerate(pspans):
             src = "rule" if (a, b) in rule_spans else "crf"
             if pi in mp:
-                j = unit_at(a, b)
+                j = _unit_at(units, a, b)
                 p = pr[j].get("directive", 0.0) if j is not None else -1
                 rows.append(("TP", src, "", ann.id, a, b, "", f"{p:.2f}", text[a:b][:160]))
                 continue
@@ -149,7 +153,7 @@ def classify(data, exs, probs, pol):
                 else:
                     sub = "plain"
                 kind = f"fp:{lab}:{sub}"
-            j = unit_at(a, b)
+            j = _unit_at(units, a, b)
             p = pr[j].get("directive", 0.0) if j is not None else -1
             rl = run_rules[j] if j is not None else "-"
             kinds[f"FP {src} {kind}"] += 1
@@ -159,7 +163,7 @@ def classify(data, exs, probs, pol):
                 continue
             seg = text[a:b]
             overp = [x for x in ex.directives if _ov(a, b, x.start, x.end)]
-            j = unit_at(a, b)
+            j = _unit_at(units, a, b)
             u = units[j] if j is not None else None
             p = pr[j] if j is not None else {}
             pd, pc = p.get("directive", 0.0), p.get("challenge", 0.0)
@@ -206,8 +210,17 @@ def classify(data, exs, probs, pol):
                 kind += f" [{ctx}]"
             kinds[f"FN {kind}"] += 1
             rows.append(
-                ("FN", "rule" if rule_here else "-", kind, ann.id, a, b,
-                 run_rules[j] if j is not None else "-", f"{pd:.2f}", seg[:160])
+                (
+                    "FN",
+                    "rule" if rule_here else "-",
+                    kind,
+                    ann.id,
+                    a,
+                    b,
+                    run_rules[j] if j is not None else "-",
+                    f"{pd:.2f}",
+                    seg[:160],
+                )
             )
     return kinds, rows
 
@@ -241,9 +254,13 @@ def main() -> None:
     ap.add_argument("--policy", type=float, default=0.3)
     ap.add_argument("--keep", type=float, default=0.0, help="keep threshold of rule directives")
     ap.add_argument("--out", default="/tmp/directive_errors.tsv")
-    ap.add_argument("--cache", help="a pickle of the dataset under /tmp: read if there, else written")
+    ap.add_argument(
+        "--cache", help="a pickle of the dataset under /tmp: read if there, else written"
+    )
     ap.add_argument("--probs", help="a pickle of the CRF's held-out probabilities: read or written")
-    ap.add_argument("--refeat", action="store_true", help="recompute the CRF features (cached data)")
+    ap.add_argument(
+        "--refeat", action="store_true", help="recompute the CRF features (cached data)"
+    )
     args = ap.parse_args()
     t0 = time.perf_counter()
     cache = Path(args.cache) if args.cache else None
@@ -289,7 +306,9 @@ def main() -> None:
             f.write("\t".join(map(str, r)).replace("\n", " ") + "\n")
     g = grouped_counts(zip([d.ann for d in data], exs, strict=True))["all"]
     with open(args.out + ".who", "w", encoding="utf-8") as f:
-        f.writelines(m.replace("\n", " ") + "\n" for m in g["addressee"].misses + g["issuer"].misses)
+        f.writelines(
+            m.replace("\n", " ") + "\n" for m in g["addressee"].misses + g["issuer"].misses
+        )
     print(f"items in {args.out}, addressee and issuer misses in {args.out}.who")
 
 
