@@ -29,7 +29,7 @@ from functools import cache
 from typing import Any
 
 from ocop_nlp.config import lexicon
-from ocop_nlp.extract.clause_features import clause_features, cue_names
+from ocop_nlp.extract.clause_features import _cues, clause_features, cue_names
 from ocop_nlp.extract.units import Unit, clause_units
 from ocop_nlp.records import Challenge, Directive, Extraction, Sentence
 
@@ -268,6 +268,24 @@ def _asks_upward(text: str, u: Unit) -> bool:
     return upward_request(text[a + cut + 1 : u.end], len(head) - cut - 1)
 
 
+def _ordered_explicitly(text: str, at: int) -> bool:
+    """An order verb ("yêu cầu", "giao", "chỉ đạo") stands before `at` in its sentence: the
+    rules read the item from an explicit order ("yêu cầu: A; B"), which the model never drops
+    (it misjudges short list items it has not seen the like of)."""
+    a = max(0, at - 300)
+    head = text[a:at]
+    cut = max(head.rfind(". "), head.rfind("\n"), head.rfind("? "), head.rfind("! "))
+    head = head[cut + 1 :]
+    verbs = [m for p in _cues()["strong_directive_verbs"] for m in p.finditer(head)]
+    if not verbs:
+        return False
+    # the items of its list ("yêu cầu: A; B") or the order right after it ("giao Sở X làm A"),
+    # not a noun far before ("Quan điểm chỉ đạo - Doanh nghiệp nhà nước là ...")
+    v = max(verbs, key=lambda m: m.end())
+    rest = head[v.end() :]
+    return ":" in rest or len(rest) <= 60
+
+
 def _own_addressee(clause: str) -> str | None:
     """The addressee an added clause names at its head, read as the rules read one."""
     from ocop_nlp.extract.directives import split_addressee
@@ -322,7 +340,10 @@ def apply_sequence(
         return 1.0 if j is None else probs[j].get(label, 0.0)
 
     ex.directives = [
-        d for d in ex.directives if p(unit_of(d.start, d.end), "directive") >= policy.keep_directive
+        d
+        for d in ex.directives
+        if p(unit_of(d.start, d.end), "directive") >= policy.keep_directive
+        or _ordered_explicitly(ex.text, d.start)
     ]
     ex.challenges = [
         c for c in ex.challenges if p(unit_of(c.start, c.end), "challenge") >= policy.keep_challenge
