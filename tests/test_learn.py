@@ -401,7 +401,15 @@ def test_an_added_directive_continues_the_scope_of_the_one_before():
     apply_sequence(ex, units, probs, SequencePolicy(add_directive=0.5))
     assert [d.addressee for d in ex.directives] == ["Sở Y tế", "Sở Y tế"]
     assert ex.directives[1].issuer == who and ex.directives[1].action.startswith("Cùng với đó")
-    apply_sequence(ex, units, [{"directive": 0.05}, {"directive": 0.05}], SequencePolicy(0.5, 0.1))
+    # a rule directive the model doubts is dropped, unless it was read from an explicit order
+    low = [{"directive": 0.05}, {"directive": 0.05}]
+    apply_sequence(ex, units, low, SequencePolicy(0.5, 0.1))
+    assert [d.action for d in ex.directives] == ["rà soát nhân lực"]
+    text = "Sở Y tế cần rà soát nhân lực. Cùng với đó, phối hợp với các huyện."
+    ex = _extraction(text)
+    a = text.index("rà soát")
+    ex.directives = [Directive(who, "Sở Y tế", "rà soát nhân lực", None, a, a + 16)]
+    apply_sequence(ex, clause_units(text, split_sentences(text)), low, SequencePolicy(0.5, 0.1))
     assert ex.directives == []
 
 
