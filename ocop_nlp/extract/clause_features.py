@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache, lru_cache
 
-from ocop_nlp.config import lexicon
-from ocop_nlp.nlp.words import word_spans
+from ocop_nlp.extract.resources import Resources, per_resources, per_resources_lru, word_spans
 from ocop_nlp.records import Sentence
 
 # Bumped when the features change: a model trained on other features is refused at load.
@@ -61,10 +59,10 @@ def _any_of(patterns: Sequence[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-@cache
-def _cues() -> dict[str, list[re.Pattern[str]]]:
-    c = lexicon("cues")
-    t = lexicon("titles")
+@per_resources
+def _cues(r: Resources) -> dict[str, list[re.Pattern[str]]]:
+    c = r.lexicon("cues")
+    t = r.lexicon("titles")
     out: dict[str, list[re.Pattern[str]]] = {
         name: [_phrase_re(c[name])] for name in _CUE_LISTS if c.get(name)
     }
@@ -89,13 +87,13 @@ _CASELESS_SAFE = frozenset(
 _RUN = re.compile(r"\w+")
 
 
-@cache
-def _cue_heads() -> dict[str, dict[str, tuple[str, ...]]]:
+@per_resources
+def _cue_heads(r: Resources) -> dict[str, dict[str, tuple[str, ...]]]:
     """The lower-cased words of each word-list cue by their first run of word characters
     ("yêu" of "yêu cầu"), for the lists whose words all open with one and are all
     `_CASELESS_SAFE`."""
-    c = lexicon("cues")
-    t = lexicon("titles")
+    c = r.lexicon("cues")
+    t = r.lexicon("titles")
     lists = {name: c[name] for name in _CUE_LISTS if c.get(name)}
     lists |= {"title_heads": t["heads"], "bodies": t["bodies"]}
     out = {}
@@ -111,7 +109,7 @@ def _cue_heads() -> dict[str, dict[str, tuple[str, ...]]]:
     return out
 
 
-@lru_cache(maxsize=2048)  # one article's clauses and their contexts; bounded like word_spans
+@per_resources_lru(2048)  # one article's clauses and their contexts; bounded like word_spans
 def cue_names(text: str) -> tuple[str, ...]:
     """Names of the lexicon lists that match `text`.
 

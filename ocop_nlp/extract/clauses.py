@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
-from ocop_nlp.config import lexicon
+from ocop_nlp.extract.resources import Resources, per_resources
 
 _TRAIL = " \t.…;,:/"
 _LEAD = " \t-–•+*,:"
@@ -58,9 +57,9 @@ def split_top(text: str, sep: str, start: int = 0) -> list[Piece]:
     return [p for p in (trim(p.text, p.start) for p in out) if p.text]
 
 
-@cache
-def _enumerator_re() -> re.Pattern[str]:
-    words = sorted(lexicon("cues")["enumerators"], key=len, reverse=True)
+@per_resources
+def _enumerator_re(r: Resources) -> re.Pattern[str]:
+    words = sorted(r.lexicon("cues")["enumerators"], key=len, reverse=True)
     return re.compile(
         r"(?i)(?:^|(?<=[\s.;:]))(?:" + "|".join(map(re.escape, words)) + r")\s*[,:]\s*"
     )
