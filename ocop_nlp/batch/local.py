@@ -37,6 +37,7 @@ from typing import IO, Any, TextIO
 from ocop_nlp.config import load_settings
 from ocop_nlp.errors import InputError, OcopError, TooLargeError
 from ocop_nlp.extract.pipeline import extract_article
+from ocop_nlp.extract.resources import Resources
 from ocop_nlp.parse.reader import (
     article_from_bytes,
     article_from_record,
@@ -259,8 +260,11 @@ def _task_of_line(line: str, lineno: int) -> Task | ReadFailure | None:
 # --- the per-article function (runs wherever the engine puts it) -------------------------
 
 
-def process_task(task: Task) -> Result:
-    """(id, extraction dict, failure reason, message). Never raises for a bad record."""
+def process_task(task: Task, resources: Resources | None = None) -> Result:
+    """(id, extraction dict, failure reason, message). Never raises for a bad record.
+
+    `resources`: the lexicons and model to extract with (default: the packaged ones); they
+    travel to a worker as names and load there once."""
     try:
         if task.path is not None:
             p = Path(task.path)
@@ -268,7 +272,7 @@ def process_task(task: Task) -> Result:
         else:
             art = article_from_record(task.record or {})
         art.id = task.id
-        ex = extract_article(art)
+        ex = extract_article(art, resources=resources)
         return task.id, ex.to_dict(), None, None
     except OcopError as e:
         return task.id, None, e.reason, str(e)
@@ -276,9 +280,9 @@ def process_task(task: Task) -> Result:
         return task.id, None, "internal error", f"{e.__class__.__name__}: {e}"
 
 
-def process_tasks(tasks: list[Task]) -> list[Result]:
+def process_tasks(tasks: list[Task], resources: Resources | None = None) -> list[Result]:
     """A chunk of tasks (one message to a worker, one back)."""
-    return [process_task(t) for t in tasks]
+    return [process_task(t, resources) for t in tasks]
 
 
 _WARM_TEXT = (
@@ -288,7 +292,7 @@ _WARM_TEXT = (
 )
 
 
-def warm_up() -> None:
+def warm_up(resources: Resources | None = None) -> None:
     """Load the models and lexicons of this process once, before the first real article.
 
     Worker processes run it as their initializer, so no article pays for model loading and
@@ -296,10 +300,10 @@ def warm_up() -> None:
     """
     # A failed warm-up only means the first article loads the models instead.
     with contextlib.suppress(Exception):
-        extract_article(Article(text=_WARM_TEXT, id="warm-up"))
+        extract_article(Article(text=_WARM_TEXT, id="warm-up"), resources=resources)
 
 
-def _init_worker(parent_pid: int) -> None:
+def _init_worker(parent_pid: int, resources: Resources | None = None) -> None:
     """A pool worker's start: leave Ctrl-C to the parent, watch the parent, then warm up."""
     # Ctrl-C on a terminal reaches the whole process group. Workers that died of it made the
     # parent report "a worker process died"; the parent alone stops the pool and says that the
@@ -320,7 +324,7 @@ def _init_worker(parent_pid: int) -> None:
                     os._exit(1)
 
         threading.Thread(target=watch, name="ocop-parent-watch", daemon=True).start()
-    warm_up()
+    warm_up(resources)
 
 
 # --- resuming ------------------------------------------------------------------------------
@@ -495,10 +499,15 @@ def chunked(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
         yield chunk
 
 
-def run_in_process(tasks: Iterable[Task], emit: Callable[[Result], None]) -> None:
+def in_process_engine(resources: Resources | None = None) -> Engine:
     """The engine of `--workers 1`: no pool, nothing to start."""
-    for task in tasks:
-        emit(process_task(task))
+
+    def run(tasks: Iterable[Task], emit: Callable[[Result], None]) -> None:
+        for task in tasks:
+            emit(process_task(task, resources))
+
+    return run
+
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -513,7 +522,9 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
-def pool_engine(workers: int, chunk_size: int = CHUNK_SIZE) -> Engine:
+def pool_engine(
+    workers: int, chunk_size: int = CHUNK_SIZE, resources: Resources | None = None
+) -> Engine:
     """An engine that runs `process_task` in `workers` processes, each warmed up once."""
 
     def run(tasks: Iterable[Task], emit: Callable[[Result], None]) -> None:
@@ -522,12 +533,12 @@ def pool_engine(workers: int, chunk_size: int = CHUNK_SIZE) -> Engine:
             max_workers=workers,
             mp_context=_pool_context(),
             initializer=_init_worker,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), resources),
         ) as pool:
             pending: set[Future[list[Result]]] = set()
             try:
                 for chunk in chunked(tasks, chunk_size):
-                    pending.add(pool.submit(process_tasks, chunk))
+                    pending.add(pool.submit(process_tasks, chunk, resources))
                     if len(pending) >= limit:  # bounded: read more input only as work ends
                         pending = _collect(pending, emit, FIRST_COMPLETED)
                 while pending:
@@ -571,6 +582,7 @@ def run_batch(
     scheduler: str | None = None,
     db: str | os.PathLike[str] | None = None,
     reextract: bool = False,
+    resources: Resources | None = None,
 ) -> BatchSummary:
     """Extract every article of `source` into `out` (JSONL), skipping ids already there.
 
@@ -580,7 +592,8 @@ def run_batch(
     `db`: a store that also records every article and extraction (idempotently); a store
     read as `source` is written back to unless `db` names another. With a store, the store
     decides what is done: an id with a text it has not extracted is a new version, and
-    `reextract` redoes what an older tool or rules version made.
+    `reextract` redoes what an older tool or rules version made. `resources`: the lexicons
+    and model to extract with (default: the packaged ones; not for an `Engine` given here).
     """
     src, dst = Path(source), Path(out)
     if not src.exists():
@@ -598,11 +611,11 @@ def run_batch(
     elif engine == "dask":
         from ocop_nlp.batch.cluster import dask_engine
 
-        run = dask_engine(scheduler=scheduler, workers=workers)
+        run = dask_engine(scheduler=scheduler, workers=workers, resources=resources)
     elif n_workers == 1:
-        run = run_in_process
+        run = in_process_engine(resources)
     else:
-        run = pool_engine(n_workers)
+        run = pool_engine(n_workers, resources=resources)
 
     dst.parent.mkdir(parents=True, exist_ok=True)
     seen = done_ids(dst)
