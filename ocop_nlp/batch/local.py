@@ -509,7 +509,6 @@ def in_process_engine(resources: Resources | None = None) -> Engine:
     return run
 
 
-
 def _pool_context() -> multiprocessing.context.BaseContext:
     # forkserver: workers fork from a small clean server, never from this process and its
     # threads (a Dask client, a test runner); spawn where there is no forkserver (Windows).

@@ -732,8 +732,10 @@ def _join(text: str, a: _Cand, b: _Cand | None) -> tuple[_Cand, bool] | None:
     return _Cand(start, b.end, "period", value, 1, b.year, b.year_given), True
 
 
-def _candidates(text: str, default_year: int | None) -> list[_Cand]:
-    blocked = find_ordinals(text)
+def _candidates(
+    text: str, default_year: int | None, ordinals: list[tuple[int, int]] | None = None
+) -> list[_Cand]:
+    blocked = find_ordinals(text) if ordinals is None else ordinals
     found: list[_Cand] = []
     for pattern in _PATTERNS:
         for m in pattern.regex.finditer(text):
@@ -759,11 +761,14 @@ def _candidates(text: str, default_year: int | None) -> list[_Cand]:
     return joined
 
 
-def find_times(text: str, default_year: int | None = None) -> list[TimeMatch]:
+def find_times(
+    text: str, default_year: int | None = None, ordinals: list[tuple[int, int]] | None = None
+) -> list[TimeMatch]:
     """Every date, period, duration, year and clock time in `text`, in order, non-overlapping.
 
     `default_year` (usually the article's publication year) fills in "tháng 7", "quý I",
     "năm nay" and "6 tháng đầu năm"; without it their value is None but they are still found.
+    `ordinals`: `find_ordinals(text)`, when the caller has them already.
 
     >>> [(m.text, m.kind, m.value) for m in find_times("Ngày 10/7/2018, lúc 14h00")]
     [('Ngày 10/7/2018', 'date', '2018-07-10'), ('14h00', 'time', '14:00')]
@@ -776,7 +781,7 @@ def find_times(text: str, default_year: int | None = None) -> list[TimeMatch]:
     """
     return [
         TimeMatch(c.start, c.end, text[c.start : c.end], c.kind, c.value)
-        for c in _candidates(text, default_year)
+        for c in _candidates(text, default_year, ordinals)
     ]
 
 

@@ -61,8 +61,9 @@ def _units(r: Resources) -> _Units:
 
 
 def _blocked(sentence: str, default_year: int | None) -> list[tuple[int, int]]:
-    spans = [(t.start, t.end) for t in find_times(sentence, default_year)]
-    spans += list(find_ordinals(sentence))
+    ordinals = find_ordinals(sentence)  # once: find_times needs them too
+    spans = [(t.start, t.end) for t in find_times(sentence, default_year, ordinals)]
+    spans += ordinals
     return spans
 
 

@@ -222,17 +222,20 @@ def per_resources(build: Callable[Concatenate[Resources, P], T]) -> Callable[P, 
     """`build(resources, *args)` once per resources in use and arguments: the compiled form
     of a lexicon, kept in the resources (it replaces a module-level `functools.cache`)."""
 
+    # The rules ask for their patterns hundreds of times per article: the lookup stays short.
     @wraps(build)
     def get(*args: P.args, **kwargs: P.kwargs) -> T:
-        r = current()
-        key = (get, *args, *kwargs.items())
-        try:
-            return r._memo[key]  # type: ignore[no-any-return]
-        except KeyError:
+        r = _ACTIVE.get() or Resources.default()
+        key = (get, *args, *kwargs.items()) if args or kwargs else get
+        found = r._memo.get(key, _MISSING)
+        if found is _MISSING:
             found = r._memo[key] = build(r, *args, **kwargs)
-            return found
+        return found  # type: ignore[no-any-return]
 
     return get
+
+
+_MISSING = object()
 
 
 def per_resources_lru(maxsize: int) -> Callable[[Callable[P, T]], Callable[P, T]]:
@@ -242,7 +245,7 @@ def per_resources_lru(maxsize: int) -> Callable[[Callable[P, T]], Callable[P, T]
     def wrap(fn: Callable[P, T]) -> Callable[P, T]:
         @wraps(fn)
         def get(*args: P.args, **kwargs: P.kwargs) -> T:
-            memo = current()._memo
+            memo = (_ACTIVE.get() or Resources.default())._memo
             cached = memo.get(get)
             if cached is None:
                 cached = memo[get] = lru_cache(maxsize=maxsize)(fn)
