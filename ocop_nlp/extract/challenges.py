@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ocop_nlp.extract.clauses import Piece, colon_split, split_top, trim
+from ocop_nlp.extract.literals import GatedSearch
 from ocop_nlp.extract.resources import (
     Resources,
     current,
@@ -22,18 +23,13 @@ from ocop_nlp.records import Challenge, Sentence
 
 
 @per_resources
-def _res(r: Resources) -> tuple[list[re.Pattern[str]], re.Pattern[str], list[re.Pattern[str]]]:
+def _res(r: Resources) -> tuple[list[GatedSearch], re.Pattern[str], list[GatedSearch]]:
     c = r.lexicon("cues")
+    # Each list searched as one: a pattern only when the words it needs are in the text.
     return (
-        [
-            re.compile(p, re.IGNORECASE)
-            for p in c["challenge_patterns"] + c["challenge_patterns_extra"]
-        ],
+        [GatedSearch(c["challenge_patterns"] + c["challenge_patterns_extra"])],
         re.compile(c["challenge_still_pattern"], re.IGNORECASE),
-        [
-            re.compile(p, re.IGNORECASE)
-            for p in c["challenge_blockers"] + c["challenge_blockers_extra"]
-        ],
+        [GatedSearch(c["challenge_blockers"] + c["challenge_blockers_extra"])],
     )
 
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from ocop_nlp.extract.literals import gate, lowered, may_match
+
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser
 
@@ -603,6 +605,7 @@ _PATTERNS = [
     ),
     *_TIME_PATTERNS,
 ]
+_PATTERN_GATES = [gate(p.regex) for p in _PATTERNS]
 
 _DOC_TYPE = (
     r"(?:quyết\s+định|nghị\s+quyết|nghị\s+định|chỉ\s+thị|thông\s+tư(?:\s+liên\s+tịch)?|"
@@ -649,6 +652,8 @@ _ORDINAL_PATTERNS = [
     # "km 25" is a chainage; "25 km" is a distance and stays a figure.
     re.compile(rf"(?<![\d])(?<!\d\s)(?<!\w)km\s*\d+(?:\s*\+\s*\d+)?{_NUM_END}", _F),
 ]
+# The words each pattern needs (`extract/literals.py`): a sentence without them is not searched.
+_ORDINAL_GATES = [gate(p) for p in _ORDINAL_PATTERNS]
 _WEEKDAY_AHEAD = re.compile(
     r"\s*[,(-]?\s*(?:(?:ngày\s+)?\d{1,2}[/.-]\d|(?:ngày|mồng|mùng)(?:\s+(?:mồng|mùng))?\s+\d{1,2}\s+tháng)",
     _F,
@@ -688,7 +693,10 @@ def find_ordinals(text: str) -> list[tuple[int, int]]:
     ['Quốc lộ 14', 'km 25', 'thôn 3', 'đợt 01']
     """
     spans: list[tuple[int, int, int, int]] = []
+    low = lowered(text)
     for rank, pattern in enumerate(_ORDINAL_PATTERNS):
+        if not may_match(_ORDINAL_GATES[rank], low):
+            continue
         for m in pattern.finditer(text):
             groups = m.groupdict()
             weekday = "n" in groups and not groups.get("kw") and groups["n"] in "234567"
@@ -737,7 +745,10 @@ def _candidates(
 ) -> list[_Cand]:
     blocked = find_ordinals(text) if ordinals is None else ordinals
     found: list[_Cand] = []
-    for pattern in _PATTERNS:
+    low = lowered(text)
+    for pattern, words in zip(_PATTERNS, _PATTERN_GATES, strict=True):
+        if not may_match(words, low):
+            continue
         for m in pattern.regex.finditer(text):
             cand = pattern.build(m, default_year)
             if cand is None or cand.end <= cand.start:
