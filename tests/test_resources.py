@@ -46,6 +46,8 @@ def test_a_lexicon_file_of_another_name_or_that_is_broken_says_so(tmp_path):
 
     with pytest.raises(ConfigError, match="no lexicon called 'cue'"):
         Resources.default().with_lexicons(cue=tmp_path / "x.toml")
+    with pytest.raises(ConfigError, match="give one of cues, titles, units"):
+        Resources.default().with_lexicons(page=tmp_path / "page.toml")
     bad = tmp_path / "cues.toml"
     bad.write_text("version = \n", encoding="utf-8")
     r = Resources.default().with_lexicons(cues=bad)

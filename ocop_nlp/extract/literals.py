@@ -100,7 +100,7 @@ def gate(pattern: re.Pattern[str]) -> frozenset[str] | None:
 def may_match(words: frozenset[str] | None, low: str | None) -> bool:
     """False only when a pattern with these required words cannot match the text whose
     `lowered` form is `low`."""
-    return words is None or low is None or any(w in low for w in words)
+    return words is None or low is None or any(map(low.__contains__, words))
 
 
 class GatedSearch:
@@ -110,19 +110,24 @@ class GatedSearch:
     __slots__ = ("_gated", "_always")
 
     def __init__(self, patterns: Sequence[str], flags: int = re.IGNORECASE) -> None:
-        self._gated: list[tuple[frozenset[str], re.Pattern[str]]] = []
+        self._gated: list[tuple[tuple[str, ...], re.Pattern[str]]] = []
         self._always: list[re.Pattern[str]] = []
         for p in patterns:
             words = required_words(p) if flags & re.IGNORECASE else None
             if words:
-                self._gated.append((words, re.compile(p, flags)))
+                self._gated.append((tuple(words), re.compile(p, flags)))
             else:
                 self._always.append(re.compile(p, flags))
 
     def any_match(self, text: str, low: str | None) -> bool:
         """`low`: `lowered(text)`, when the caller has it."""
+        if low is None:
+            return any(p.search(text) for _, p in self._gated) or any(
+                p.search(text) for p in self._always
+            )
+        holds = low.__contains__  # the gate is asked for every pattern of every clause
         for words, p in self._gated:
-            if may_match(words, low) and p.search(text):
+            if any(map(holds, words)) and p.search(text):
                 return True
         return any(p.search(text) for p in self._always)
 

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from ocop_nlp.extract.sequence import SequenceModel
     from ocop_nlp.nlp.words import Segmenter, Tagged, Words
 
+# The lexicons a pipeline reads and a Resources may take from other files.
+EXTRACT_LEXICONS = ("cues", "titles", "units")
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -56,8 +58,9 @@ def _default_model_dir_name() -> str | None:
 class Resources:
     """The lexicons, model and segmenter one pipeline reads (see the module docstring).
 
-    `lexicons`: (name, TOML file) pairs replacing packaged lexicons ("cues", "titles",
-    "units", "page"); the others are the packaged ones. `model_dir`: the directory of the
+    `lexicons`: (name, TOML file) pairs replacing packaged lexicons the extraction reads
+    ("cues", "titles", "units"); the others are the packaged ones. (Page furniture, `page`,
+    is read when a page is parsed, before any pipeline, so it is always the packaged one.) `model_dir`: the directory of the
     clause-type model, or None for the rules alone. `segmenter`: the word segmenter and POS
     tagger ("underthesea", the only one today).
     """
@@ -70,9 +73,10 @@ class Resources:
 
     def __post_init__(self) -> None:
         for name, _ in self.lexicons:
-            if name not in LEXICONS:
+            if name not in EXTRACT_LEXICONS:
                 raise ConfigError(
-                    f"There is no lexicon called {name!r}; the lexicons are {', '.join(LEXICONS)}."
+                    f"There is no lexicon called {name!r} that extraction reads; give one of "
+                    f"{', '.join(EXTRACT_LEXICONS)}."
                 )
 
     @classmethod
