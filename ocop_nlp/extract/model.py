@@ -1,5 +1,6 @@
-"""The clause-type model at run time: loaded lazily, once per process, checked, then used to
-refine the rules' challenges and directives.
+"""The clause-type model at run time: loaded lazily by the `Resources` that name its directory
+(once per process for the default ones), checked, then used to refine the rules' challenges
+and directives.
 
 `models/clause_type.json` (metadata) says which kind `ocop train` kept, next to its file at the
 repository root, found through `OCOP_MODEL_DIR` or next to the package (an editable install):
@@ -349,11 +350,6 @@ def _load_sequence(d: Path, meta: dict[str, Any], rules: str | None) -> Sequence
     tagger = CRFTagger()
     tagger.load(str(path))
     return SequenceModel(tagger, meta)
-
-
-def default_model() -> ClauseModel | SequenceModel | None:
-    """The model of the default resources, loaded once per process."""
-    return Resources.default().model()
 
 
 def _overlap(a: int, b: int, c: int, d: int) -> int:
