@@ -41,7 +41,7 @@ NEWS = ROOT.parent / "shared" / "data" / "news"
 PAIRS = ROOT / "corpora" / "annotations" / "directive_pairs.jsonl"
 sys.path.insert(0, str(ROOT))
 
-from ocop_nlp.batch.local import run_batch  # noqa: E402
+from ocop_nlp.batch import run_batch  # noqa: E402
 from ocop_nlp.records import extraction_from_dict  # noqa: E402
 from ocop_nlp.store import open_store  # noqa: E402
 from ocop_nlp.track import Filters, query_directives, refresh, timeline  # noqa: E402

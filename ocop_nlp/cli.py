@@ -95,7 +95,7 @@ def cmd_draft(a: argparse.Namespace) -> int:
 
 
 def cmd_batch(a: argparse.Namespace) -> int:
-    from ocop_nlp.batch.local import run_batch
+    from ocop_nlp.batch import run_batch
 
     s = run_batch(
         a.input,

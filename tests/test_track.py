@@ -58,7 +58,7 @@ MEETINGS = [
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory) -> Path:
-    from ocop_nlp.batch.local import run_batch
+    from ocop_nlp.batch import run_batch
 
     d = tmp_path_factory.mktemp("track")
     src = write_jsonl(d / "in.jsonl", MEETINGS)
@@ -318,7 +318,7 @@ def test_grouping_precision_and_recall_on_the_annotated_pairs_stay_above_their_f
     """The quality gate of grouping: the packaged threshold on the annotated dev pairs."""
     from conftest import read_jsonl_gz
 
-    from ocop_nlp.batch.local import run_batch
+    from ocop_nlp.batch import run_batch
     from ocop_nlp.track.core import track_settings
     from ocop_nlp.track.evaluate import load_pairs, pair_similarities, score_at
 
