@@ -340,8 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--reextract",
         action="store_true",
-        help="with a store: extract again what an older tool or rules version made (the old "
-        "rows stay, with their versions)",
+        help="with a store: extract again what an older tool, rules or clause-type model "
+        "version made (each row then records the versions that made it)",
     )
     b.add_argument(
         "--workers",

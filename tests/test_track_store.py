@@ -122,6 +122,34 @@ def test_reextract_redoes_what_an_older_rules_version_made(run_cli, tmp_path, ow
         )
 
 
+def test_reextract_redoes_what_another_clause_model_made(run_cli, tmp_path, own_records):
+    src = write_jsonl(tmp_path / "in.jsonl", own_records[:2])
+    db = tmp_path / "tin.db"
+    out = tmp_path / "out.jsonl"
+    assert run_cli("batch", str(src), "-o", str(out), "--db", str(db))[0] == 0
+    # Same tool and rules, an older clause-type model: only `versions["model"]` tells.
+    with sqlite3.connect(db) as c:
+        c.execute(
+            "UPDATE extractions SET extraction = json_set(extraction, '$.versions.model', "
+            "'clause_type:crf:0000000000') WHERE article_id = ?",
+            (own_records[1]["id"],),
+        )
+    code, _, err = run_cli("batch", str(src), "-o", str(out), "--db", str(db), "--reextract")
+    assert code == 0, err
+    assert summary_line(err).startswith("1 ok") and "1 re-extracted" in err
+    with sqlite3.connect(db) as c:
+        models = {
+            m
+            for (m,) in c.execute(
+                "SELECT json_extract(extraction, '$.versions.model') FROM extractions"
+            )
+        }
+    assert "clause_type:crf:0000000000" not in models
+    # Made now with this model: a second --reextract has nothing to redo.
+    code, _, err = run_cli("batch", str(src), "-o", str(out), "--db", str(db), "--reextract")
+    assert "2 already done" in err, err
+
+
 def _schema_2_store(path):
     """A store as ocop made it before this change: migrations 1 and 2 only."""
     c = sqlite3.connect(path, isolation_level=None)

@@ -58,18 +58,19 @@ def source_hash(task: Task) -> str | None:
 
 
 class DoneInStore:
-    """What a store already holds, to decide per id: "done", "new", "version" or "stale"."""
+    """What a store already holds, to decide per id: "done", "new", "version" or "stale".
+
+    With `reextract`, an extraction is stale when the tool, the rules or the clause-type model
+    that made it (`versions["model"]`; none when the rules ran alone) differ from this one's.
+    """
 
     def __init__(self, store: Any, reextract: bool) -> None:
-        from ocop_nlp import __version__
-        from ocop_nlp.config import rules_version
-
-        self.known = store.extracted()
-        self.current = (__version__, rules_version()) if reextract else None
+        self.known = store.extracted(with_model=reextract)
+        self.current = current_versions() if reextract else None
 
     def state(self, rid: str, h: str | None) -> str:
         # Marked as done with the current versions, so a repeat later in the input is skipped.
-        mark = (h, *(self.current or (None, None)))
+        mark = (h, *(self.current or (None, None, None)))
         rows = self.known.get(rid)
         if not rows:
             self.known[rid] = [mark]
@@ -79,10 +80,21 @@ class DoneInStore:
         if not match:
             rows.append(mark)
             return "version"
-        if self.current is not None and all((r[1], r[2]) != self.current for r in match):
+        if self.current is not None and all(tuple(r[1:]) != self.current for r in match):
             rows.append(mark)
             return "stale"
         return "done"
+
+
+def current_versions() -> tuple[str | None, str | None, str | None]:
+    """(tool, rules, clause-type model) versions this process extracts with: what an
+    extraction made now records in `versions`. Loads the model (a fraction of a second)."""
+    from ocop_nlp import __version__
+    from ocop_nlp.config import rules_version
+    from ocop_nlp.extract.model import default_model
+
+    model = default_model()
+    return __version__, rules_version(), model.version if model is not None else None
 
 
 @dataclass(frozen=True, slots=True)

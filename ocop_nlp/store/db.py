@@ -689,14 +689,19 @@ class Store:
             )
         ]
 
-    def extracted(self) -> dict[str, list[tuple[str | None, str | None, str | None]]]:
+    def extracted(self, with_model: bool = False) -> dict[str, list[tuple[str | None, ...]]]:
         """{article id: [(source hash, tool version, rules version), ...]} of every extraction:
-        what `batch` into this store needs to tell done, new versions and stale ones apart."""
-        out: dict[str, list[tuple[str | None, str | None, str | None]]] = {}
-        for aid, h, tool, rules in self.conn.execute(
-            "SELECT article_id, source_hash, tool_version, rules_version FROM extractions"
+        what `batch` into this store needs to tell done, new versions and stale ones apart.
+        `with_model` adds the clause-type model version each was made with (its
+        `versions["model"]`, None when the rules ran alone), read from the JSON: slower."""
+        out: dict[str, list[tuple[str | None, ...]]] = {}
+        model = "json_extract(extraction, '$.versions.model')" if with_model else "NULL"
+        for aid, h, tool, rules, m in self.conn.execute(
+            f"SELECT article_id, source_hash, tool_version, rules_version, {model} FROM extractions"
         ):
-            out.setdefault(str(aid), []).append((h, tool, rules))
+            out.setdefault(str(aid), []).append(
+                (h, tool, rules, m) if with_model else (h, tool, rules)
+            )
         return out
 
     def count_extractions(self) -> int:
