@@ -213,6 +213,7 @@ def _filters(a: argparse.Namespace):  # noqa: ANN202 - the import stays lazy (fa
         recurring=bool(getattr(a, "recurring", False)),
         q=getattr(a, "q", None),
         limit=getattr(a, "limit", None),
+        as_of=getattr(a, "as_of", None),
     )
 
 
@@ -257,6 +258,12 @@ def _add_filters(p: argparse.ArgumentParser, status: bool = True) -> None:
         "--q", help="full-text search; ignores case and diacritics (dao tao finds đào tạo)"
     )
     p.add_argument("--limit", type=int, help="at most this many rows")
+    p.add_argument(
+        "--as-of",
+        type=_day(True),
+        help="status as known on this day (same forms; a month or year: its last day): "
+        "later mentions left out, due dates before it overdue, reports of done published by then",
+    )
 
 
 def cmd_crawl(a: argparse.Namespace) -> int:

@@ -170,6 +170,22 @@ def test_a_later_report_of_done_and_a_passed_deadline_give_the_status_with_evide
     assert items["kiểm tra tiến độ"].addressee is None
 
 
+def test_status_as_of_a_day_counts_only_what_was_known_by_then(store_path):
+    def statuses(as_of):
+        with open_store(store_path) as st:
+            items = query_directives(st, Filters.parse(as_of=as_of))
+        return {i.action.split()[2]: (i.status, i.mentions) for i in items}  # a word of each
+
+    # In April 2019 the deadline of 30/4 had not passed, and June's repeat had not happened.
+    april = statuses("2019-04-15")
+    assert april == {"kinh": ("open", 1), "tuyên": ("open", 1), "xúc": ("open", 1)}
+    # In July: overdue, repeated, not yet reported done (the report came in September).
+    july = statuses("07/2019")
+    assert (july["kinh"], july["tuyên"]) == (("overdue", 1), ("open", 2))
+    assert "các" in july  # June's "rà soát các sản phẩm tiềm năng"
+    assert statuses("2019")["tuyên"] == ("reported done", 2)
+
+
 def test_an_addressee_outside_the_gazetteer_stays_searchable_as_written(store_path):
     with open_store(store_path) as st:
         [it] = query_directives(st, Filters(addressee="tổ công tác"))
@@ -270,6 +286,12 @@ def test_directives_as_jsonl_and_a_timeline_table(run_cli, store_path):
     assert code == 0, err
     [item] = [json.loads(x) for x in out.splitlines()]
     assert item["status"] == "overdue" and item["evidence"]["article_id"] == "cb-2019-03"
+    code, out, err = run_cli(
+        "directives", "--db", str(store_path), "--status", "overdue", "--as-of", "20/4/2019"
+    )
+    assert code == 0 and out == "" and "No tracked directives" in err
+    code, out, err = run_cli("directives", "--db", str(store_path), "--as-of", "April")
+    assert code == 2 and "YYYY-MM-DD" in err
     code, out, err = run_cli("directives", "--db", str(store_path), "--timeline", "Sở Nông nghiệp")
     assert code == 0, err
     assert out.index("2019-03-12") < out.index("2019-06-20") and "cb-2019-06" in out

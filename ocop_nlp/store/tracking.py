@@ -251,8 +251,11 @@ def set_done(c: sqlite3.Connection, done: dict[str, tuple[str, int, int, str] | 
 
 # --- reading -------------------------------------------------------------------------------
 
+# `:today` is the day the status is asked for: a report of done counts from its publication.
 STATUS_SQL = (
-    "CASE WHEN i.done_article IS NOT NULL THEN 'reported done' "
+    "CASE WHEN i.done_article IS NOT NULL AND COALESCE((SELECT substr(p.published, 1, 10) "
+    "FROM progress p WHERE p.article_id = i.done_article AND p.start_offset = i.done_start), "
+    "'') <= :today THEN 'reported done' "
     "WHEN i.due IS NOT NULL AND i.due < :today THEN 'overdue' ELSE 'open' END"
 )
 

@@ -144,22 +144,34 @@ class Filters:
     recurring: bool = False
     q: str | None = None
     limit: int | None = None
+    # Status as known on this day (ISO, inclusive): mentions after it are left out, a due date
+    # before it is overdue, and only a report of done published by then counts. None: today.
+    as_of: str | None = None
 
     @classmethod
-    def parse(cls, since: str | None = None, until: str | None = None, **kw: Any) -> Filters:
-        """Filters from text; dates as YYYY, YYYY-MM, YYYY-MM-DD, MM/YYYY or DD/MM/YYYY."""
+    def parse(
+        cls,
+        since: str | None = None,
+        until: str | None = None,
+        as_of: str | None = None,
+        **kw: Any,
+    ) -> Filters:
+        """Filters from text; dates as YYYY, YYYY-MM, YYYY-MM-DD, MM/YYYY or DD/MM/YYYY (an
+        `as_of` of a month or year means its last day)."""
         status = kw.get("status")
         if status is not None and status not in STATUSES:
             raise InputError(f"Unknown status {status!r}; choose one of {', '.join(STATUSES)}.")
         return cls(
             since=parse_day(since) if since else None,
             until=parse_day(until, end=True) if until else None,
+            as_of=parse_day(as_of, end=True) if as_of else None,
             **kw,
         )
 
     def sql(self) -> sql.MentionFilter:
         g = gazetteer()
-        f = sql.MentionFilter(since=self.since, until=self.until, site=self.site)
+        until = min(d for d in (self.until, self.as_of) if d) if self.until or self.as_of else None
+        f = sql.MentionFilter(since=self.since, until=until, site=self.site)
         if self.province:
             same = places().same_place(self.province)
             if same:
@@ -389,10 +401,15 @@ def _today() -> str:
 def query_directives(
     st: Store, filters: Filters | None = None, today: str | None = None
 ) -> list[TrackedItem]:
-    """Tracked items with at least one mention passing `filters`, most repeated first."""
+    """Tracked items with at least one mention passing `filters`, most repeated first.
+
+    Status is as of `filters.as_of`, else `today`, else the real today: open, overdue (its due
+    date passed by then) or reported done (a later report of done published by then).
+    """
     f = filters or Filters()
     refresh(st)
-    rows = sql.query_items(st, f.sql(), today or _today(), f.status, f.recurring, f.limit)
+    day = f.as_of or today or _today()
+    rows = sql.query_items(st, f.sql(), day, f.status, f.recurring, f.limit)
     return [_item_of_row(r) for r in rows]
 
 
