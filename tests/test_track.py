@@ -85,6 +85,23 @@ def test_junk_addressees_are_rejected_and_unknown_agencies_kept_raw():
     assert not a.junk and a.agency_id == "raw:ban quan ly du an dau tu xay dung tinh"
 
 
+def test_an_addressee_naming_several_agencies_splits_into_each_canonical_one():
+    g = gazetteer()
+    names = [a.name for a in g.split("Sở Tài chính, Sở NN&PTNT và UBND các huyện")]
+    assert names == ["Sở Tài chính", "Sở Nông nghiệp và Phát triển nông thôn", "UBND huyện"]
+    # Names that hold a comma or "và" stay whole; a part naming no agency stays with the one
+    # before it, and an agency named twice is one.
+    for one in (
+        "Bộ Lao động, Thương binh và Xã hội",
+        "Sở NN và PTNT",
+        "Sở Văn hóa, Thể thao và Du lịch",
+    ):
+        assert [a.agency_id for a in g.split(one)] == [g.resolve(one).agency_id]
+    assert [a.name for a in g.split("UBND các huyện, thành phố")] == ["UBND huyện"]
+    assert len(g.split("UBND các huyện, thị xã")) == 1
+    assert g.split(None)[0].junk
+
+
 def test_the_2025_merger_makes_old_and_new_department_names_find_each_other():
     g = gazetteer()
     ids, _ = g.matching_ids("Sở Nông nghiệp và Môi trường")

@@ -302,6 +302,35 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                      json_each(e.extraction, '$.challenges') c""",
         ),
     ),
+    (
+        6,
+        "addressees: one row per agency a directive names",
+        (
+            # "Sở Tài chính, Sở Xây dựng và UBND các huyện" names three agencies: each gets a
+            # row (its part as written, canonical agency, 2025 successor), so `--addressee`
+            # finds the directive under each. `mentions.agency_id` stays the whole addressee's
+            # agency, the one tracked items are grouped by.
+            """CREATE TABLE mention_agencies (
+                article_id TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                seq INTEGER NOT NULL,
+                addressee TEXT NOT NULL,
+                agency_id TEXT,
+                agency_name TEXT,
+                agency_level TEXT,
+                agency_2025 TEXT,
+                PRIMARY KEY (article_id, position, seq)
+            )""",
+            "CREATE INDEX mention_agencies_agency ON mention_agencies (agency_id)",
+            # Every article is resolved again on first use, which fills the new table.
+            "INSERT OR IGNORE INTO track_queue SELECT DISTINCT article_id FROM extractions",
+            """CREATE VIEW addressee_rows AS
+                SELECT ma.seq, ma.addressee AS addressee_part, ma.agency_name AS part_agency,
+                       ma.agency_level AS part_level, d.*
+                FROM mention_agencies ma JOIN directive_rows d
+                  ON d.article_id = ma.article_id AND d.position = ma.position""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

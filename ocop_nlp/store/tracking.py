@@ -1,5 +1,6 @@
-"""The SQL of directive tracking (tables `mentions`, `progress`, `items`, `track_queue`,
-`track_meta`, and the FTS5 index `mentions_fts`); `ocop_nlp.track` holds the logic.
+"""The SQL of directive tracking (tables `mentions`, `mention_agencies`, `progress`, `items`,
+`track_queue`, `track_meta`, and the FTS5 index `mentions_fts`); `ocop_nlp.track` holds the
+logic.
 
 Search folds case and diacritics twice over: the `folded` column is already lower case without
 diacritics and with "đ" -> "d" (Unicode does not decompose "đ"), and the FTS5 tokenizer runs
@@ -43,6 +44,17 @@ MENTION_COLUMNS = (
     "folded",
     "addressee_folded",
     "issuer_folded",
+)
+# One row per agency a directive names (`mention_agencies`).
+AGENCY_COLUMNS = (
+    "article_id",
+    "position",
+    "seq",
+    "addressee",
+    "agency_id",
+    "agency_name",
+    "agency_level",
+    "agency_2025",
 )
 
 
@@ -117,6 +129,7 @@ def replace_article(
     place: tuple[str | None, ...],
     mentions: Iterable[tuple[Any, ...]],
     progress: Iterable[tuple[Any, ...]],
+    agencies: Iterable[tuple[Any, ...]] = (),
 ) -> None:
     """The tracked rows of one article, replaced (inside the caller's transaction)."""
     c.execute(
@@ -126,6 +139,12 @@ def replace_article(
     )
     c.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
     c.execute("DELETE FROM progress WHERE article_id = ?", (article_id,))
+    c.execute("DELETE FROM mention_agencies WHERE article_id = ?", (article_id,))
+    c.executemany(
+        f"INSERT INTO mention_agencies ({', '.join(AGENCY_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * len(AGENCY_COLUMNS))})",
+        list(agencies),
+    )
     c.executemany(
         f"INSERT INTO mentions ({', '.join(MENTION_COLUMNS)}) "
         f"VALUES ({', '.join('?' * len(MENTION_COLUMNS))})",
@@ -283,6 +302,13 @@ def _where(st: Store, f: MentionFilter, args: dict[str, Any], alias: str = "m") 
         parts = []
         if f.agency_ids:
             parts.append(_in(f"{alias}.agency_id", f.agency_ids, "ag", args))
+            # One of several agencies the addressee names.
+            parts.append(
+                f"EXISTS (SELECT 1 FROM mention_agencies ma WHERE ma.article_id = "
+                f"{alias}.article_id AND ma.position = {alias}.position AND "
+                + _in("ma.agency_id", f.agency_ids, "ag", args)
+                + ")"
+            )
         if f.addressee_text:
             args["addressee"] = f"%{f.addressee_text}%"
             parts.append(f"{alias}.addressee_folded LIKE :addressee")
@@ -332,6 +358,33 @@ def query_items(
     return list(_dicts(st, sql, args, limit))
 
 
+# The canonical names of the agencies a mention names, in order, as a JSON array.
+AGENCIES_OF_MENTION = (
+    "(SELECT json_group_array(n) FROM (SELECT COALESCE(ma.agency_name, ma.addressee) AS n "
+    "FROM mention_agencies ma WHERE ma.article_id = m.article_id AND ma.position = m.position "
+    "ORDER BY ma.seq))"
+)
+
+
+def item_agencies(st: Store, item_ids: Sequence[str]) -> dict[str, list[str]]:
+    """{item id: the canonical agencies its mentions name, first named first}."""
+    out: dict[str, list[str]] = {}
+    for start in range(0, len(item_ids), 500):
+        ids = item_ids[start : start + 500]
+        rows = st.conn.execute(
+            "SELECT m.item_id, COALESCE(ma.agency_name, ma.addressee) FROM mentions m "
+            "JOIN mention_agencies ma ON ma.article_id = m.article_id "
+            f"AND ma.position = m.position WHERE m.item_id IN ({','.join('?' * len(ids))}) "
+            "ORDER BY m.published, m.article_id, m.position, ma.seq",
+            tuple(ids),
+        )
+        for iid, name in rows:
+            names = out.setdefault(iid, [])
+            if name not in names:
+                names.append(name)
+    return out
+
+
 def query_mentions(
     st: Store, f: MentionFilter, item_id: str | None = None, limit: int | None = None
 ) -> list[dict[str, Any]]:
@@ -343,7 +396,7 @@ def query_mentions(
         where += " AND m.item_id = :item"
         args["item"] = item_id
     sql = (
-        "SELECT m.*, a.title, a.url FROM mentions m "
+        f"SELECT m.*, a.title, a.url, {AGENCIES_OF_MENTION} AS agencies FROM mentions m "
         f"LEFT JOIN articles a ON a.id = m.article_id WHERE {where} "
         "ORDER BY m.published, m.article_id, m.position"
     )

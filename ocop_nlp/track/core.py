@@ -102,6 +102,8 @@ class TrackedItem:
     due: str | None = None
     continued: int = 0
     evidence: Evidence | None = None  # for the status: the due date, or the report of done
+    # Every agency its mentions name ("Sở A, Sở B và UBND các huyện": three), first first.
+    addressees: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -125,6 +127,7 @@ class Mention:
     deadline: str | None
     continuation: bool
     evidence: Evidence
+    agencies: list[str] = field(default_factory=list)  # every agency the addressee names
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -214,8 +217,8 @@ def refresh(st: Store, page: int = 500) -> TrackSummary:
             found = set()
             for aid, doc, meta in sql.latest_of(st, ids):
                 found.add(aid)
-                place, mentions, progress = _resolve(aid, doc, meta, settings)
-                sql.replace_article(c, aid, place, mentions, progress)
+                place, mentions, progress, agencies = _resolve(aid, doc, meta, settings)
+                sql.replace_article(c, aid, place, mentions, progress, agencies)
                 touched |= {m[_BLOCK] or "" for m in mentions}
                 s.mentions += len(mentions)
             for aid in set(ids) - found:  # queued, but its extraction is gone
@@ -241,9 +244,13 @@ def refresh(st: Store, page: int = 500) -> TrackSummary:
     return s
 
 
+Rows = list[tuple[Any, ...]]
+
+
 def _resolve(
     aid: str, doc: dict[str, Any], meta: tuple[Any, ...], settings: TrackSettings
-) -> tuple[tuple[str | None, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+) -> tuple[tuple[str | None, ...], Rows, Rows, Rows]:
+    """The place of one article, and rows for `mentions`, `progress` and `mention_agencies`."""
     site, url, title, published = meta
     text: str = doc.get("text") or ""
     art = doc.get("article") or {}
@@ -255,20 +262,22 @@ def _resolve(
     pl = place_of(site, url, title or art.get("title"), text)
     place = (pl.province_id, pl.province, pl.province_2025, pl.district, pl.source)
     g = gazetteer()
-    mentions = []
+    mentions: Rows = []
+    agencies: Rows = []
     for i, d in enumerate(doc.get("directives") or []):
         a = g.resolve(d.get("addressee"))
+        named = [p for p in g.split(d.get("addressee")) if not p.junk]
+        agencies += [
+            (aid, i, seq, p.raw, p.agency_id, p.name, p.level, _agency_2025(p.agency_id))
+            for seq, p in enumerate(named)
+        ]
         issuer_d = d.get("issuer") or {}
         issuer = " ".join(p for p in (issuer_d.get("title"), issuer_d.get("name")) if p) or None
         start, end = int(d.get("start") or 0), int(d.get("end") or 0)
         evidence = _sentence_around(text, start, end)
         cue_text = fold_words(evidence or d.get("action") or "")
         cont = int(any(c in cue_text for c in settings.continuation_cues))
-        agency_2025 = None
-        if a.agency_id:
-            agency_2025 = (
-                g.successor(a.agency_id) if not a.agency_id.startswith("raw:") else a.agency_id
-            )
+        agency_2025 = _agency_2025(a.agency_id)
         action = d.get("action") or ""
         folded = fold_words(" ".join(x for x in (action, d.get("addressee"), a.name, issuer) if x))
         mentions.append(
@@ -295,20 +304,31 @@ def _resolve(
                 end,
                 evidence,
                 folded,
-                fold_words(" | ".join(x for x in (d.get("addressee"), a.name) if x)),
+                fold_words(
+                    " | ".join(
+                        x for x in (d.get("addressee"), a.name, *(p.name for p in named)) if x
+                    )
+                ),
                 fold_words(issuer or ""),
             )
         )
-    progress: list[tuple[Any, ...]] = []
+    progress: Rows = []
     whole = fold_words(text)
     if not any(c in whole for c in settings.done_cues):  # most articles: one fold, no split
-        return place, mentions, progress
+        return place, mentions, progress, agencies
     for m in _SENTENCE.finditer(text):
         sentence = m.group(0).strip()
         f = fold_words(sentence)
         if sentence and any(c in f for c in settings.done_cues):
             progress.append((aid, m.start(), m.end(), pub, pl.province_2025, sentence, f))
-    return place, mentions, progress
+    return place, mentions, progress, agencies
+
+
+def _agency_2025(agency_id: str | None) -> str | None:
+    """The agency that holds this one's work after 2025 (an unknown agency: itself)."""
+    if not agency_id or agency_id.startswith("raw:"):
+        return agency_id
+    return gazetteer().successor(agency_id)
 
 
 def _sentence_around(text: str, start: int, end: int) -> str | None:
@@ -410,7 +430,11 @@ def query_directives(
     refresh(st)
     day = f.as_of or today or _today()
     rows = sql.query_items(st, f.sql(), day, f.status, f.recurring, f.limit)
-    return [_item_of_row(r) for r in rows]
+    items = [_item_of_row(r) for r in rows]
+    named = sql.item_agencies(st, [it.id for it in items])
+    for it in items:
+        it.addressees = named.get(it.id, [])
+    return items
 
 
 def _json_list(s: str | None) -> list[str]:
@@ -477,4 +501,5 @@ def _mention_of_row(r: dict[str, Any]) -> Mention:
         deadline=r["deadline"],
         continuation=bool(r["continuation"]),
         evidence=Evidence(r["article_id"], r["start_offset"], r["end_offset"], r["evidence"]),
+        agencies=_json_list(r.get("agencies")),
     )

@@ -36,6 +36,7 @@ ITEM_COLUMNS = (
     "evidence_start",
     "evidence_end",
     "evidence_text",
+    "addressees",
 )
 MENTION_COLUMNS = (
     "published",
@@ -53,6 +54,7 @@ MENTION_COLUMNS = (
     "start",
     "end",
     "evidence",
+    "agencies",
 )
 
 
@@ -82,6 +84,7 @@ def item_row(it: TrackedItem) -> dict[str, Any]:
         "evidence_start": ev.start if ev else None,
         "evidence_end": ev.end if ev else None,
         "evidence_text": ev.text if ev else None,
+        "addressees": "; ".join(it.addressees),
     }
 
 
@@ -102,6 +105,7 @@ def mention_row(m: Mention) -> dict[str, Any]:
         "start": m.evidence.start,
         "end": m.evidence.end,
         "evidence": m.evidence.text,
+        "agencies": "; ".join(m.agencies),
     }
 
 
@@ -231,6 +235,7 @@ DIRECTIVE_COLUMNS = (
     "start",
     "end",
     "item_id",
+    "agencies",
 )
 
 
@@ -241,6 +246,7 @@ def _directive_row(r: dict[str, Any]) -> dict[str, Any]:
         "agency": r["agency_name"],
         "start": r["start_offset"],
         "end": r["end_offset"],
+        "agencies": "; ".join(x for x in json.loads(r.get("agencies") or "[]") if x),
     }
 
 
