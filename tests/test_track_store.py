@@ -266,10 +266,12 @@ def _store_at(path, version):
     return c
 
 
-def test_a_schema_5_store_is_migrated_and_its_directives_split_on_first_use(tmp_path):
+def test_a_schema_5_store_is_migrated_and_its_directives_and_officials_filled_on_first_use(
+    tmp_path,
+):
     """From the schema before the addressee table: the extraction rows of a schema-5 store
     are re-resolved on first use, and the directive is then found under each agency."""
-    from ocop_nlp.track import Filters, query_directives
+    from ocop_nlp.track import Filters, query_directives, query_officials
 
     (tmp_path / "now").mkdir()
     made = _several_store(tmp_path / "now")
@@ -298,3 +300,6 @@ def test_a_schema_5_store_is_migrated_and_its_directives_split_on_first_use(tmp_
         ]
         [it] = query_directives(st, Filters(addressee="Sở Xây dựng"))
         assert it.addressees == ["Sở Tài chính", "Sở Xây dựng", "UBND huyện"]
+        # Migration 7 too: the chair of that meeting is among the officials.
+        [o] = query_officials(st, name="Lê Văn Bình")
+        assert (o.position, o.province, o.first_seen) == ("Phó Chủ tịch", "Cao Bằng", "2020-08-05")

@@ -331,6 +331,52 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                   ON d.article_id = ma.article_id AND d.position = ma.position""",
         ),
     ),
+    (
+        7,
+        "officials by name and title over time",
+        (
+            # One row per official (a chair or an issuer) per article and position. A person
+            # is `person_key`: the folded name, with the province for local officials (two
+            # provinces' "Nguyễn Văn An" are two people); `position_key` the folded position.
+            """CREATE TABLE official_mentions (
+                article_id TEXT NOT NULL,
+                person_key TEXT NOT NULL,
+                position_key TEXT NOT NULL,
+                name TEXT NOT NULL,
+                title TEXT,
+                position TEXT,
+                role TEXT NOT NULL,
+                agency_id TEXT,
+                agency_name TEXT,
+                agency_level TEXT,
+                province TEXT,
+                province_2025 TEXT,
+                published TEXT,
+                name_folded TEXT NOT NULL,
+                PRIMARY KEY (article_id, person_key, position_key)
+            )""",
+            "CREATE INDEX official_mentions_person ON official_mentions (person_key, position_key)",
+            "INSERT OR IGNORE INTO track_queue SELECT DISTINCT article_id FROM extractions",
+            # For sqlite3, datasette and pandas: one row per person and position, over time.
+            """CREATE VIEW officials AS
+                SELECT person_key, position_key,
+                       (SELECT o2.name FROM official_mentions o2
+                        WHERE o2.person_key = o.person_key GROUP BY o2.name
+                        ORDER BY COUNT(*) DESC, o2.name LIMIT 1) AS name,
+                       (SELECT o3.title FROM official_mentions o3
+                        WHERE o3.person_key = o.person_key AND o3.position_key = o.position_key
+                        GROUP BY o3.title ORDER BY COUNT(*) DESC, LENGTH(o3.title) DESC LIMIT 1)
+                         AS title,
+                       MAX(o.position) AS position,
+                       MAX(o.agency_name) AS agency, MAX(o.agency_level) AS agency_level,
+                       MAX(o.province) AS province, MAX(o.province_2025) AS province_2025,
+                       MIN(substr(o.published, 1, 10)) AS first_seen,
+                       MAX(substr(o.published, 1, 10)) AS last_seen,
+                       COUNT(DISTINCT o.article_id) AS articles,
+                       json_group_array(DISTINCT o.article_id) AS article_ids
+                FROM official_mentions o GROUP BY o.person_key, o.position_key""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -288,7 +288,7 @@ def _where(st: Store, f: MentionFilter, args: dict[str, Any], alias: str = "m") 
         w.append(f"substr({alias}.published, 1, 10) <= :until")
         args["until"] = f.until
     if f.provinces is not None:
-        w.append(_in(f"{alias}.province_2025", f.provinces, "prov", args))
+        w.append(in_keys(f"{alias}.province_2025", f.provinces, "prov", args))
     if f.province_text:
         w.append(f"{alias}.folded LIKE :province_text")
         args["province_text"] = f"%{f.province_text}%"
@@ -301,12 +301,12 @@ def _where(st: Store, f: MentionFilter, args: dict[str, Any], alias: str = "m") 
     if f.agency_ids or f.addressee_text:
         parts = []
         if f.agency_ids:
-            parts.append(_in(f"{alias}.agency_id", f.agency_ids, "ag", args))
+            parts.append(in_keys(f"{alias}.agency_id", f.agency_ids, "ag", args))
             # One of several agencies the addressee names.
             parts.append(
                 f"EXISTS (SELECT 1 FROM mention_agencies ma WHERE ma.article_id = "
                 f"{alias}.article_id AND ma.position = {alias}.position AND "
-                + _in("ma.agency_id", f.agency_ids, "ag", args)
+                + in_keys("ma.agency_id", f.agency_ids, "ag", args)
                 + ")"
             )
         if f.addressee_text:
@@ -355,7 +355,7 @@ def query_items(
            AND (:recurring = 0 OR COUNT(DISTINCT m.article_id) >= 2)
         ORDER BY articles DESC, mentions DESC, last_seen DESC, i.id
     """
-    return list(_dicts(st, sql, args, limit))
+    return list(dict_rows(st, sql, args, limit))
 
 
 # The canonical names of the agencies a mention names, in order, as a JSON array.
@@ -400,10 +400,10 @@ def query_mentions(
         f"LEFT JOIN articles a ON a.id = m.article_id WHERE {where} "
         "ORDER BY m.published, m.article_id, m.position"
     )
-    return list(_dicts(st, sql, args, limit))
+    return list(dict_rows(st, sql, args, limit))
 
 
-def _dicts(
+def dict_rows(
     st: Store, sql: str, args: dict[str, Any], limit: int | None = None
 ) -> Iterator[dict[str, Any]]:
     if limit:
@@ -415,7 +415,7 @@ def _dicts(
         yield dict(zip(names, row, strict=True))
 
 
-def _in(column: str, keys: frozenset[str], name: str, args: dict[str, Any]) -> str:
+def in_keys(column: str, keys: frozenset[str], name: str, args: dict[str, Any]) -> str:
     """`column IN (:name0, ...)` with the keys bound; never matches for no keys."""
     ordered = sorted(keys)
     args.update({f"{name}{i}": k for i, k in enumerate(ordered)})
@@ -442,7 +442,7 @@ def view_rows(
         w.append("substr(v.published, 1, 10) <= :until")
         args["until"] = f.until
     if f.provinces is not None:
-        w.append(_in("v.province_2025", f.provinces, "prov", args))
+        w.append(in_keys("v.province_2025", f.provinces, "prov", args))
     if f.site:
         w.append("v.site LIKE :site")
         args["site"] = f"%{f.site}%"
@@ -450,4 +450,4 @@ def view_rows(
         w.append(f"fold(v.{text_column}) LIKE :q")
         args["q"] = f"%{f.q}%"
     sql = f"SELECT v.* FROM {view} v WHERE {' AND '.join(w)} ORDER BY v.published, v.article_id"
-    yield from _dicts(st, sql, args)
+    yield from dict_rows(st, sql, args)

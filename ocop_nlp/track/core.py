@@ -20,6 +20,7 @@ from typing import Any
 
 from ocop_nlp.config import lexicon
 from ocop_nlp.errors import InputError
+from ocop_nlp.store import officials as officials_sql
 from ocop_nlp.store import tracking as sql
 from ocop_nlp.store.db import Store
 from ocop_nlp.store.fold import fold_words
@@ -27,6 +28,7 @@ from ocop_nlp.track.dates import due_of, parse_day
 from ocop_nlp.track.gazetteer import gazetteer
 from ocop_nlp.track.grouping import Similarity, groups
 from ocop_nlp.track.places import place_of, places
+from ocop_nlp.track.titles import official_rows
 
 log = logging.getLogger(__name__)
 
@@ -217,12 +219,15 @@ def refresh(st: Store, page: int = 500) -> TrackSummary:
             found = set()
             for aid, doc, meta in sql.latest_of(st, ids):
                 found.add(aid)
-                place, mentions, progress, agencies = _resolve(aid, doc, meta, settings)
-                sql.replace_article(c, aid, place, mentions, progress, agencies)
+                r = _resolve(aid, doc, meta, settings)
+                sql.replace_article(c, aid, r.place, r.mentions, r.progress, r.agencies)
+                officials_sql.replace_officials(c, aid, r.officials)
+                mentions = r.mentions
                 touched |= {m[_BLOCK] or "" for m in mentions}
                 s.mentions += len(mentions)
             for aid in set(ids) - found:  # queued, but its extraction is gone
                 sql.replace_article(c, aid, (None,) * 5, [], [])
+                officials_sql.replace_officials(c, aid, [])
         s.articles += len(ids)
     if not touched and sql.get_meta(st, "version") == track_version():
         s.seconds = time.monotonic() - t0
@@ -247,10 +252,20 @@ def refresh(st: Store, page: int = 500) -> TrackSummary:
 Rows = list[tuple[Any, ...]]
 
 
+@dataclass(slots=True)
+class _Resolved:
+    """One article, resolved: its place and the rows of each tracking table."""
+
+    place: tuple[str | None, ...]
+    mentions: Rows
+    progress: Rows
+    agencies: Rows
+    officials: Rows
+
+
 def _resolve(
     aid: str, doc: dict[str, Any], meta: tuple[Any, ...], settings: TrackSettings
-) -> tuple[tuple[str | None, ...], Rows, Rows, Rows]:
-    """The place of one article, and rows for `mentions`, `progress` and `mention_agencies`."""
+) -> _Resolved:
     site, url, title, published = meta
     text: str = doc.get("text") or ""
     art = doc.get("article") or {}
@@ -261,6 +276,7 @@ def _resolve(
     pub = (published or art.get("published") or meeting_date or "")[:10] or None
     pl = place_of(site, url, title or art.get("title"), text)
     place = (pl.province_id, pl.province, pl.province_2025, pl.district, pl.source)
+    officials = official_rows(aid, doc, pl, pub)
     g = gazetteer()
     mentions: Rows = []
     agencies: Rows = []
@@ -315,13 +331,13 @@ def _resolve(
     progress: Rows = []
     whole = fold_words(text)
     if not any(c in whole for c in settings.done_cues):  # most articles: one fold, no split
-        return place, mentions, progress, agencies
+        return _Resolved(place, mentions, progress, agencies, officials)
     for m in _SENTENCE.finditer(text):
         sentence = m.group(0).strip()
         f = fold_words(sentence)
         if sentence and any(c in f for c in settings.done_cues):
             progress.append((aid, m.start(), m.end(), pub, pl.province_2025, sentence, f))
-    return place, mentions, progress, agencies
+    return _Resolved(place, mentions, progress, agencies, officials)
 
 
 def _agency_2025(agency_id: str | None) -> str | None:

@@ -16,6 +16,7 @@ from ocop_nlp.errors import InputError
 from ocop_nlp.store import tracking as sql
 from ocop_nlp.store.db import Store, open_store
 from ocop_nlp.track.core import Filters, Mention, TrackedItem, query_directives, refresh
+from ocop_nlp.track.officials import Official
 
 FORMATS = ("table", "csv", "jsonl")
 # The columns CONTRACT.md fixes first, then what helps to check them.
@@ -176,6 +177,51 @@ def format_mentions(ms: list[Mention], fmt: str) -> str:
         write_rows((m.to_dict() for m in ms), MENTION_COLUMNS, fmt, buf)
     else:
         write_rows((mention_row(m) for m in ms), MENTION_COLUMNS, fmt, buf)
+    return buf.getvalue()
+
+
+OFFICIAL_COLUMNS = (
+    "name",
+    "position",
+    "title",
+    "agency",
+    "level",
+    "province",
+    "first_seen",
+    "last_seen",
+    "articles",
+    "roles",
+)
+
+
+def official_row(o: Official) -> dict[str, Any]:
+    """A flat row for CSV: lists joined with "; " (articles: how many)."""
+    return {**o.to_dict(), "articles": len(o.articles), "roles": "; ".join(o.roles)}
+
+
+def officials_table(officials: list[Official]) -> str:
+    head = (
+        f"{'name':24} {'position':26} {'agency':28} {'province':14} {'first':10} {'last':10} "
+        f"{'n':>4}"
+    )
+    lines = [head, "-" * len(head)]
+    for o in officials:
+        lines.append(
+            f"{_cut(o.name, 24):24} {_cut(o.position or o.title or '–', 26):26} "
+            f"{_cut(o.agency or '–', 28):28} {_cut(o.province or '–', 14):14} "
+            f"{o.first_seen or '?':10} {o.last_seen or '?':10} {len(o.articles):>4}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def format_officials(officials: list[Official], fmt: str) -> str:
+    if fmt == "table":
+        return officials_table(officials)
+    buf = io.StringIO()
+    if fmt == "jsonl":
+        write_rows((o.to_dict() for o in officials), OFFICIAL_COLUMNS, fmt, buf)
+    else:
+        write_rows((official_row(o) for o in officials), OFFICIAL_COLUMNS, fmt, buf)
     return buf.getvalue()
 
 
