@@ -117,3 +117,30 @@ def test_ocop_officials_prints_a_table_csv_and_jsonl(run_cli, store_path):
     assert code == 0 and out == "" and "No officials" in err
     code, _, err = run_cli("officials", "--db", str(store_path), "--since", "tháng năm")
     assert code == 2 and "YYYY-MM-DD" in err
+
+
+def test_an_official_seen_without_a_province_is_the_one_person_of_that_name(tmp_path):
+    from ocop_nlp.batch import run_batch
+
+    placed = {
+        "id": "sl-1",
+        "url": "https://sonla.gov.vn/tin-tuc/1",
+        "published": "2022-03-01",
+        "text": "Ngày 1/3/2022, đồng chí Trần Văn Hùng, Phó Chủ tịch UBND tỉnh Sơn La chủ trì "
+        "hội nghị về Chương trình OCOP.",
+    }
+    # No site, no place in the text: the article's province is unknown.
+    unplaced = {
+        "id": "x-2",
+        "published": "2022-09-01",
+        "text": "Ngày 1/9/2022, Phó Chủ tịch UBND tỉnh Trần Văn Hùng chủ trì hội nghị về "
+        "Chương trình OCOP.",
+    }
+    src = write_jsonl(tmp_path / "in.jsonl", [placed, unplaced])
+    db = tmp_path / "tin.db"
+    run_batch(src, tmp_path / "out.jsonl", progress=io.StringIO(), workers=1, db=db)
+    with open_store(db) as st:
+        [o] = query_officials(st, name="tran van hung")
+        assert (o.province, o.first_seen, o.last_seen) == ("Sơn La", "2022-03-01", "2022-09-01")
+        [o] = query_officials(st, province="Sơn La")
+        assert o.articles == ["sl-1", "x-2"]

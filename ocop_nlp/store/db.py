@@ -356,6 +356,7 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 PRIMARY KEY (article_id, person_key, position_key)
             )""",
             "CREATE INDEX official_mentions_person ON official_mentions (person_key, position_key)",
+            "CREATE INDEX official_mentions_name ON official_mentions (name_folded)",
             "INSERT OR IGNORE INTO track_queue SELECT DISTINCT article_id FROM extractions",
             # For sqlite3, datasette and pandas: one row per person and position, over time.
             """CREATE VIEW officials AS

@@ -40,6 +40,25 @@ def replace_officials(
     )
 
 
+def attach_unplaced(c: sqlite3.Connection) -> None:
+    """An official seen without a province (a national position, or an article whose province
+    is unknown) is the person of that name seen in a province, when there is exactly one."""
+    c.execute(
+        "UPDATE official_mentions SET person_key = name_folded || '|' "
+        "WHERE province_2025 IS NULL AND person_key != name_folded || '|'"
+    )
+    c.execute(
+        """UPDATE official_mentions SET person_key = (
+               SELECT MIN(o2.person_key) FROM official_mentions o2
+               WHERE o2.name_folded = official_mentions.name_folded
+                 AND o2.province_2025 IS NOT NULL)
+           WHERE province_2025 IS NULL AND (
+               SELECT COUNT(DISTINCT o3.person_key) FROM official_mentions o3
+               WHERE o3.name_folded = official_mentions.name_folded
+                 AND o3.province_2025 IS NOT NULL) = 1"""
+    )
+
+
 def query_officials(
     st: Store,
     name: str | None = None,
@@ -57,7 +76,8 @@ def query_officials(
         w.append("o.name_folded LIKE :name")
         args["name"] = f"%{name}%"
     if provinces is not None:
-        w.append(in_keys("o.province_2025", provinces, "prov", args))
+        # The person's province: rows seen without one count for their person too.
+        w.append(in_keys("v.province_2025", provinces, "prov", args))
     if province_text:
         w.append("(o.person_key LIKE :ptext OR o.title LIKE :ptext)")
         args["ptext"] = f"%{province_text}%"

@@ -229,6 +229,9 @@ def refresh(st: Store, page: int = 500) -> TrackSummary:
                 sql.replace_article(c, aid, (None,) * 5, [], [])
                 officials_sql.replace_officials(c, aid, [])
         s.articles += len(ids)
+    if s.articles:
+        with st.transaction() as c:
+            officials_sql.attach_unplaced(c)
     if not touched and sql.get_meta(st, "version") == track_version():
         s.seconds = time.monotonic() - t0
         return s
