@@ -250,6 +250,8 @@ def test_a_directive_to_several_agencies_is_found_under_each(run_cli, tmp_path):
     )  # fmt: skip
     assert code == 0, err
     assert "Sở Tài chính; Sở Xây dựng; UBND huyện" in out
+    code, out, err = run_cli("directives", "--db", str(db), "--addressee", "UBND huyện")
+    assert code == 0 and "Sở Tài chính +2" in out, err
 
 
 def _store_at(path, version):

@@ -120,8 +120,12 @@ def items_table(items: list[TrackedItem]) -> str:
     head = f"{'id':13} {'addressee':28} {'action':50} {'first':10} {'last':10} {'n':>3} status"
     lines = [head, "-" * len(head)]
     for it in items:
+        who = it.addressee or "–"
+        others = len([a for a in it.addressees if a != it.addressee])
+        if others:  # "Sở Tài chính, Sở Xây dựng …": the first, and how many more
+            who = f"{_cut(who, 28 - len(str(others)) - 2)} +{others}"
         lines.append(
-            f"{it.id:13} {_cut(it.addressee or '–', 28):28} {_cut(it.action, 50):50} "
+            f"{it.id:13} {_cut(who, 28):28} {_cut(it.action, 50):50} "
             f"{it.first_seen or '?':10} {it.last_seen or '?':10} {it.mentions:>3} {it.status}"
         )
     return "\n".join(lines) + "\n"
