@@ -322,6 +322,8 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 PRIMARY KEY (article_id, position, seq)
             )""",
             "CREATE INDEX mention_agencies_agency ON mention_agencies (agency_id)",
+            # Every agency an item's mentions name, first named first (a JSON array).
+            "ALTER TABLE items ADD COLUMN addressees TEXT",
             # Every article is resolved again on first use, which fills the new table.
             "INSERT OR IGNORE INTO track_queue SELECT DISTINCT article_id FROM extractions",
             """CREATE VIEW addressee_rows AS

@@ -302,12 +302,11 @@ def _where(st: Store, f: MentionFilter, args: dict[str, Any], alias: str = "m") 
         parts = []
         if f.agency_ids:
             parts.append(in_keys(f"{alias}.agency_id", f.agency_ids, "ag", args))
-            # One of several agencies the addressee names.
+            # One of several agencies the addressee names (a row-value IN: the subquery runs
+            # once on the agency index, not once per mention).
             parts.append(
-                f"EXISTS (SELECT 1 FROM mention_agencies ma WHERE ma.article_id = "
-                f"{alias}.article_id AND ma.position = {alias}.position AND "
-                + in_keys("ma.agency_id", f.agency_ids, "ag", args)
-                + ")"
+                f"({alias}.article_id, {alias}.position) IN (SELECT article_id, position FROM "
+                "mention_agencies WHERE " + in_keys("agency_id", f.agency_ids, "ag", args) + ")"
             )
         if f.addressee_text:
             args["addressee"] = f"%{f.addressee_text}%"
@@ -347,7 +346,8 @@ def query_items(
                {STATUS_SQL} AS status, i.due, i.due_article, i.due_start, i.due_end,
                (SELECT d.evidence FROM mentions d WHERE d.article_id = i.due_article
                 AND d.start_offset = i.due_start LIMIT 1) AS due_sentence,
-               i.done_article, i.done_start, i.done_end, i.done_sentence, i.continued
+               i.done_article, i.done_start, i.done_end, i.done_sentence, i.continued,
+               i.addressees
         FROM mentions m JOIN items i ON i.id = m.item_id
         WHERE {_where(st, f, args)}
         GROUP BY i.id
@@ -358,30 +358,19 @@ def query_items(
     return list(dict_rows(st, sql, args, limit))
 
 
-# The canonical names of the agencies a mention names, in order, as a JSON array.
-AGENCIES_OF_MENTION = (
-    "(SELECT json_group_array(n) FROM (SELECT COALESCE(ma.agency_name, ma.addressee) AS n "
-    "FROM mention_agencies ma WHERE ma.article_id = m.article_id AND ma.position = m.position "
-    "ORDER BY ma.seq))"
-)
-
-
-def item_agencies(st: Store, item_ids: Sequence[str]) -> dict[str, list[str]]:
-    """{item id: the canonical agencies its mentions name, first named first}."""
-    out: dict[str, list[str]] = {}
-    for start in range(0, len(item_ids), 500):
-        ids = item_ids[start : start + 500]
-        rows = st.conn.execute(
-            "SELECT m.item_id, COALESCE(ma.agency_name, ma.addressee) FROM mentions m "
-            "JOIN mention_agencies ma ON ma.article_id = m.article_id "
-            f"AND ma.position = m.position WHERE m.item_id IN ({','.join('?' * len(ids))}) "
-            "ORDER BY m.published, m.article_id, m.position, ma.seq",
-            tuple(ids),
-        )
-        for iid, name in rows:
-            names = out.setdefault(iid, [])
-            if name not in names:
-                names.append(name)
+def agencies_of(st: Store, article_ids: Iterable[str]) -> dict[tuple[str, int], list[str]]:
+    """{(article id, position): the canonical names of the agencies that directive names}."""
+    ids = sorted(set(article_ids))
+    out: dict[tuple[str, int], list[str]] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        for aid, pos, name in st.conn.execute(
+            "SELECT article_id, position, COALESCE(agency_name, addressee) FROM "
+            f"mention_agencies WHERE article_id IN ({','.join('?' * len(part))}) "
+            "ORDER BY article_id, position, seq",
+            tuple(part),
+        ):
+            out.setdefault((aid, pos), []).append(name)
     return out
 
 
@@ -396,11 +385,15 @@ def query_mentions(
         where += " AND m.item_id = :item"
         args["item"] = item_id
     sql = (
-        f"SELECT m.*, a.title, a.url, {AGENCIES_OF_MENTION} AS agencies FROM mentions m "
+        "SELECT m.*, a.title, a.url FROM mentions m "
         f"LEFT JOIN articles a ON a.id = m.article_id WHERE {where} "
         "ORDER BY m.published, m.article_id, m.position"
     )
-    return list(dict_rows(st, sql, args, limit))
+    rows = list(dict_rows(st, sql, args, limit))
+    named = agencies_of(st, (r["article_id"] for r in rows))
+    for r in rows:
+        r["agencies"] = named.get((r["article_id"], r["position"]), [])
+    return rows
 
 
 def dict_rows(

@@ -9,6 +9,7 @@ use). Queries return typed rows; the CLI only formats them.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import time
@@ -372,6 +373,7 @@ def _regroup(
         sql.replace_items(c, block, [], {})
         return 0
     by_row = {index[m.rowid]: m for m in rows}
+    named = sql.agencies_of(st, {m.article_id for m in rows})
     items, members = [], {}
     for group in groups(sim, list(by_row), threshold):
         ms = [by_row[r] for r in group]
@@ -398,6 +400,14 @@ def _regroup(
                 "due_article": due.article_id if due else None,
                 "due_start": due.start if due else None,
                 "due_end": due.end if due else None,
+                "addressees": json.dumps(
+                    list(
+                        dict.fromkeys(
+                            n for m in ms for n in named.get((m.article_id, m.position), [])
+                        )
+                    ),
+                    ensure_ascii=False,
+                ),
             }
         )
         members[iid] = [m.rowid for m in ms]
@@ -449,16 +459,10 @@ def query_directives(
     refresh(st)
     day = f.as_of or today or _today()
     rows = sql.query_items(st, f.sql(), day, f.status, f.recurring, f.limit)
-    items = [_item_of_row(r) for r in rows]
-    named = sql.item_agencies(st, [it.id for it in items])
-    for it in items:
-        it.addressees = named.get(it.id, [])
-    return items
+    return [_item_of_row(r) for r in rows]
 
 
 def _json_list(s: str | None) -> list[str]:
-    import json
-
     return [x for x in json.loads(s or "[]") if x]
 
 
@@ -483,6 +487,7 @@ def _item_of_row(r: dict[str, Any]) -> TrackedItem:
         due=r["due"],
         continued=int(r["continued"] or 0),
         evidence=ev,
+        addressees=_json_list(r["addressees"]),
     )
 
 
@@ -520,5 +525,5 @@ def _mention_of_row(r: dict[str, Any]) -> Mention:
         deadline=r["deadline"],
         continuation=bool(r["continuation"]),
         evidence=Evidence(r["article_id"], r["start_offset"], r["end_offset"], r["evidence"]),
-        agencies=_json_list(r.get("agencies")),
+        agencies=list(r.get("agencies") or []),
     )

@@ -296,7 +296,7 @@ def _directive_row(r: dict[str, Any]) -> dict[str, Any]:
         "agency": r["agency_name"],
         "start": r["start_offset"],
         "end": r["end_offset"],
-        "agencies": "; ".join(x for x in json.loads(r.get("agencies") or "[]") if x),
+        "agencies": "; ".join(x for x in r.get("agencies") or [] if x),
     }
 
 
