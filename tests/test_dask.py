@@ -42,7 +42,7 @@ def test_dask_on_a_running_cluster_writes_what_the_local_engine_writes(
 
 def die_once(marker: str, doomed: str, tasks: list) -> list:
     """Process a partition, but kill the worker process the first time `doomed` is in it."""
-    from ocop_nlp.batch.local import process_tasks
+    from ocop_nlp.batch.task import process_tasks
 
     if any(t.id == doomed for t in tasks) and not os.path.exists(marker):
         Path(marker).write_text(str(os.getpid()))
@@ -55,8 +55,8 @@ def test_a_worker_dying_mid_partition_has_it_retried_without_duplicates(
 ):
     import cloudpickle
 
+    from ocop_nlp.batch import run_batch
     from ocop_nlp.batch.cluster import dask_engine
-    from ocop_nlp.batch.local import run_batch
 
     # The workers cannot import this test module: send die_once by value.
     cloudpickle.register_pickle_by_value(sys.modules[__name__])

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ocop_nlp.batch.local import Engine, Result, Task, chunked, process_tasks, warm_up
+from ocop_nlp.batch.task import Engine, Result, Task, chunked, process_tasks, warm_up
 from ocop_nlp.errors import OcopError
 
 log = logging.getLogger(__name__)

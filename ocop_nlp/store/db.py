@@ -325,6 +325,84 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        7,
+        "addressees: one row per agency a directive names",
+        (
+            # "Sở Tài chính, Sở Xây dựng và UBND các huyện" names three agencies: each gets a
+            # row (its part as written, canonical agency, 2025 successor), so `--addressee`
+            # finds the directive under each. `mentions.agency_id` stays the whole addressee's
+            # agency, the one tracked items are grouped by.
+            """CREATE TABLE mention_agencies (
+                article_id TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                seq INTEGER NOT NULL,
+                addressee TEXT NOT NULL,
+                agency_id TEXT,
+                agency_name TEXT,
+                agency_level TEXT,
+                agency_2025 TEXT,
+                PRIMARY KEY (article_id, position, seq)
+            )""",
+            "CREATE INDEX mention_agencies_agency ON mention_agencies (agency_id)",
+            # Every agency an item's mentions name, first named first (a JSON array).
+            "ALTER TABLE items ADD COLUMN addressees TEXT",
+            # Every article is resolved again on first use, which fills the new table.
+            "INSERT OR IGNORE INTO track_queue SELECT DISTINCT article_id FROM extractions",
+            """CREATE VIEW addressee_rows AS
+                SELECT ma.seq, ma.addressee AS addressee_part, ma.agency_name AS part_agency,
+                       ma.agency_level AS part_level, d.*
+                FROM mention_agencies ma JOIN directive_rows d
+                  ON d.article_id = ma.article_id AND d.position = ma.position""",
+        ),
+    ),
+    (
+        8,
+        "officials by name and title over time",
+        (
+            # One row per official (a chair or an issuer) per article and position. A person
+            # is `person_key`: the folded name, with the province for local officials (two
+            # provinces' "Nguyễn Văn An" are two people); `position_key` the folded position.
+            """CREATE TABLE official_mentions (
+                article_id TEXT NOT NULL,
+                person_key TEXT NOT NULL,
+                position_key TEXT NOT NULL,
+                name TEXT NOT NULL,
+                title TEXT,
+                position TEXT,
+                role TEXT NOT NULL,
+                agency_id TEXT,
+                agency_name TEXT,
+                agency_level TEXT,
+                province TEXT,
+                province_2025 TEXT,
+                published TEXT,
+                name_folded TEXT NOT NULL,
+                PRIMARY KEY (article_id, person_key, position_key)
+            )""",
+            "CREATE INDEX official_mentions_person ON official_mentions (person_key, position_key)",
+            "CREATE INDEX official_mentions_name ON official_mentions (name_folded)",
+            "INSERT OR IGNORE INTO track_queue SELECT DISTINCT article_id FROM extractions",
+            # For sqlite3, datasette and pandas: one row per person and position, over time.
+            """CREATE VIEW officials AS
+                SELECT person_key, position_key,
+                       (SELECT o2.name FROM official_mentions o2
+                        WHERE o2.person_key = o.person_key GROUP BY o2.name
+                        ORDER BY COUNT(*) DESC, o2.name LIMIT 1) AS name,
+                       (SELECT o3.title FROM official_mentions o3
+                        WHERE o3.person_key = o.person_key AND o3.position_key = o.position_key
+                        GROUP BY o3.title ORDER BY COUNT(*) DESC, LENGTH(o3.title) DESC LIMIT 1)
+                         AS title,
+                       MAX(o.position) AS position,
+                       MAX(o.agency_name) AS agency, MAX(o.agency_level) AS agency_level,
+                       MAX(o.province) AS province, MAX(o.province_2025) AS province_2025,
+                       MIN(substr(o.published, 1, 10)) AS first_seen,
+                       MAX(substr(o.published, 1, 10)) AS last_seen,
+                       COUNT(DISTINCT o.article_id) AS articles,
+                       json_group_array(DISTINCT o.article_id) AS article_ids
+                FROM official_mentions o GROUP BY o.person_key, o.position_key""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -763,14 +841,19 @@ class Store:
             )
         ]
 
-    def extracted(self) -> dict[str, list[tuple[str | None, str | None, str | None]]]:
+    def extracted(self, with_model: bool = False) -> dict[str, list[tuple[str | None, ...]]]:
         """{article id: [(source hash, tool version, rules version), ...]} of every extraction:
-        what `batch` into this store needs to tell done, new versions and stale ones apart."""
-        out: dict[str, list[tuple[str | None, str | None, str | None]]] = {}
-        for aid, h, tool, rules in self.conn.execute(
-            "SELECT article_id, source_hash, tool_version, rules_version FROM extractions"
+        what `batch` into this store needs to tell done, new versions and stale ones apart.
+        `with_model` adds the clause-type model version each was made with (its
+        `versions["model"]`, None when the rules ran alone), read from the JSON: slower."""
+        out: dict[str, list[tuple[str | None, ...]]] = {}
+        model = "json_extract(extraction, '$.versions.model')" if with_model else "NULL"
+        for aid, h, tool, rules, m in self.conn.execute(
+            f"SELECT article_id, source_hash, tool_version, rules_version, {model} FROM extractions"
         ):
-            out.setdefault(str(aid), []).append((h, tool, rules))
+            out.setdefault(str(aid), []).append(
+                (h, tool, rules, m) if with_model else (h, tool, rules)
+            )
         return out
 
     def count_extractions(self) -> int:
