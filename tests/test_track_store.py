@@ -297,11 +297,11 @@ def test_a_schema_5_store_is_migrated_and_its_directives_and_officials_filled_on
     c.close()
     with open_store(old) as st:
         assert st.schema_version() == SCHEMA_VERSION
-        assert [n for v, n in st.migrations() if v == 6] == [
+        assert [n for v, n in st.migrations() if v == 7] == [
             "addressees: one row per agency a directive names"
         ]
         [it] = query_directives(st, Filters(addressee="Sở Xây dựng"))
         assert it.addressees == ["Sở Tài chính", "Sở Xây dựng", "UBND huyện"]
-        # Migration 7 too: the chair of that meeting is among the officials.
+        # Migration 8 too: the chair of that meeting is among the officials.
         [o] = query_officials(st, name="Lê Văn Bình")
         assert (o.position, o.province, o.first_seen) == ("Phó Chủ tịch", "Cao Bằng", "2020-08-05")
