@@ -35,7 +35,7 @@ HA_TINH = {"since": "2023-01-01", "until": "2023-12-31", "province": "Hà Tĩnh"
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory):
-    from ocop_nlp.batch.local import run_batch
+    from ocop_nlp.batch import run_batch
 
     d = tmp_path_factory.mktemp("drafts")
     src = write_jsonl(d / "in.jsonl", MEETINGS)
@@ -152,7 +152,7 @@ def test_the_follow_up_report_needs_a_store(store_path):
 
 
 def test_hostile_text_in_a_store_is_inert_in_the_report(tmp_path):
-    from ocop_nlp.batch.local import run_batch
+    from ocop_nlp.batch import run_batch
 
     hostile = "<script>alert(1)</script> {{ 7*7 }} {% for %} [x](javascript:alert(1))"
     rec = {
@@ -181,7 +181,7 @@ def test_an_article_template_is_refused_for_a_store(store_path):
 
 
 def test_a_meeting_date_is_not_shown_as_the_publication_date(tmp_path):
-    from ocop_nlp.batch.local import run_batch
+    from ocop_nlp.batch import run_batch
 
     rec = dict(MEETINGS[0], id="undated", published=None)
     db = tmp_path / "u.db"
