@@ -5,6 +5,8 @@ and directives, and draft summaries.
 >>> ex = extract_article(read_input("bài-viết.txt"))    # doctest: +SKIP
 >>> [(d.addressee, d.action) for d in ex.directives][:1]  # doctest: +SKIP
 >>> open("tb.docx", "wb").write(draft(ex, template="thong-bao-ket-luan", format="docx"))  # doctest: +SKIP
+>>> from ocop_nlp import draft_from_store  # a store's period: ban-tin, bao-cao-theo-doi  # doctest: +SKIP
+>>> draft_from_store("tin.db", "bao-cao-theo-doi", "md", since="2019", province="Cao Bằng")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ocop_nlp.records import Article, Extraction  # noqa: E402
 
 if TYPE_CHECKING:
     from ocop_nlp.drafts.render import draft, list_templates
+    from ocop_nlp.drafts.stored import draft_from_store
     from ocop_nlp.extract.pipeline import extract_article
     from ocop_nlp.parse.reader import read_input
 
@@ -28,6 +31,7 @@ _LAZY = {
     "read_input": "ocop_nlp.parse.reader",
     "draft": "ocop_nlp.drafts.render",
     "list_templates": "ocop_nlp.drafts.render",
+    "draft_from_store": "ocop_nlp.drafts.stored",
 }
 
 
@@ -46,6 +50,7 @@ __all__ = [
     "extract_article",
     "read_input",
     "draft",
+    "draft_from_store",
     "list_templates",
     "__version__",
 ]

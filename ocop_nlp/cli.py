@@ -15,8 +15,7 @@ import traceback
 from pathlib import Path
 from typing import TextIO
 
-from ocop_nlp import __version__
-from ocop_nlp.drafts import i18n
+from ocop_nlp import __version__, i18n
 from ocop_nlp.errors import OcopError
 
 
@@ -26,7 +25,7 @@ def _write(text: str, out: str | None) -> None:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
             Path(out).write_text(text, encoding="utf-8", newline="\n")
         except OSError as e:
-            raise OcopError(f"Could not write {out}: {e.strerror or e}.") from e
+            raise OcopError(_could_not_write(out, e)) from e
     else:
         if hasattr(sys.stdout, "reconfigure"):  # a console may default to another encoding
             sys.stdout.reconfigure(encoding="utf-8")
@@ -42,7 +41,7 @@ def cmd_extract(a: argparse.Namespace) -> int:
     settings = load_settings(allow_private=a.allow_private or None)
     ex = extract_article(read_input(a.input, settings))
     for w in ex.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        print(i18n.tr("warning: {warning}").format(warning=w), file=sys.stderr)
     if a.format == "md":
         _write(extraction_markdown(ex), a.output)
     else:
@@ -77,25 +76,38 @@ def cmd_draft(a: argparse.Namespace) -> int:
     from ocop_nlp.drafts.render import draft, load_extraction_or_article
 
     fmt = _draft_format(a.parser, a)
+    if bool(a.input) == bool(a.db):
+        a.parser.error(
+            i18n.tr("give the articles to draft from, or a store with --db; not both")
+            if a.input
+            else i18n.tr("give the articles to draft from, or a store with --db")
+        )
     if fmt == "docx" and not a.output:
         raise OcopError(
             i18n.tr("A Word draft is a file: give its name with -o, e.g. -o tom-tat.docx.")
         )
-    extractions = [load_extraction_or_article(i) for i in a.input]
-    out = draft(extractions, a.template, fmt, evidence=a.evidence, exclude=a.exclude or ())
+    options = {"evidence": a.evidence, "exclude": a.exclude or ()}
+    if a.db:
+        from ocop_nlp.drafts.stored import draft_from_store
+
+        out = draft_from_store(
+            a.db, a.template or "ban-tin", fmt, filters=_filters(a), today=a.as_of, **options
+        )
+    else:
+        out = draft([load_extraction_or_article(i) for i in a.input], a.template, fmt, **options)
     if isinstance(out, bytes):
         try:
             Path(a.output).parent.mkdir(parents=True, exist_ok=True)
             Path(a.output).write_bytes(out)
         except OSError as e:
-            raise OcopError(f"Could not write {a.output}: {e.strerror or e}.") from e
+            raise OcopError(_could_not_write(a.output, e)) from e
         return 0
     _write(out, a.output)
     return 0
 
 
 def cmd_batch(a: argparse.Namespace) -> int:
-    from ocop_nlp.batch.local import run_batch
+    from ocop_nlp.batch import run_batch
 
     s = run_batch(
         a.input,
@@ -108,7 +120,9 @@ def cmd_batch(a: argparse.Namespace) -> int:
     )
     print(s.line(), file=sys.stderr)
     if s.ok == 0 and s.skipped == 0 and s.failed > 0:
-        print("Nothing succeeded; see the errors file next to the output.", file=sys.stderr)
+        print(
+            i18n.tr("Nothing succeeded; see the errors file next to the output."), file=sys.stderr
+        )
         return 1
     return 0
 
@@ -158,14 +172,19 @@ def cmd_export(a: argparse.Namespace) -> int:
             with open(a.output, "w", encoding="utf-8", newline="") as f:
                 n = run(f)
         except OSError as e:
-            raise OcopError(f"Could not write {a.output}: {e.strerror or e}.") from e
+            raise OcopError(_could_not_write(a.output, e)) from e
     else:
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(encoding="utf-8", newline="")
         n = run(sys.stdout)
     if n == 0:
-        which = " match these filters" if _filtered(filters) else ""
-        print(f"No {a.what} in {a.db}{which}; the export is empty.", file=sys.stderr)
+        which = i18n.tr(" match these filters") if _filtered(filters) else ""
+        print(
+            i18n.tr("No {what} in {db}{which}; the export is empty.").format(
+                what=a.what, db=a.db, which=which
+            ),
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -178,15 +197,36 @@ def cmd_directives(a: argparse.Namespace) -> int:
         if a.timeline:
             kind, mentions = timeline(st, a.timeline, filters)
             if not mentions:
-                print(f"No directives found for {kind} {a.timeline!r}.", file=sys.stderr)
+                print(
+                    i18n.tr("No directives found for {kind} {key!r}.").format(
+                        kind=i18n.tr("item") if kind == "item" else i18n.tr("addressee"),
+                        key=a.timeline,
+                    ),
+                    file=sys.stderr,
+                )
                 return 0
             _write(format_mentions(mentions, a.format), a.output)
             return 0
         items = query_directives(st, filters)
     if not items:
-        print("No tracked directives match these filters.", file=sys.stderr)
+        print(i18n.tr("No tracked directives match these filters."), file=sys.stderr)
         return 0
     _write(format_items(items, a.format), a.output)
+    return 0
+
+
+def cmd_officials(a: argparse.Namespace) -> int:
+    from ocop_nlp.track.officials import query_officials
+    from ocop_nlp.track.views import format_officials, open_existing
+
+    with open_existing(a.db) as st:
+        found = query_officials(
+            st, name=a.name, province=a.province, since=a.since, until=a.until, limit=a.limit
+        )
+    if not found:
+        print("No officials match these filters.", file=sys.stderr)
+        return 0
+    _write(format_officials(found, a.format), a.output)
     return 0
 
 
@@ -213,6 +253,7 @@ def _filters(a: argparse.Namespace):  # noqa: ANN202 - the import stays lazy (fa
         recurring=bool(getattr(a, "recurring", False)),
         q=getattr(a, "q", None),
         limit=getattr(a, "limit", None),
+        as_of=getattr(a, "as_of", None),
     )
 
 
@@ -239,24 +280,41 @@ def _add_filters(p: argparse.ArgumentParser, status: bool = True) -> None:
     p.add_argument(
         "--since",
         type=_day(False),
-        help="from this day (YYYY, YYYY-MM, YYYY-MM-DD, MM/YYYY or DD/MM/YYYY)",
+        help=i18n.tr("from this day (YYYY, YYYY-MM, YYYY-MM-DD, MM/YYYY or DD/MM/YYYY)"),
     )
-    p.add_argument("--until", type=_day(True), help="up to this day, inclusive (same forms)")
     p.add_argument(
-        "--province", help="a province, old or new name (Hà Giang finds the 2025 Tuyên Quang too)"
+        "--until", type=_day(True), help=i18n.tr("up to this day, inclusive (same forms)")
     )
-    p.add_argument("--site", help="part of the site's host or name")
-    p.add_argument("--issuer", help="part of the issuer's title or name (diacritics ignored)")
-    p.add_argument("--addressee", help="an agency, canonical or as written (Sở NN&PTNT)")
+    p.add_argument(
+        "--province",
+        help=i18n.tr("a province, old or new name (Hà Giang finds the 2025 Tuyên Quang too)"),
+    )
+    p.add_argument("--site", help=i18n.tr("part of the site's host or name"))
+    p.add_argument(
+        "--issuer", help=i18n.tr("part of the issuer's title or name (diacritics ignored)")
+    )
+    p.add_argument("--addressee", help=i18n.tr("an agency, canonical or as written (Sở NN&PTNT)"))
     if status:
-        p.add_argument("--status", choices=["open", "overdue", "done"], help="reported done: done")
         p.add_argument(
-            "--recurring", action="store_true", help="only items seen in 2 or more articles"
+            "--status", choices=["open", "overdue", "done"], help=i18n.tr("reported done: done")
+        )
+        p.add_argument(
+            "--recurring",
+            action="store_true",
+            help=i18n.tr("only items seen in 2 or more articles"),
         )
     p.add_argument(
-        "--q", help="full-text search; ignores case and diacritics (dao tao finds đào tạo)"
+        "--q", help=i18n.tr("full-text search; ignores case and diacritics (dao tao finds đào tạo)")
     )
-    p.add_argument("--limit", type=int, help="at most this many rows")
+    p.add_argument("--limit", type=int, help=i18n.tr("at most this many rows"))
+    p.add_argument(
+        "--as-of",
+        type=_day(True),
+        help=i18n.tr(
+            "status as known on this day (same forms; a month or year: its last day): later "
+            "mentions left out, due dates before it overdue, reports of done published by then"
+        ),
+    )
 
 
 def cmd_crawl(a: argparse.Namespace) -> int:
@@ -271,6 +329,7 @@ def cmd_crawl(a: argparse.Namespace) -> int:
         profile=a.profile,
         max_depth=a.max_depth,
         allow_hosts=tuple(a.allow_host or ()),
+        recheck_days=a.recheck,
     )
     s = crawl(a.urls, a.db, options=options, settings=settings)
     failure = s.failure()
@@ -293,7 +352,10 @@ def cmd_templates(a: argparse.Namespace) -> int:
 def _not_yet(name: str, issue: int):
     def run(a: argparse.Namespace) -> int:
         print(
-            f"`ocop {name}` is not in this release yet (tracked in issue {issue}).", file=sys.stderr
+            i18n.tr("`ocop {name}` is not in this release yet (tracked in issue {issue}).").format(
+                name=name, issue=issue
+            ),
+            file=sys.stderr,
         )
         return 1
 
@@ -303,62 +365,87 @@ def _not_yet(name: str, issue: int):
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="ocop",
-        description="Read Vietnamese provincial news; extract meetings, figures, challenges and "
-        "directives; draft summaries.",
+        description=i18n.tr(
+            "Read Vietnamese provincial news; extract meetings, figures, challenges and "
+            "directives; draft summaries."
+        ),
     )
-    p.add_argument("--version", action="version", version=f"ocop-nlp {__version__}")
-    p.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"ocop-nlp {__version__}",
+        help=i18n.tr("show the version and exit"),
+    )
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help=i18n.tr("log what happens to stderr")
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    e = sub.add_parser("extract", help="extract one article (JSON or Markdown)")
-    e.add_argument("input", help=".txt, .html, .json record, URL, or - for stdin")
+    e = sub.add_parser("extract", help=i18n.tr("extract one article (JSON or Markdown)"))
+    e.add_argument("input", help=i18n.tr(".txt, .html, .json record, URL, or - for stdin"))
     e.add_argument("--format", choices=["json", "md"], default="json")
-    e.add_argument("-o", "--output", help="write here instead of stdout")
+    e.add_argument("-o", "--output", help=i18n.tr("write here instead of stdout"))
     e.add_argument(
         "--allow-private",
         action="store_true",
-        help="for a URL: follow a redirect to a private, loopback or link-local address on "
-        "another host (refused by default)",
+        help=i18n.tr(
+            "for a URL: follow a redirect to a private, loopback or link-local address on "
+            "another host (refused by default)"
+        ),
     )
     e.set_defaults(func=cmd_extract)
 
     b = sub.add_parser(
         "batch",
-        help="extract many articles into a JSONL file (parallel, resumable)",
-        description="Extract many articles, one extraction per line of OUT (in any order). "
-        "Resumable: ids already in OUT are skipped; with a store, the ids whose text the store "
-        "has already extracted are skipped, and an id met again with another text is extracted "
-        "as a new version of that article. Failures go to OUT.errors.jsonl.",
+        help=i18n.tr("extract many articles into a JSONL file (parallel, resumable)"),
+        description=i18n.tr(
+            "Extract many articles, one extraction per line of OUT (in any order). "
+            "Resumable: ids already in OUT are skipped; with a store, the ids whose text the store "
+            "has already extracted are skipped, and an id met again with another text is extracted "
+            "as a new version of that article. Failures go to OUT.errors.jsonl."
+        ),
     )
-    b.add_argument("input", help=".jsonl / .jsonl.gz of article records, a folder, or a store")
-    b.add_argument("-o", "--output", required=True, help="OUT.jsonl (appended; ids skipped)")
+    b.add_argument(
+        "input", help=i18n.tr(".jsonl / .jsonl.gz of article records, a folder, or a store")
+    )
+    b.add_argument(
+        "-o", "--output", required=True, help=i18n.tr("OUT.jsonl (appended; ids skipped)")
+    )
     b.add_argument(
         "--db",
-        help="also record each article and extraction in this store (SQLite); when INPUT is a "
-        "store, it is written back to unless --db names another",
+        help=i18n.tr(
+            "also record each article and extraction in this store (SQLite); when INPUT is a "
+            "store, it is written back to unless --db names another"
+        ),
     )
     b.add_argument(
         "--reextract",
         action="store_true",
-        help="with a store: extract again what an older tool or rules version made (the old "
-        "rows stay, with their versions)",
+        help=i18n.tr(
+            "with a store: extract again what an older tool, rules or clause-type model "
+            "version made (each row then records the versions that made it)"
+        ),
     )
     b.add_argument(
         "--workers",
         type=int,
-        help="worker processes (default: one per core; 1 runs in this process); with "
-        "--engine dask and no --scheduler, the LocalCluster's workers",
+        help=i18n.tr(
+            "worker processes (default: one per core; 1 runs in this process); with "
+            "--engine dask and no --scheduler, the LocalCluster's workers"
+        ),
     )
     b.add_argument(
         "--engine",
         choices=["local", "dask"],
         default="local",
-        help='local processes (default) or Dask (pip install "ocop-nlp[dask]")',
+        help=i18n.tr('local processes (default) or Dask (pip install "ocop-nlp[dask]")'),
     )
     b.add_argument(
         "--scheduler",
-        help="with --engine dask: join this scheduler (tcp://HOST:8786) instead of starting "
-        "a LocalCluster here",
+        help=i18n.tr(
+            "with --engine dask: join this scheduler (tcp://HOST:8786) instead of starting "
+            "a LocalCluster here"
+        ),
     )
     b.set_defaults(func=cmd_batch)
 
@@ -372,8 +459,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     d.add_argument(
         "input",
-        nargs="+",
+        nargs="*",
         help=i18n.tr("any INPUT of extract, or an extraction .json (several: ban-tin)"),
+    )
+    d.add_argument(
+        "--db",
+        help=i18n.tr(
+            "draft from this store instead: ban-tin (the meetings of the period) or "
+            "bao-cao-theo-doi (the tracked directives of the period)"
+        ),
+    )
+    d.add_argument(
+        "--since", type=_day(False), help=i18n.tr("with --db: from this day (YYYY, YYYY-MM, ...)")
+    )
+    d.add_argument("--until", type=_day(True), help=i18n.tr("with --db: up to this day, inclusive"))
+    d.add_argument("--province", help=i18n.tr("with --db: only this province (old or new name)"))
+    d.add_argument(
+        "--addressee",
+        help=i18n.tr("with --template bao-cao-theo-doi: only the tasks of this agency"),
+    )
+    d.add_argument(
+        "--status",
+        choices=["open", "overdue", "done"],
+        help=i18n.tr("with --template bao-cao-theo-doi: only the tasks with this status"),
+    )
+    d.add_argument(
+        "--as-of",
+        type=_day(False),
+        metavar="DATE",
+        help=i18n.tr("with --db: the report's date, which decides what is overdue (default today)"),
     )
     d.add_argument(
         "--template", help=i18n.tr("a template name (see `ocop templates`) or a .j2 path")
@@ -396,20 +510,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help=i18n.tr("leave these items out (ids as shown in the evidence: F2 C1 D11)"),
     )
-    d.add_argument(
-        "--lang",
-        choices=["vi", "en"],
-        help=i18n.tr("language of this command's help and messages (default: from the locale)"),
-    )
     d.set_defaults(parser=d)
     d.set_defaults(func=cmd_draft)
 
     x = sub.add_parser(
         "export",
-        help="export articles, extractions or directives from a store",
-        description="Rows of a store as JSON lines or CSV (UTF-8 with a BOM, for Excel).",
+        help=i18n.tr("export articles, extractions or directives from a store"),
+        description=i18n.tr("Rows of a store as JSON lines or CSV (UTF-8 with a BOM, for Excel)."),
     )
-    x.add_argument("--db", required=True, help="the store (made by `ocop batch --db`)")
+    x.add_argument("--db", required=True, help=i18n.tr("the store (made by `ocop batch --db`)"))
     x.add_argument(
         "--what",
         choices=[
@@ -423,126 +532,192 @@ def build_parser() -> argparse.ArgumentParser:
             "fetch-log",
         ],
         default="extractions",
-        help="figures, challenges, directives, items: rows for analysts, with the filters below "
-        "(items: tracked directives, as `ocop directives`); frontier and fetch-log: what a crawl "
-        "queued and fetched, and why it skipped some",
+        help=i18n.tr(
+            "figures, challenges, directives, items: rows for analysts, with the filters below "
+            "(items: tracked directives, as `ocop directives`); frontier and fetch-log: what a crawl "
+            "queued and fetched, and why it skipped some"
+        ),
     )
     x.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
-    x.add_argument("-o", "--output", help="write here instead of stdout")
+    x.add_argument("-o", "--output", help=i18n.tr("write here instead of stdout"))
     _add_filters(x)
     x.set_defaults(func=cmd_export)
 
     dv = sub.add_parser(
         "directives",
-        help="query tracked directives: who was asked what, when, and whether it recurs",
-        description="Tracked directives of a store: repeats of one order (the same canonical "
-        "addressee and a similar action) are one item, with first and last seen, mentions and "
-        "status (open / overdue / reported done). Filters combine; --timeline lists one item's "
-        "or one addressee's mentions over time with their evidence.",
+        help=i18n.tr("query tracked directives: who was asked what, when, and whether it recurs"),
+        description=i18n.tr(
+            "Tracked directives of a store: repeats of one order (the same canonical "
+            "addressee and a similar action) are one item, with first and last seen, mentions and "
+            "status (open / overdue / reported done). Filters combine; --timeline lists one item's "
+            "or one addressee's mentions over time with their evidence."
+        ),
     )
-    dv.add_argument("--db", required=True, help="the store (made by `ocop batch --db`)")
+    dv.add_argument("--db", required=True, help=i18n.tr("the store (made by `ocop batch --db`)"))
     _add_filters(dv)
     dv.add_argument("--format", choices=["table", "csv", "jsonl"], default="table")
-    dv.add_argument("--timeline", metavar="ITEM|ADDRESSEE", help="an item id or an addressee")
-    dv.add_argument("-o", "--output", help="write here instead of stdout")
+    dv.add_argument(
+        "--timeline", metavar="ITEM|ADDRESSEE", help=i18n.tr("an item id or an addressee")
+    )
+    dv.add_argument("-o", "--output", help=i18n.tr("write here instead of stdout"))
     dv.set_defaults(func=cmd_directives)
+
+    of = sub.add_parser(
+        "officials",
+        help="officials by name and title over time: who chaired and gave directives",
+        description="The chairs and issuers of a store's articles, one row per person and "
+        "position, with the agency, province, first and last seen and the articles (a "
+        "promotion shows as a second row). --name ignores case and diacritics.",
+    )
+    of.add_argument("--db", required=True, help="the store (made by `ocop batch --db`)")
+    of.add_argument("--name", help="part of the name (nguyen van an finds Nguyễn Văn An)")
+    of.add_argument(
+        "--province", help="a province, old or new name (Hà Giang finds the 2025 Tuyên Quang too)"
+    )
+    of.add_argument(
+        "--since", type=_day(False), help="seen from this day (same forms as directives)"
+    )
+    of.add_argument("--until", type=_day(True), help="seen up to this day, inclusive")
+    of.add_argument("--limit", type=int, help="at most this many rows")
+    of.add_argument("--format", choices=["table", "csv", "jsonl"], default="table")
+    of.add_argument("-o", "--output", help="write here instead of stdout")
+    of.set_defaults(func=cmd_officials)
 
     rp = sub.add_parser(
         "report",
-        help="one self-contained HTML report of a store's directives and figures",
-        description="Directives per month by addressee, the top recurring items, the status "
-        "mix and an indicator's figures over time, each row linked to its evidence sentence. "
-        "One HTML file with inline SVG: no network needed to open it.",
+        help=i18n.tr("one self-contained HTML report of a store's directives and figures"),
+        description=i18n.tr(
+            "Directives per month by addressee, the top recurring items, the status "
+            "mix and an indicator's figures over time, each row linked to its evidence sentence. "
+            "One HTML file with inline SVG: no network needed to open it."
+        ),
     )
-    rp.add_argument("--db", required=True, help="the store (made by `ocop batch --db`)")
+    rp.add_argument("--db", required=True, help=i18n.tr("the store (made by `ocop batch --db`)"))
     _add_filters(rp, status=False)
     rp.add_argument(
         "--indicator",
         default="sản phẩm",
-        help="the unit of the figures to chart over time (default: sản phẩm)",
+        help=i18n.tr("the unit of the figures to chart over time (default: sản phẩm)"),
     )
-    rp.add_argument("-o", "--output", required=True, help="report.html")
+    rp.add_argument("-o", "--output", required=True, help=i18n.tr("report.html"))
     rp.set_defaults(func=cmd_report)
 
-    t = sub.add_parser("templates", help="list the drafting templates")
+    t = sub.add_parser("templates", help=i18n.tr("list the drafting templates"))
     t.set_defaults(func=cmd_templates)
 
     tr = sub.add_parser(
         "train",
-        help="train the clause-type model on the annotated corpus (needs ../shared/data)",
-        description="Compare model families with cross-validation grouped by article, fit the "
-        "winner on corpora/annotations/pass1*.jsonl and write it to models/ (clause_type.crf "
-        "for the CRF over an article's clauses, clause_type.npz/.joblib for the per-clause "
-        "model) with its metadata (models/clause_type.json).",
+        help=i18n.tr("train the clause-type model on the annotated corpus (needs ../shared/data)"),
+        description=i18n.tr(
+            "Compare model families with cross-validation grouped by article, fit the "
+            "winner on corpora/annotations/pass1*.jsonl and write it to models/ (clause_type.crf "
+            "for the CRF over an article's clauses, clause_type.npz/.joblib for the per-clause "
+            "model) with its metadata (models/clause_type.json)."
+        ),
     )
-    tr.add_argument("-o", "--output", help="a folder for the model instead of models/")
+    tr.add_argument("-o", "--output", help=i18n.tr("a folder for the model instead of models/"))
     tr.set_defaults(func=cmd_train)
 
     ev = sub.add_parser(
         "evaluate",
-        help="per-label P/R/F1, confusion matrix, rules vs model vs combined (grouped CV)",
-        description="Cross-validated clause-level report (GroupKFold by article) of rules, "
-        "model families and their combination, and item-level scores on held-out articles. "
-        "With --gate: the item-level scores of the pipeline as installed (the quality gate).",
+        help=i18n.tr("per-label P/R/F1, confusion matrix, rules vs model vs combined (grouped CV)"),
+        description=i18n.tr(
+            "Cross-validated clause-level report (GroupKFold by article) of rules, "
+            "model families and their combination, and item-level scores on held-out articles. "
+            "With --gate: the item-level scores of the pipeline as installed (the quality gate)."
+        ),
     )
     ev.add_argument(
         "--gate",
         action="store_true",
-        help="score the installed pipeline and the rules against the floors in "
-        "corpora/gate_baseline.json; exit 1 below a floor or when the corpus changed",
+        help=i18n.tr(
+            "score the installed pipeline and the rules against the floors in "
+            "corpora/gate_baseline.json; exit 1 below a floor or when the corpus changed"
+        ),
     )
     ev.add_argument(
         "--update-baseline",
         action="store_true",
-        help="measure again and write corpora/gate_baseline.json (floors 0.01 under the scores)",
+        help=i18n.tr(
+            "measure again and write corpora/gate_baseline.json (floors 0.01 under the scores)"
+        ),
     )
     ev.add_argument(
         "--accept-lower",
         action="store_true",
-        help="with --update-baseline: allow floors lower than the baseline's on the same corpus",
+        help=i18n.tr(
+            "with --update-baseline: allow floors lower than the baseline's on the same corpus"
+        ),
     )
     ev.set_defaults(func=cmd_evaluate)
 
     c = sub.add_parser(
         "crawl",
-        help="collect articles from portals into a store (polite, incremental)",
-        description="Follow sitemaps, feeds, listings and pagers from the start URLs, store the "
-        "articles found (title, date, author, text, the page) in a SQLite store. robots.txt is "
-        "obeyed, one request at a time per host with a delay between them. Running the same "
-        "command again fetches listings and new articles only; after a crash it resumes.",
+        help=i18n.tr("collect articles from portals into a store (polite, incremental)"),
+        description=i18n.tr(
+            "Follow sitemaps, feeds, listings and pagers from the start URLs, store the "
+            "articles found (title, date, author, text, the page) in a SQLite store. robots.txt is "
+            "obeyed, one request at a time per host with a delay between them. Running the same "
+            "command again fetches listings and new articles only; after a crash it resumes."
+        ),
     )
-    c.add_argument("urls", nargs="+", metavar="URL", help="start URLs (a portal's home page)")
-    c.add_argument("--db", required=True, help="the store to fill (created when new)")
+    c.add_argument(
+        "urls", nargs="+", metavar="URL", help=i18n.tr("start URLs (a portal's home page)")
+    )
+    c.add_argument("--db", required=True, help=i18n.tr("the store to fill (created when new)"))
     c.add_argument(
         "--max-pages",
         type=int,
-        help="stop after fetching this many pages (default 10,000 per run; the next run goes on)",
+        help=i18n.tr(
+            "stop after fetching this many pages (default 10,000 per run; the next run goes on)"
+        ),
     )
     c.add_argument(
         "--max-time",
         type=float,
         metavar="SECONDS",
-        help="stop after this many seconds (default 21,600, 6 h; the next run goes on)",
+        help=i18n.tr("stop after this many seconds (default 21,600, 6 h; the next run goes on)"),
     )
     c.add_argument(
         "--delay",
         type=float,
-        help="seconds between requests to one host (default 1; robots.txt Crawl-delay wins "
-        "when larger)",
+        help=i18n.tr(
+            "seconds between requests to one host (default 1; robots.txt Crawl-delay wins "
+            "when larger)"
+        ),
     )
-    c.add_argument("--profile", help="a site profile name (sharepoint, wordpress, ...) or .toml")
-    c.add_argument("--max-depth", type=int, help="links to follow from a start URL (default 6)")
+    c.add_argument(
+        "--profile", help=i18n.tr("a site profile name (sharepoint, wordpress, ...) or .toml")
+    )
+    c.add_argument(
+        "--max-depth", type=int, help=i18n.tr("links to follow from a start URL (default 6)")
+    )
     c.add_argument(
         "--allow-host",
         action="append",
-        help="also crawl this host (repeatable); default: only the start URLs' hosts",
+        help=i18n.tr("also crawl this host (repeatable); default: only the start URLs' hosts"),
     )
-    c.add_argument("--contact", help="an e-mail or URL for site owners, sent in the User-Agent")
-    c.add_argument("--timeout", type=float, help="seconds a server may stay silent (default 20)")
+    c.add_argument(
+        "--contact", help=i18n.tr("an e-mail or URL for site owners, sent in the User-Agent")
+    )
+    c.add_argument(
+        "--timeout", type=float, help=i18n.tr("seconds a server may stay silent (default 20)")
+    )
+    c.add_argument(
+        "--recheck",
+        type=float,
+        metavar="DAYS",
+        help=i18n.tr(
+            "fetch stored articles again (conditionally) when last fetched more than DAYS days "
+            "ago; a changed text is updated, the old one kept (default 30; 0: every run)"
+        ),
+    )
     c.add_argument(
         "--deadline",
         type=float,
-        help="seconds one request may take in all, however the server drips it (default 60)",
+        help=i18n.tr(
+            "seconds one request may take in all, however the server drips it (default 60)"
+        ),
     )
     c.set_defaults(func=cmd_crawl)
 
@@ -552,26 +727,48 @@ def build_parser() -> argparse.ArgumentParser:
         x = sub.add_parser(name, help=helptext)
         x.add_argument("args", nargs="*")
         x.set_defaults(func=_not_yet(name, issue))
+    # Any command takes --lang (read before the parser is built, so the help is translated too).
+    for parser in (p, *sub.choices.values()):
+        parser.add_argument(
+            "--lang",
+            choices=list(i18n.LANGUAGES),
+            help=i18n.tr(
+                "language of the help and messages: vi or en (default: OCOP_LANG, else the "
+                "locale, else en); JSON output is the same in both"
+            ),
+        )
     return p
 
 
 def _hostile_input(e: Exception) -> str:
     """The sentence for an input that exhausted the interpreter rather than broke a rule."""
     if isinstance(e, RecursionError):
-        return (
+        return i18n.tr(
             "the input is nested too deeply to be read (about a thousand levels of brackets or "
             "tags); give a flatter file."
         )
     if isinstance(e, MemoryError):
-        return "the input needed more memory than there is; give a smaller input."
-    return (
-        f"the input holds text that cannot be read or written as UTF-8 ({e}); repair or "
+        return i18n.tr("the input needed more memory than there is; give a smaller input.")
+    return i18n.tr(
+        "the input holds text that cannot be read or written as UTF-8 ({error}); repair or "
         "re-export the file."
-    )
+    ).format(error=e)
+
+
+def _could_not_write(path: str, e: OSError) -> str:
+    return i18n.tr("Could not write {path}: {reason}.").format(path=path, reason=e.strerror or e)
 
 
 def main(argv: list[str] | None = None) -> int:
+    before = i18n.language()
     i18n.use_language(i18n.pick_language(sys.argv[1:] if argv is None else argv))
+    try:
+        return _run(argv)
+    finally:  # the language is this command's; a program that calls main() keeps its own
+        i18n.use_language(before)
+
+
+def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -583,7 +780,10 @@ def main(argv: list[str] | None = None) -> int:
         print(str(e), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("Stopped by the user; a batch can be resumed with the same command.", file=sys.stderr)
+        print(
+            i18n.tr("Stopped by the user; a batch can be resumed with the same command."),
+            file=sys.stderr,
+        )
         return 130
     except BrokenPipeError:
         # The reader of stdout went away (`ocop extract x | head`); point stdout at devnull so
@@ -595,14 +795,21 @@ def main(argv: list[str] | None = None) -> int:
         # for an input hostile in a way not met yet.
         if args.verbose:
             traceback.print_exc()
-        print(f"ocop {args.command} stopped: {_hostile_input(e)}", file=sys.stderr)
+        print(
+            i18n.tr("ocop {command} stopped: {reason}").format(
+                command=args.command, reason=_hostile_input(e)
+            ),
+            file=sys.stderr,
+        )
         return 1
     except Exception as e:  # noqa: BLE001 - users get a sentence; -v shows the traceback
         if args.verbose:
             traceback.print_exc()
         print(
-            f"ocop {args.command} stopped on an unexpected error ({e.__class__.__name__}: {e}); "
-            "this is a bug, please report it with the input (run with -v for the details).",
+            i18n.tr(
+                "ocop {command} stopped on an unexpected error ({error}); this is a bug, please "
+                "report it with the input (run with -v for the details)."
+            ).format(command=args.command, error=f"{e.__class__.__name__}: {e}"),
             file=sys.stderr,
         )
         return 1

@@ -91,6 +91,11 @@ class Settings:
     # Runs a page whose reading failed unexpectedly (a parser error) is fetched in before it
     # is left as failed for good.
     crawl_page_error_tries: int = 3
+    # Days after which a stored article is fetched again to see whether its text changed
+    # (with If-None-Match / If-Modified-Since when its server gave an ETag or Last-Modified,
+    # so an unchanged page costs a 304); a changed text is stored with the old one kept as a
+    # version. 0 re-checks every stored article on every run. Re-checks come after new pages.
+    crawl_recheck_days: float = 30.0
 
 
 def user_agent(settings: Settings) -> str:

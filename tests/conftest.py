@@ -333,6 +333,69 @@ def check_golden(name: str, text: str) -> None:
     )
 
 
+# --- Word drafts read back ------------------------------------------------------------------
+
+
+def docx_footnotes(data: bytes) -> list[str]:
+    """The texts of a .docx's footnotes in their order (separators left out)."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        if "word/footnotes.xml" not in z.namelist():
+            return []
+        root = etree.fromstring(z.read("word/footnotes.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    return [
+        "".join(t.text or "" for t in fn.iter(f"{w}t")).strip()
+        for fn in root.iter(f"{w}footnote")
+        if fn.get(f"{w}type") in (None, "normal")  # not a separator
+    ]
+
+
+def docx_text(data: bytes) -> str:
+    """A .docx as text in body order: tables as "a | b" rows, headings marked with #, footnote
+    references as [^k] and the footnotes at the end as "[^k]: text"."""
+    import io
+
+    import docx
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    def para(p) -> str:
+        out = []
+        for el in p._p.iter(f"{w}t", f"{w}br", f"{w}footnoteReference"):
+            if el.tag == f"{w}t":
+                out.append(el.text or "")
+            elif el.tag == f"{w}br":
+                out.append("\n")
+            else:
+                out.append(f"[^{el.get(f'{w}id')}]")
+        return "".join(out)
+
+    d = docx.Document(io.BytesIO(data))
+    lines: list[str] = []
+    for block in d.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            p = docx.text.paragraph.Paragraph(block, d)
+            level = p.style.name[-1] if p.style.name.startswith("Heading") else ""
+            lines.append(("#" * int(level) + " " if level else "") + para(p))
+        elif tag == "tbl":
+            t = docx.table.Table(block, d)
+            for row in t.rows:
+                lines.append(
+                    " | ".join(
+                        "\n".join(para(p) for p in c.paragraphs).replace("\n", " / ")
+                        for c in row.cells
+                    )
+                )
+    lines += [f"[^{k}]: {n}" for k, n in enumerate(docx_footnotes(data), 1)]
+    return "\n".join(lines).strip() + "\n"
+
+
 # Two lexicon versions side by side (test_resources, test_dask). Text the team wrote; "lâm
 # vào cảnh bế tắc" is no challenge cue of the packaged lexicon.
 RESOURCE_TEXT = (

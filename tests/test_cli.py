@@ -268,7 +268,7 @@ def test_templates_lists_the_builtin_templates_with_a_description(run_cli):
     code, out, err = run_cli("templates")
     assert code == 0, err
     lines = out.strip().split("\n")
-    names = ["bien-ban-tom-tat", "tin-bai", "thong-bao-ket-luan", "ban-tin"]
+    names = ["bien-ban-tom-tat", "tin-bai", "thong-bao-ket-luan", "ban-tin", "bao-cao-theo-doi"]
     assert [ln.split()[0] for ln in lines] == names
     for ln in lines:
         assert len(ln.split(None, 1)[1]) > 20

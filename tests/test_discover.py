@@ -16,8 +16,11 @@ import pytest
 from conftest import SHARED, article_parts
 
 from ocop_nlp.errors import ConfigError
-from ocop_nlp.parse.links import analyse_page, parse_feed, parse_sitemap, sniff_xml_kind
+from ocop_nlp.parse.feeds import parse_feed
+from ocop_nlp.parse.links import analyse_page
 from ocop_nlp.parse.profiles import builtin_profiles, detect_profile, load_profile
+from ocop_nlp.parse.sitemaps import parse_sitemap
+from ocop_nlp.parse.xmldoc import sniff_xml_kind
 
 SITE = "http://sonnptnt.backan.gov.vn"
 HEADLINES = [
@@ -418,6 +421,22 @@ def test_sitemap_entries_and_lastmod_and_no_image_urls():
         (f"{SITE}/tin-tuc/Pages/tin-nhanh.aspx?a=1", "2024-07-20"),
     ]
     assert sniff_xml_kind(sitemap_xml()) == "sitemap"
+
+
+def test_a_news_sitemap_gives_the_publication_date_apart_from_lastmod():
+    data = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        f"<url><loc>{SITE}/tin/a.htm</loc><lastmod>2024-07-09T10:00:00+07:00</lastmod>"
+        "<news:news><news:publication_date>2024-07-01T08:00:00+07:00</news:publication_date>"
+        f"</news:news></url><url><loc>{SITE}/tin/b.htm</loc><news:news><news:publication_date>"
+        "2024-07-02</news:publication_date></news:news></url></urlset>"
+    ).encode()
+    entries, _ = parse_sitemap(data)
+    assert [(e.lastmod, e.published) for e in entries] == [
+        ("2024-07-09T10:00:00+07:00", "2024-07-01T08:00:00+07:00"),
+        ("2024-07-02", "2024-07-02"),
+    ]
 
 
 def test_sitemap_index_gives_child_sitemaps():

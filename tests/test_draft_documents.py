@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLES, check_golden
+from conftest import ARTICLES, check_golden, docx_footnotes, docx_text
 
 import ocop_nlp
 from ocop_nlp.drafts.render import BUILTIN, draft, draft_context
@@ -46,25 +46,6 @@ def own() -> dict[str, Extraction]:
 @pytest.fixture(scope="module")
 def seed(seed_path) -> Extraction:
     return _extract(seed_path)
-
-
-def docx_text(data: bytes) -> str:
-    """A .docx as text in body order: tables as "a | b" rows, headings marked with #."""
-    import docx
-
-    d = docx.Document(io.BytesIO(data))
-    lines: list[str] = []
-    for block in d.element.body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            p = docx.text.paragraph.Paragraph(block, d)
-            level = p.style.name[-1] if p.style.name.startswith("Heading") else ""
-            lines.append(("#" * int(level) + " " if level else "") + p.text)
-        elif tag == "tbl":
-            t = docx.table.Table(block, d)
-            for row in t.rows:
-                lines.append(" | ".join(c.text.replace("\n", " / ") for c in row.cells))
-    return "\n".join(lines).strip() + "\n"
 
 
 def _as_text(ex: Extraction | list[Extraction], template: str, fmt: str) -> str:
@@ -248,15 +229,14 @@ def test_docx_keeps_the_official_layout_and_drops_an_excluded_directive(
     assert heading.cell(1, 1).text == "Bắc Kạn, ngày 11 tháng 7 năm 2018"
     assert heading.cell(1, 0).text.startswith("Số: ")
     assert heading.columns[0].width < heading.columns[1].width <= Mm(110)
+    notes = docx_footnotes(out.read_bytes())
+    directives = [n.split(".")[0] for n in notes if n.startswith("D")]
+    assert len(directives) == 10 and "D4" not in directives
     text = docx_text(out.read_bytes())
     assert (
         "THÔNG BÁO\nKết luận của Phó Chủ tịch UBND tỉnh Đỗ Thị Minh Hoa tại Hội nghị sơ kết" in text
     )
     assert "Nơi nhận:" in text and "[cần bổ sung: họ tên người ký]" in text
-    directives = [
-        r.text for p in d.paragraphs for r in p.runs if r.font.superscript and r.text[0] == "D"
-    ]
-    assert len(directives) == 10 and "D4" not in directives
     # Page numbers at the top, centred, from the second page on.
     assert s.different_first_page_header_footer
     assert 'w:instr="PAGE"' in s.header._element.xml
@@ -330,8 +310,8 @@ def test_package_exports_the_draft_function_not_the_subpackage():
 
     assert inspect.isfunction(exported) and exported is draft
     assert sorted(ocop_nlp.__all__) == sorted(
-        ["Article", "Extraction", "OcopError", "__version__", "draft", "extract_article",
-         "list_templates", "read_input"]
+        ["Article", "Extraction", "OcopError", "__version__", "draft", "draft_from_store",
+         "extract_article", "list_templates", "read_input"]
     )  # fmt: skip
     for name in ocop_nlp.__all__:
         assert getattr(ocop_nlp, name) is not None
@@ -410,3 +390,66 @@ def test_a_figure_inside_a_difficulty_is_not_a_result(own):
     c = draft_context(own["03_dak_nong_lam_viec_so_nn"])
     assert not any("1,5 tỷ đồng" in r["text"] for r in c["results"])
     assert any("1,5 tỷ đồng" in ch["text"] for ch in c["challenges"])
+
+
+# --- evidence as Word footnotes ------------------------------------------------------------------
+
+
+def _parts(data: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels"))}
+
+
+def test_evidence_footnotes_are_real_word_footnotes(own):
+    data = draft(own[OWN[0]], "thong-bao-ket-luan", "docx")
+    parts = _parts(data)
+    assert 'PartName="/word/footnotes.xml"' in parts["[Content_Types].xml"]
+    assert "wordprocessingml.footnotes+xml" in parts["[Content_Types].xml"]
+    assert (
+        'relationships/footnotes" Target="footnotes.xml"' in parts["word/_rels/document.xml.rels"]
+    )
+    # Word's separators (ids -1 and 0), named in the settings as Word writes them.
+    assert (
+        '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+        in (parts["word/settings.xml"])
+    )
+    assert 'w:styleId="FootnoteText"' in parts["word/styles.xml"]
+    assert 'w:styleId="FootnoteReference"' in parts["word/styles.xml"]
+    refs = re.findall(r'<w:footnoteReference w:id="(\d+)"/>', parts["word/document.xml"])
+    notes = docx_footnotes(data)
+    assert refs == [str(k) for k in range(1, len(notes) + 1)] and len(notes) == 13
+    # Each note keeps the id --exclude takes, the evidence and its source sentence.
+    assert notes[0].startswith("F1. «toàn tỉnh có 38 chủ thể") and "câu gốc: «" in notes[0]
+    assert [n.split(".")[0] for n in notes][-4:] == ["D1", "D2", "D3", "D4"]
+    # The list at the end is gone: its notes are at the foot of their pages.
+    assert "Dẫn chứng" not in docx_text(data).split("[^1]:")[0]
+
+
+def test_appendix_and_clean_copies_have_no_footnotes(own):
+    appendix = draft(own[OWN[0]], "thong-bao-ket-luan", "docx", evidence="appendix")
+    assert docx_footnotes(appendix) == [] and "## Phụ lục: Dẫn chứng" in docx_text(appendix)
+    assert "footnotes.xml" not in _parts(appendix)
+    clean = draft(own[OWN[0]], "thong-bao-ket-luan", "docx", evidence="none")
+    assert docx_footnotes(clean) == [] and "«" not in docx_text(clean)
+
+
+def test_a_digest_footnotes_each_meeting_with_its_number(own):
+    notes = docx_footnotes(draft(list(own.values()), "ban-tin", "docx"))
+    assert notes[0].startswith("1.F2. «Quảng Ngãi") and notes[-1].startswith("3.D4. «chủ động")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not here")
+def test_libreoffice_reads_the_footnotes_as_footnotes(own, tmp_path):
+    """LibreOffice opens the draft and writes it back with the same footnotes: it read them
+    as footnotes, not as text it did not understand."""
+    src = tmp_path / "in" / "tb.docx"
+    src.parent.mkdir()
+    data = draft(own[OWN[0]], "thong-bao-ket-luan", "docx")
+    src.write_bytes(data)
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+         "--convert-to", "docx", "--outdir", str(tmp_path), str(src)],
+        capture_output=True, timeout=180,
+    )  # fmt: skip
+    again = (tmp_path / "tb.docx").read_bytes()
+    assert docx_footnotes(again) == docx_footnotes(data)

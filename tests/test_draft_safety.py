@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from conftest import ARTICLES
 
 from ocop_nlp.drafts.docx import draft_docx
-from ocop_nlp.drafts.render import BUILTIN, draft
+from ocop_nlp.drafts.render import ARTICLE_TEMPLATES, draft
 from ocop_nlp.records import Article, Challenge, Directive, Extraction, Figure, Meeting, Official
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +56,7 @@ def _no_xml_illegal(s: str) -> None:
     assert not bad, f"{bad} reached the draft"
 
 
-@pytest.mark.parametrize("template", sorted(BUILTIN))
+@pytest.mark.parametrize("template", sorted(ARTICLE_TEMPLATES))
 def test_hostile_article_text_is_inert_in_markdown_drafts(template):
     md = draft(_hostile_extraction(), template, "md")
     _no_xml_illegal(md)
@@ -90,7 +90,7 @@ def _plain_extraction() -> Extraction:
     return plain
 
 
-@pytest.mark.parametrize("template", sorted(BUILTIN))
+@pytest.mark.parametrize("template", sorted(ARTICLE_TEMPLATES))
 def test_hostile_article_text_is_inert_in_html_drafts(template):
     html = draft(_hostile_extraction(), template, "html")
     _no_xml_illegal(html)
@@ -343,7 +343,7 @@ def test_html_format_escapes_a_user_template_whatever_its_name(run_cli, tmp_path
     assert out.endswith(" \\<script\\></p>\n")
 
 
-@pytest.mark.parametrize("template", sorted(BUILTIN))
+@pytest.mark.parametrize("template", sorted(ARTICLE_TEMPLATES))
 def test_hostile_article_text_is_inert_in_every_word_and_json_draft(template):
     import docx
 

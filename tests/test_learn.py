@@ -15,7 +15,14 @@ from ocop_nlp.extract.clause_features import FEATURE_VERSION, clause_features, c
 from ocop_nlp.extract.model import Policy, Prediction, refine
 from ocop_nlp.extract.units import Unit, clause_units
 from ocop_nlp.learn import corpus
-from ocop_nlp.learn.annotate import agreement, decide, parse_tokens, shown_clauses
+from ocop_nlp.learn.annotate import (
+    agreement,
+    amend,
+    decide,
+    parse_tokens,
+    render,
+    shown_clauses,
+)
 from ocop_nlp.learn.evaluate import ItemCounts, combine_labels, item_counts
 from ocop_nlp.nlp.sentences import split_sentences
 from ocop_nlp.records import Article, Challenge, Directive, Extraction, Official
@@ -300,6 +307,46 @@ def test_the_tool_computes_offsets_from_decisions(shared):
 def test_second_pass_agrees_with_the_first(shared):
     ag = agreement()
     assert ag.articles >= 10 and ag.kappa >= 0.8
+    assert set(ag.per_label) == set(corpus.LABELS)
+    assert sum(ag.confusion.values()) == len(ag.disagreements)
+    # the independent annotator's pass on its own: disjoint from a1's and b1's articles
+    c1 = agreement(annotator="c1")
+    assert c1.articles >= 12 and c1.clauses < ag.clauses
+
+
+def test_a_blind_show_hides_the_rules_labels_figures_and_spans(shared):
+    aid = corpus.load_corpus()[0].id
+    blind = render(aid, blind=True).splitlines()[1:]
+    assert all(line[3:6] == " | " and "‖" not in line for line in blind)
+    assert len(blind) == len(shown_clauses(aid)[1])
+
+
+def test_a_recheck_is_applied_in_place_one_line_per_clause(shared, tmp_path):
+    by_article: dict[str, list[dict]] = {}
+    for a in corpus.read_annotation_lines(corpus.annotation_files(1)):
+        by_article.setdefault(a["article"], []).append(a)
+    # an article whose first clause is not a directive but a later one is
+    aid, mine = next(
+        (aid, sorted(ls, key=lambda a: a["start"]))
+        for aid, ls in by_article.items()
+        if min(ls, key=lambda a: a["start"])["label"] != "directive"
+        and any(a["label"] == "directive" for a in ls)
+    )
+    f = tmp_path / "pass1-t.jsonl"
+    f.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in mine), encoding="utf-8")
+    k = next(n for n, a in enumerate(mine) if a["label"] == "directive")
+    flip = "a" if mine[0]["label"] != "achievement" else "o"
+    fixes = tmp_path / "fixes.tsv"
+    fixes.write_text(f"{aid}\t0\t{flip}\n{aid}\t{k}\td{{A=-}}\n", encoding="utf-8")
+    counts = amend(fixes, f, by="t")
+    after = list(corpus.read_annotation_lines([f]))
+    assert [(a["start"], a["end"]) for a in after] == [(a["start"], a["end"]) for a in mine]
+    assert after[0]["label"] != mine[0]["label"] and after[k]["addressee"] is None
+    assert all(a["recheck"] == "t" for a in after)
+    assert counts["articles"] == 1 and counts["label"] == 1
+    with pytest.raises(OcopError, match="not in the text"):
+        fixes.write_text(f"{aid}\t{k}\td{{A=no such words here at all}}\n", encoding="utf-8")
+        amend(fixes, f, by="t")
 
 
 def test_interactive_labelling_takes_the_rules_label_on_enter(shared, monkeypatch):

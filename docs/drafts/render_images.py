@@ -1,4 +1,5 @@
-"""Render the README's draft images: each built-in template's Word draft of our own articles,
+"""Render the README's draft images: each built-in template's Word draft of our own articles
+(the follow-up report from a store of our own meetings, tests/data/store_meetings.jsonl),
 converted to PDF by LibreOffice and its first page to PNG by pdftoppm, and the HTML news
 draft screenshotted by headless Chromium.
 
@@ -21,6 +22,7 @@ OWN = ROOT / "corpora" / "own"
 ONE = OWN / "01_cao_bang_so_ket_6_thang.txt"
 DIGEST = [OWN / f"{n}.txt" for n in ("01_cao_bang_so_ket_6_thang", "02_quang_ngai_tong_ket_nam",
                                        "03_dak_nong_lam_viec_so_nn")]  # fmt: skip
+MEETINGS = ROOT / "tests" / "data" / "store_meetings.jsonl"
 
 
 def ocop(*args: str) -> None:
@@ -40,6 +42,13 @@ def main() -> int:
             ocop("draft", str(ONE), "--template", template, "-o", str(docs[-1]))
         docs.append(work / "ban-tin.docx")
         ocop("draft", *map(str, DIGEST), "--template", "ban-tin", "-o", str(docs[-1]))
+        store = work / "tin.db"
+        ocop("batch", str(MEETINGS), "-o", str(work / "out.jsonl"), "--db", str(store),
+             "--workers", "1")  # fmt: skip
+        docs.append(work / "bao-cao-theo-doi.docx")
+        ocop("draft", "--db", str(store), "--template", "bao-cao-theo-doi", "--since", "2023",
+             "--until", "2023", "--province", "Hà Tĩnh", "--as-of", "2023-12-31",
+             "-o", str(docs[-1]))  # fmt: skip
         subprocess.run(
             ["soffice", "--headless", f"-env:UserInstallation=file://{work}/lo", "--convert-to",
              "pdf", "--outdir", str(work), *map(str, docs)],

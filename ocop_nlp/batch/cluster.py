@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ocop_nlp.batch.local import Engine, Result, Task, chunked, process_tasks, warm_up
+from ocop_nlp.batch.task import Engine, Result, Task, chunked, process_tasks, warm_up
 from ocop_nlp.errors import OcopError
 from ocop_nlp.extract.resources import Resources
 

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlsplit
@@ -32,10 +32,14 @@ from ocop_nlp.fetch.polite import FEED_TYPES, HTML_TYPES, FetchResult, PoliteFet
 from ocop_nlp.fetch.robots import RobotsRules, robots_url, rules_for_response
 from ocop_nlp.fetch.urls import canonical_url, file_kind, host_of
 from ocop_nlp.parse.encodings import decode_bytes
+from ocop_nlp.parse.feeds import parse_feed
 from ocop_nlp.parse.html import html_to_article, parse_date
-from ocop_nlp.parse.links import PageLinks, analyse_page, parse_feed, parse_sitemap, sniff_xml_kind
+from ocop_nlp.parse.links import PageLinks, analyse_page
 from ocop_nlp.parse.profiles import Profile, detect_profile, load_profile
+from ocop_nlp.parse.sitemaps import parse_sitemap
 from ocop_nlp.parse.soup import page_soup
+from ocop_nlp.parse.thresholds import MIN_ARTICLE_TEXT
+from ocop_nlp.parse.xmldoc import sniff_xml_kind
 from ocop_nlp.progress import LiveLine
 from ocop_nlp.store.db import Store, StoredArticle, open_store
 from ocop_nlp.store.frontier import Frontier, FrontierItem, NewLink, Settled
@@ -44,12 +48,20 @@ log = logging.getLogger(__name__)
 
 # Lower is fetched first. Sitemaps and feeds name many articles for one request; articles come
 # before the next listing page, so a crawl cut short by --max-pages has articles, not pagers.
-PRIORITY = {"robots": 0, "sitemap": 0, "feed": 0, "seed": 1, "article": 2, "listing": 3, "page": 4}
+# Stored articles fetched again to see whether they changed come last of all.
+PRIORITY = {
+    "robots": 0,
+    "sitemap": 0,
+    "feed": 0,
+    "seed": 1,
+    "article": 2,
+    "listing": 3,
+    "page": 4,
+    "recheck": 5,
+}
 # What a sitemap or feed may come as: the fetcher's feed types, and what some portals wrongly
 # serve theirs as; the content is sniffed before it is read as XML.
 XML_TYPES = (*FEED_TYPES, "application/octet-stream", "text/html")
-# A page whose article body is shorter than this is a stub ("Xem chi tiết tại đây"), not news.
-MIN_ARTICLE_CHARS = 200
 SKIPPED_OUTCOMES = {"not-html", "robots", "off-site", "file"}
 TRAP = "listing trap"  # the summary's name for listing links no longer followed
 _MAX_FAMILIES = 50_000  # families counted per run (memory stays bounded on any site)
@@ -118,6 +130,9 @@ class CrawlOptions:
     max_depth: int | None = None  # settings.crawl_max_depth when None
     allow_hosts: tuple[str, ...] = ()  # hosts beyond the start URLs' that may be crawled
     guess_sitemap: bool = True  # try /sitemap.xml when robots.txt names none
+    # Stored articles fetched more than this many days ago are fetched again (conditionally);
+    # settings.crawl_recheck_days when None.
+    recheck_days: float | None = None
 
 
 @dataclass(slots=True)
@@ -128,10 +143,11 @@ class CrawlSummary:
     pages: int = 0  # URLs fetched this run (robots.txt not counted)
     requests: int = 0  # HTTP requests sent, retries and robots.txt included
     stored: int = 0  # articles new to the store
-    updated: int = 0  # articles stored before whose page changed
+    updated: int = 0  # articles stored before whose text changed (the old text is kept)
     duplicates: int = 0  # the same text at a second URL, not stored again
     aliases: int = 0  # URLs that led to an article stored under its own address (redirects)
-    unchanged: int = 0  # 304 Not Modified
+    unchanged: int = 0  # 304 Not Modified, or fetched again with the same text
+    rechecked: int = 0  # stored articles queued again this run to see whether they changed
     listings: int = 0  # pages read for their links (listings, menus, sitemaps, feeds)
     skipped: Counter[str] = field(default_factory=Counter)
     failed: Counter[str] = field(default_factory=Counter)
@@ -152,6 +168,8 @@ class CrawlSummary:
             f"{self.stored:,} articles stored, {self.updated:,} updated, "
             f"{self.duplicates:,} duplicates, {self.unchanged:,} unchanged",
         ]
+        if self.rechecked:
+            parts.append(f"{self.rechecked:,} stored articles re-checked")
         if self.aliases:
             parts.append(f"{self.aliases:,} addresses led to an article stored under its own")
         if self.skipped:
@@ -228,7 +246,8 @@ class Crawler:
         self.profile: Profile | None = (
             load_profile(self.options.profile) if self.options.profile else None
         )
-        # URL family -> pages in a row of it that were no article and brought none (url_family).
+        # URL family -> pages in a row of it that were no article and brought none (url_family);
+        # read from the store when the run starts, kept there as it changes.
         self.barren_families: dict[str, int] = {}
         self.max_depth = (
             self.options.max_depth
@@ -293,9 +312,11 @@ class Crawler:
             canon, s.sites, opts, self.settings.crawl_page_error_tries
         )
         self.frontier.add(self._link(u, "seed", 0, None) for u in canon)
+        if not s.resumed:
+            s.rechecked = self._requeue_stale_articles()
+        self.barren_families = self.frontier.barren_families(s.sites)
         try:
-            for site in sorted(self.sites):
-                self._load_robots(site, canon)
+            self._load_all_robots(canon)
             if {host_of(u) for u in canon} <= self.closed:
                 s.stop = "no-host"  # the CLI says why in its one sentence
             else:
@@ -316,6 +337,15 @@ class Crawler:
             # An interrupted run stays open: the same command resumes it.
             self.frontier.finish_run(s.run_id, s.stop, s.to_dict())
         return s
+
+    def _requeue_stale_articles(self) -> int:
+        days = self.options.recheck_days
+        if days is None:
+            days = self.settings.crawl_recheck_days
+        before = datetime.now(UTC) - timedelta(days=max(0.0, days))
+        return self.frontier.requeue_articles(
+            self.summary.sites, before.isoformat(timespec="seconds"), PRIORITY["recheck"]
+        )
 
     def _loop(self) -> str:
         s = self.summary
@@ -432,12 +462,33 @@ class Crawler:
             Settled("failed", "page-error", reason, attempts=1, logged=True),
         )
 
-    def _load_robots(self, site: str, seeds: list[str]) -> None:
+    def _load_all_robots(self, seeds: list[str]) -> None:
+        """Every host's robots.txt before any page: hosts of different fetchers at once (20 slow
+        hosts do not wait for each other's robots.txt), the hosts of one fetcher in turn."""
+        turns: dict[int, list[str]] = {}
+        for site in sorted(self.sites):
+            turns.setdefault(self._slot(site), []).append(site)
+
+        def fetch_in_turn(sites: list[str]) -> list[tuple[str, str, FetchResult]]:
+            return [(site, *self._fetch_robots(site, seeds)) for site in sites]
+
+        if len(turns) == 1:
+            fetched = fetch_in_turn(next(iter(turns.values())))
+        else:
+            with ThreadPoolExecutor(len(turns), thread_name_prefix="ocop-robots") as pool:
+                fetched = [x for got in pool.map(fetch_in_turn, turns.values()) for x in got]
+        # Read and recorded here, in the hosts' order: one SQLite user, the same queue order.
+        for site, url, r in sorted(fetched, key=lambda x: x[0]):
+            self._load_robots(site, url, r)
+
+    def _fetch_robots(self, site: str, seeds: list[str]) -> tuple[str, FetchResult]:
         # The first start URL on this host gives the scheme; an --allow-host alone gets http.
         url = robots_url(next((u for u in seeds if host_of(u) == site), f"http://{site}/"))
         # Any type is read as robots.txt: a server's odd Content-Type is no reason to give up.
+        return url, self._fetcher(site).fetch(url, accept=("text/plain", "*/*"))
+
+    def _load_robots(self, site: str, url: str, r: FetchResult) -> None:
         fetcher = self._fetcher(site)
-        r = fetcher.fetch(url, accept=("text/plain", "*/*"))
         rules = rules_for_response(r.status, r.body, fetcher.user_agent, url=url, reason=r.reason)
         if rules.denied_reason:
             self.closed.add(site)
@@ -563,12 +614,23 @@ class Crawler:
             for e in entries:
                 u = canonical_url(e.url)
                 if u:
-                    links.append(self._link(u, "article", item.depth, item.url, lastmod=e.lastmod))
+                    links.append(
+                        self._link(
+                            u,
+                            "article",
+                            item.depth,
+                            item.url,
+                            lastmod=e.lastmod,
+                            listed_date=parse_date(e.published) if e.published else None,
+                        )
+                    )
         else:
             for f in parse_feed(body):
                 u = canonical_url(f.url)
                 if u:
-                    links.append(self._link(u, "article", item.depth, item.url))
+                    links.append(
+                        self._link(u, "article", item.depth, item.url, listed_date=f.published)
+                    )
         self.summary.listings += 1
         self._settle(item, r, "done", what, kind=item.kind, links=self._in_scope(links))
 
@@ -610,7 +672,7 @@ class Crawler:
         selectors = profile.article_selectors() if profile is not None else None
         art = html_to_article(html, url, selectors, soup)
         text = _nfc(art.text) or ""
-        if len(text.strip()) < MIN_ARTICLE_CHARS:
+        if len(text.strip()) < MIN_ARTICLE_TEXT:
             s.skipped["no article text"] += 1
             self._settle(
                 item,
@@ -622,7 +684,6 @@ class Crawler:
                 links=links,
             )
             return
-        existed = self.store.has_article(url)
         stored = StoredArticle(
             id=url,
             text=text,
@@ -630,8 +691,11 @@ class Crawler:
             canonical_url=url,
             site=host_of(url),
             title=_nfc(art.title),
-            # The page's date, else the one its sitemap entry gives (lastmod, news:publication_date).
-            published=art.published or (parse_date(item.lastmod) if item.lastmod else None),
+            # The page's date, else the one the sitemap or feed that listed it gives: the news
+            # sitemap's publication date or the feed item's date, then the sitemap's lastmod.
+            published=art.published
+            or item.listed_date
+            or (parse_date(item.lastmod) if item.lastmod else None),
             author=_nfc(art.author),
             raw_html=r.body,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -639,22 +703,17 @@ class Crawler:
             etag=r.etag,
             last_modified=r.last_modified,
         )
-        done = self._settle(
-            item,
-            r,
-            "done",
-            "updated" if existed else "stored",
-            kind="article",
-            links=links,
-            article=stored,
-        )
+        # The store tells stored, updated (the old text kept), unchanged and duplicate apart.
+        done = self._settle(item, r, "done", "stored", kind="article", links=links, article=stored)
         if done.outcome == "alias":
             s.aliases += 1
         outcome = done.article_outcome or done.outcome
         if outcome == "duplicate":
             s.duplicates += 1
-        elif existed:
+        elif outcome == "updated":
             s.updated += 1
+        elif outcome == "unchanged":
+            s.unchanged += 1
         else:
             s.stored += 1
 
@@ -714,14 +773,21 @@ class Crawler:
             set(page.article_links) - self.frontier.known(page.article_links)
         )
         if fresh:
-            self.barren_families.pop(family, None)
+            if self.barren_families.pop(family, None) is not None:
+                self.frontier.count_family(family, item.site, 0, None)
         elif family in self.barren_families or len(self.barren_families) < _MAX_FAMILIES:
-            self.barren_families[family] = self.barren_families.get(family, 0) + 1
+            n = self.barren_families[family] = self.barren_families.get(family, 0) + 1
+            # Kept in the store with the reason once it is a trap: a resumed or later run
+            # does not walk the same trap again.
+            self.frontier.count_family(family, item.site, n, self._trap_reason(family, n))
 
     def _family_trap(self, url: str) -> str | None:
         """Why links of `url`'s family are no longer followed, or None."""
         family = url_family(url)
         n = self.barren_families.get(family, 0) if family else 0
+        return self._trap_reason(family, n) if family else None
+
+    def _trap_reason(self, family: str, n: int) -> str | None:
         if n < self.settings.crawl_max_barren_family:
             return None
         return (

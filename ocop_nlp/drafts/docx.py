@@ -101,11 +101,13 @@ def _styles(doc: Any) -> None:
 class _Writer:
     """Walks the HTML draft and writes Word paragraphs; only the tags our templates use."""
 
-    def __init__(self, doc: Any) -> None:
+    def __init__(self, doc: Any, notes: dict[str, str] | None = None) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
         self.doc = doc
         self.align = WD_ALIGN_PARAGRAPH
+        self.notes = notes or {}  # evidence id -> its text, for footnotes
+        self.footnotes: list[str] = []  # in reference order: footnote k is footnotes[k - 1]
 
     def block(self, el: Any, container: Any = None, size: float | None = None) -> None:
         from docx.shared import Cm
@@ -218,6 +220,8 @@ class _Writer:
         for child in el:
             if child.tag == "br":
                 p.add_run().add_break()
+            elif (target := _note_target(child)) in self.notes:
+                self.footnote(p, self.notes[target], size)
             else:
                 self.inline(
                     child,
@@ -228,6 +232,119 @@ class _Writer:
                     size=size,
                 )
             run(child.tail, bold, italic, sup)
+
+    def footnote(self, p: Any, text: str, size: float | None) -> None:
+        """A footnote reference run in `p`; its text goes into footnotes.xml at the end."""
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
+
+        self.footnotes.append(text)
+        sz = f'<w:sz w:val="{round(size * 2)}"/>' if size else ""
+        p._p.append(
+            parse_xml(
+                f'<w:r {nsdecls("w")}><w:rPr><w:rStyle w:val="FootnoteReference"/>{sz}</w:rPr>'
+                f'<w:footnoteReference w:id="{len(self.footnotes)}"/></w:r>'
+            )
+        )
+
+
+def _note_target(el: Any) -> str | None:
+    """ "F1" for the evidence mark `<sup><a href="#F1">F1</a></sup>`, else None."""
+    if el.tag != "sup":
+        return None
+    a = el.find("a")
+    href = a.get("href") if a is not None else None
+    return href[1:] if href and href.startswith("#") else None
+
+
+def _evidence_notes(root: Any) -> dict[str, str]:
+    """The notes of the evidence section that the body marks, as footnote texts; those notes
+    leave the section, and the section goes when nothing is left in it.
+
+    A numbered note ("1. «...»") drops its number, which Word shows; an item's id ("F1.",
+    "2.D3.") stays, since `--exclude` takes it.
+    """
+    marked = {t for el in root.iter("sup") if (t := _note_target(el))}
+    notes: dict[str, str] = {}
+    for section in root.findall(".//section"):
+        if "dan-chung" not in (section.get("class") or "").split():
+            continue
+        for li in section.findall(".//li"):
+            nid = li.get("id")
+            if nid not in marked:
+                continue
+            text = " ".join("".join(li.itertext()).split())
+            number = nid.removeprefix("n")
+            if number.isdigit():
+                text = text.removeprefix(f"{number}. ")
+            notes[nid] = text
+            li.getparent().remove(li)
+        if not any(len(ul) for ul in section.findall(".//ul")):
+            section.getparent().remove(section)
+    return notes
+
+
+_FOOTNOTE_STYLES = (
+    '<w:style {ns} w:type="paragraph" w:styleId="FootnoteText"><w:name w:val="footnote text"/>'
+    '<w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
+    '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="both"/></w:pPr>'
+    '<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr></w:style>',
+    '<w:style {ns} w:type="character" w:styleId="FootnoteReference">'
+    '<w:name w:val="footnote reference"/><w:basedOn w:val="DefaultParagraphFont"/>'
+    '<w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:rPr><w:vertAlign w:val="superscript"/>'
+    "</w:rPr></w:style>",
+)
+
+
+def _add_footnotes(doc: Any, texts: list[str]) -> None:
+    """The footnotes part, its relationship, its two styles and the settings Word writes with it
+    (the separator and continuation separator, ids -1 and 0)."""
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+    from lxml import etree
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+    def el(parent: Any, tag: str, **attrs: str) -> Any:
+        return etree.SubElement(
+            parent, f"{{{w}}}{tag}", {f"{{{w}}}{k}": v for k, v in attrs.items()}
+        )
+
+    root = etree.Element(f"{{{w}}}footnotes", nsmap={"w": w})
+    for nid, kind, mark in (
+        ("-1", "separator", "separator"),
+        ("0", "continuationSeparator", "continuationSeparator"),
+    ):
+        p = el(el(root, "footnote", type=kind, id=nid), "p")
+        el(el(p, "pPr"), "spacing", after="0", line="240", lineRule="auto")
+        el(el(p, "r"), mark)
+    for k, text in enumerate(texts, 1):
+        p = el(el(root, "footnote", id=str(k)), "p")
+        el(el(p, "pPr"), "pStyle", val="FootnoteText")
+        r = el(p, "r")
+        el(el(r, "rPr"), "rStyle", val="FootnoteReference")
+        el(r, "footnoteRef")
+        t = el(el(p, "r"), "t")
+        t.text = " " + text
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, blob, doc.part.package)
+    doc.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    styles = doc.styles.element
+    for xml in _FOOTNOTE_STYLES:
+        styles.append(parse_xml(xml.format(ns=nsdecls("w"), size=round(_SIZES["dan-chung"] * 2))))
+    settings = doc.settings.element
+    pr = parse_xml(
+        f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+    )
+    compat = settings.find(qn("w:compat"))
+    if compat is not None:
+        compat.addprevious(pr)
+    else:
+        settings.append(pr)
 
 
 def html_to_docx(html: str, *, title: str, settings: Settings | None = None) -> bytes:
@@ -242,9 +359,11 @@ def html_to_docx(html: str, *, title: str, settings: Settings | None = None) -> 
     _page_numbers(doc)
     root = lxml.html.document_fromstring(html.encode("utf-8"))
     body = root.find("body")
-    writer = _Writer(doc)
+    writer = _Writer(doc, _evidence_notes(root))
     for el in body if body is not None else root:
         writer.block(el)
+    if writer.footnotes:
+        _add_footnotes(doc, writer.footnotes)
     props = doc.core_properties
     props.title = title[:255]
     props.author = settings.draft_author or settings.draft_body or "ocop-nlp"

@@ -37,10 +37,16 @@ BUILTIN = {
     "thong-bao-ket-luan": "Thông báo kết luận của người chủ trì tại cuộc họp, theo thể thức "
     "Nghị định 30/2020/NĐ-CP.",
     "ban-tin": "Bản tin: tổng hợp nhiều cuộc họp từ nhiều bài (ocop draft a.html b.html "
-    "--template ban-tin).",
+    "--template ban-tin) hoặc từ kho trong một khoảng thời gian (--db --since --until).",
+    "bao-cao-theo-doi": "Báo cáo theo dõi thực hiện chỉ đạo từ kho (--db): nhiệm vụ quá hạn, "
+    "chưa có báo cáo, đã báo cáo hoàn thành, kèm câu dẫn chứng.",
 }
 DEFAULT_TEMPLATE = "bien-ban-tom-tat"
 DIGEST = "ban-tin"
+FOLLOW_UP = "bao-cao-theo-doi"
+# Drafted from a store's tracked directives, never from articles alone.
+STORE_ONLY = (FOLLOW_UP,)
+ARTICLE_TEMPLATES = tuple(n for n in BUILTIN if n not in STORE_ONLY)
 ALL_FORMATS = (*FORMATS, "docx", "json")
 
 
@@ -229,30 +235,69 @@ def _env(fmt: str, folder: Path | None = None, settings: Settings | None = None)
     )
 
 
-def _contexts(
+def meeting_contexts(
     extractions: Sequence[Extraction], evidence: str, exclude: Collection[str], settings: Settings
 ) -> list[dict[str, Any]]:
+    """One context per extraction; in a digest "2.D1" leaves out D1 of the second meeting
+    only, and a bare "D1" the D1 of every meeting."""
+    bare = [e for e in exclude if "." not in e]
     return [
-        draft_context(ex, evidence=evidence, exclude=exclude, settings=settings)
-        for ex in extractions
+        draft_context(
+            ex,
+            evidence=evidence,
+            exclude=[*bare, *(e.split(".", 1)[1] for e in exclude if e.startswith(f"{k}."))],
+            settings=settings,
+        )
+        for k, ex in enumerate(extractions, 1)
     ]
 
 
-def digest_context(meetings: list[dict[str, Any]]) -> dict[str, Any]:
-    """What `ban-tin` sees: the meetings in date order and the period they span."""
-    meetings = sorted(meetings, key=lambda c: (c["meeting"] or {}).get("date") or "")
+def period_words(since: str | None, until: str | None, doc: bool = False) -> str:
+    """A period as news ("10/7/2018 – 12/7/2024") or documents write it ("từ ngày ... đến ngày
+    ..."); one bound alone says "từ" or "đến"; "" for none.
+
+    >>> period_words("2019-01-01", "2019-06-30"), period_words("2019-01-01", None, doc=True)
+    ('1/1/2019 – 30/6/2019', 'từ ngày 1 tháng 1 năm 2019')
+    """
+    say = date_doc if doc else date_news
+    first, last = say(since), say(until)
+    if first and last and first != last:
+        return f"từ {first} đến {last}" if doc else f"{first} – {last}"
+    if first and last:
+        return first
+    return f"từ {first}" if first else (f"đến {last}" if last else "")
+
+
+def digest_context(
+    meetings: list[dict[str, Any]],
+    since: str | None = None,
+    until: str | None = None,
+    area: str | None = None,
+) -> dict[str, Any]:
+    """What `ban-tin` sees: the meetings in date order and the period they span (or the period
+    asked for, `since`..`until`, and the `area` ("tỉnh Đắk Nông") when it comes from a store).
+
+    Each meeting gains `shown_notes`: the notes of the lines the digest shows (results,
+    challenges, directives), so no footnote is left without its line.
+    """
+
+    def day(c: dict[str, Any]) -> str:  # an article without a meeting date by its own date
+        return (c["meeting"] or {}).get("date") or c["article"].get("published") or ""
+
+    meetings = sorted(meetings, key=day)
     dates = [d for c in meetings if (d := (c["meeting"] or {}).get("date"))]
+    bounds = (since, until) if since or until else (dates[0], dates[-1]) if dates else (None, None)
+    for c in meetings:
+        shown = {x["note"] for x in (*c["results"], *c["challenges"])}
+        shown |= {d["note"] for g in c["directive_groups"] for d in g["directives"]}
+        c["shown_notes"] = [n for n in c["notes"] if n["id"] in shown]
     first = meetings[0] if meetings else {}
     return {
         "meetings": meetings,
         "count": len(meetings),
-        "period_news": (
-            f"{date_news(dates[0])} – {date_news(dates[-1])}"
-            if len(set(dates)) > 1
-            else date_news(dates[0])
-            if dates
-            else ""
-        ),
+        "period_news": period_words(bounds[0], bounds[1]),
+        "period_doc": period_words(bounds[0], bounds[1], doc=True),
+        "area": area or "",
         "evidence": first.get("evidence", "footnotes"),
         "body": first.get("body", ""),
         "author": first.get("author", ""),
@@ -323,13 +368,29 @@ def draft(
     if fmt not in ALL_FORMATS:
         raise TemplateError(f"Drafts come as {', '.join(ALL_FORMATS)}; {fmt!r} is not one of them.")
     settings = settings or load_settings()
+    if template in STORE_ONLY:
+        raise InputError(
+            f"The template {template} is drafted from a store of tracked directives: ocop draft "
+            f"--template {template} --db STORE [--since D] [--until D] [--province P]."
+        )
     if len(extractions) > 1 and template in BUILTIN and template != DIGEST:
         raise InputError(
             f"The template {template} drafts one meeting; for {len(extractions)} inputs use "
             f"--template {DIGEST}, or draft each input on its own."
         )
-    contexts = _contexts(extractions, evidence, exclude, settings)
+    contexts = meeting_contexts(extractions, evidence, exclude, settings)
     context = digest_context(contexts) if template == DIGEST or len(contexts) > 1 else contexts[0]
+    return render_draft(context, template, fmt, settings)
+
+
+def render_draft(
+    context: dict[str, Any], template: str, fmt: str, settings: Settings | None = None
+) -> str | bytes:
+    """A draft from its values (`draft_context`, `digest_context`, or a store's report): the
+    built-in template `template` or a user's `.j2` file, as md, html, docx (bytes) or json."""
+    settings = settings or load_settings()
+    if fmt not in ALL_FORMATS:
+        raise TemplateError(f"Drafts come as {', '.join(ALL_FORMATS)}; {fmt!r} is not one of them.")
     if fmt == "json":
         return json.dumps(context, ensure_ascii=False, indent=2) + "\n"
     if template in BUILTIN:
@@ -364,6 +425,8 @@ def draft(
 def _title(context: dict[str, Any]) -> str:
     if "meetings" in context:
         return "Bản tin " + (context["period_news"] or "")
+    if "tracked" in context:
+        return "Báo cáo theo dõi thực hiện chỉ đạo " + (context["period_doc"] or "")
     return context["event"] or context["article"]["title"] or "Bản thảo"
 
 

@@ -98,6 +98,19 @@ def match_official_at(text: str, pos: int) -> OfficialMatch | None:
     return OfficialMatch(pos, end, title, name)
 
 
+def split_title(title: str) -> tuple[str, str]:
+    """(position, what follows it) of a title as extracted; ("", title) without a known head.
+
+    >>> split_title("Phó Chủ tịch UBND tỉnh Cao Bằng")
+    ('Phó Chủ tịch', 'UBND tỉnh Cao Bằng')
+    """
+    t = " ".join(title.split())
+    m = _patterns()["head"].match(t)
+    if not m:
+        return "", t
+    return t[: m.end()], t[m.end() :].strip()
+
+
 def find_officials(text: str) -> list[OfficialMatch]:
     """Every official named in `text`, in order.
 

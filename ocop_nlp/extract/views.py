@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ocop_nlp.i18n import tr
 from ocop_nlp.records import Extraction
 
 
@@ -18,7 +19,9 @@ def format_number(v: float) -> str:
 
 
 def extraction_markdown(ex: Extraction) -> str:
+    """The extraction for a person to read; headings in the language `ocop_nlp.i18n` chose."""
     a = ex.article
+    none = f"- {tr('none')}"
     lines = [f"# {a.title or ex.id}", ""]
     meta = [x for x in [a.published, a.author, a.url] if x]
     if meta:
@@ -27,30 +30,30 @@ def extraction_markdown(ex: Extraction) -> str:
     if m:
         chair = f"{m.chair.title or ''} {m.chair.name or ''}".strip() if m.chair else "—"
         lines += [
-            "## Meeting",
+            f"## {tr('Meeting')}",
             "",
-            f"- kind: {m.kind or '—'}",
-            f"- date: {m.date or '—'}",
-            f"- chair: {chair}",
-            f"- topic: {m.topic or '—'}",
+            f"- {tr('kind')}: {m.kind or '—'}",
+            f"- {tr('date')}: {m.date or '—'}",
+            f"- {tr('chair')}: {chair}",
+            f"- {tr('topic')}: {m.topic or '—'}",
             "",
         ]
-    lines += ["## Figures", ""]
+    lines += [f"## {tr('Figures')}", ""]
     lines += [
         f"- {format_number(f.value)} {f.unit}"
         + (f" ({f.qualifier})" if f.qualifier else "")
         + f" — «{f.text}» [{f.start}:{f.end}]"
         for f in ex.figures
-    ] or ["- none"]
-    lines += ["", "## Challenges", ""]
-    lines += [f"- {c.text} [{c.start}:{c.end}]" for c in ex.challenges] or ["- none"]
-    lines += ["", "## Directives", ""]
+    ] or [none]
+    lines += ["", f"## {tr('Challenges')}", ""]
+    lines += [f"- {c.text} [{c.start}:{c.end}]" for c in ex.challenges] or [none]
+    lines += ["", f"## {tr('Directives')}", ""]
     for d in ex.directives:
         who = f"{d.issuer.title or ''} {d.issuer.name or ''}".strip() if d.issuer else "—"
         dl = f" (hạn: {d.deadline})" if d.deadline else ""
         lines.append(f"- **{d.addressee or '—'}** ← {who}: {d.action}{dl} [{d.start}:{d.end}]")
     if not ex.directives:
-        lines.append("- none")
+        lines.append(none)
     if ex.warnings:
-        lines += ["", "## Warnings", ""] + [f"- {w}" for w in ex.warnings]
+        lines += ["", f"## {tr('Warnings')}", ""] + [f"- {w}" for w in ex.warnings]
     return "\n".join(lines) + "\n"

@@ -4,6 +4,8 @@ stand-off JSONL with offsets computed here (nobody types an offset).
     python -m ocop_nlp.learn.annotate show ID [ID ...]           # clauses, numbered, pre-labelled
     python -m ocop_nlp.learn.annotate label ID --pass 1 -o FILE   # interactive, on a terminal
     python -m ocop_nlp.learn.annotate apply DECISIONS --pass 1 -o FILE   # batch, scripted
+    python -m ocop_nlp.learn.annotate review FILE ID [ID ...]     # clauses with FILE's labels
+    python -m ocop_nlp.learn.annotate amend CORRECTIONS FILE --by c1   # re-check FILE in place
 
 A decisions file has one line per article: `ID<TAB>TOKENS`, one token per clause in the order
 `show` numbers them. A token is a label letter — f(igure) c(hallenge) d(irective)
@@ -11,7 +13,9 @@ a(chievement) o(ther) — optionally followed by `{...}` edits separated by `|`:
 `A=text` (addressee: the nearest occurrence of `text` at or before the clause), `I=text`
 (issuer, likewise), `A=-`/`I=-` (none), `xN` (figure N of the clause shown is wrong),
 `+text` (a figure the rules missed: the span of `text` in the clause). Lines starting with `#`
-are comments. Without edits, a directive takes the rules' issuer and addressee when a rule
+are comments. A corrections file (amend) has `ID<TAB>N<TAB>TOKEN` lines (clause N as `review`
+numbers it, the same token syntax) and `ID<TAB>checked` lines for articles re-checked whole;
+amend rewrites FILE with one line per clause still, marking re-checked lines `"recheck"`. Without edits, a directive takes the rules' issuer and addressee when a rule
 directive overlaps the clause, and a clause keeps the rules' figures inside it.
 """
 
@@ -28,7 +32,7 @@ from ocop_nlp.errors import OcopError
 from ocop_nlp.extract.pipeline import extract_article
 from ocop_nlp.extract.sequence import unit_rule_labels
 from ocop_nlp.extract.units import Unit, clause_units
-from ocop_nlp.learn.corpus import LABELS, article, indexed_text, text_sha1
+from ocop_nlp.learn.corpus import LABELS, article, indexed_text, read_annotation_lines, text_sha1
 from ocop_nlp.records import Extraction
 
 LETTERS = {lab[0]: lab for lab in LABELS}
@@ -84,10 +88,15 @@ def shown_clauses(article_id: str) -> tuple[str, list[Shown]]:
     return text, out
 
 
-def render(article_id: str) -> str:
+def render(article_id: str, blind: bool = False) -> str:
+    """The numbered clauses; `blind` hides the rules' label, figures, issuer and addressee so
+    that an independent annotator is not anchored by them (pass 1 is never shown)."""
     text, shown = shown_clauses(article_id)
     lines = [f"## {article_id} ({len(shown)} clauses, sha1 {text_sha1(text)[:10]})"]
     for k, s in enumerate(shown):
+        if blind:
+            lines.append(f"{k:3} | {text[s.unit.start : s.unit.end]}")
+            continue
         extra = ""
         if s.rule == "directive":
             extra = " ".join(
@@ -180,6 +189,110 @@ def decide(
     return out
 
 
+def _edit(
+    text: str, u: Unit, line: dict, label: str, edits: list[str], shown: Shown | None, aid: str
+) -> dict:
+    """One annotation line with a corrected label and edits; a clause that becomes a directive
+    takes the rules' issuer and addressee unless edited, one that stops being one loses them."""
+    out = dict(line)
+    if label == "directive" and line["label"] != "directive" and shown is not None:
+        out["issuer"] = list(shown.issuer) if shown.issuer else None
+        out["addressee"] = list(shown.addressee) if shown.addressee else None
+    elif label != "directive":
+        out["issuer"] = out["addressee"] = None
+    out["label"] = label
+    figs = list(line.get("figures") or [])
+    drop: set[int] = set()
+    for e in edits:
+        if e.startswith(("A=", "I=")):
+            val = e[2:].strip()
+            span = None if val == "-" else _find_before(text, val, u.end)
+            if val != "-" and span is None:
+                raise OcopError(f"{aid}: {val!r} is not in the text.")
+            out["addressee" if e[0] == "A" else "issuer"] = list(span) if span else None
+        elif e.startswith("x"):
+            drop.add(int(e[1:]))
+        elif e.startswith("+"):
+            i = text.find(e[1:], u.start, u.end)
+            if i < 0:
+                raise OcopError(f"{aid}: figure {e[1:]!r} is not in clause {u}.")
+            figs.append({"span": [i, i + len(e) - 1], "value": None, "unit": None})
+        else:
+            raise OcopError(f"{aid}: unknown edit {e!r}.")
+    out["figures"] = [f for n, f in enumerate(figs, 1) if n not in drop]
+    return out
+
+
+def _article_lines(lines: list[dict], aid: str) -> list[dict]:
+    """The file's lines of one article in text order (its own clauses: the cutting of `show`
+    may have moved since it was labelled)."""
+    mine = sorted((a for a in lines if a["article"] == aid), key=lambda a: a["start"])
+    if not mine:
+        raise OcopError(f"{aid} is not in the file.")
+    return mine
+
+
+def review(path: Path, article_id: str) -> str:
+    """The clauses of one article with the labels, issuer and addressee `path` gives them."""
+    text = indexed_text(article_id)
+    lines = _article_lines(list(read_annotation_lines([path])), article_id)
+    out = [f"## {article_id} ({len(lines)} clauses) labels of {path.name}"]
+    for k, a in enumerate(lines):
+        spans = " ".join(
+            f"{n}=«{text[a[key][0] : a[key][1]]}»"
+            for n, key in (("A", "addressee"), ("I", "issuer"))
+            if a.get(key)
+        )
+        out.append(
+            f"{k:3} {a['label'][0]} | {text[a['start'] : a['end']]}"
+            + (f"  ‖ {spans}" if spans else "")
+        )
+    return "\n".join(out)
+
+
+def amend(corrections: Path, path: Path, by: str) -> dict[str, int]:
+    """Apply a re-check to an annotation file in place; counts of what changed, by kind."""
+    lines = list(read_annotation_lines([path]))
+    todo: dict[str, list[tuple[int, str]]] = {}
+    for n, raw in enumerate(corrections.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        parts = raw.split("\t")
+        if len(parts) == 2 and parts[1].strip() == "checked":
+            todo.setdefault(parts[0].strip(), [])
+        elif len(parts) == 3:
+            todo.setdefault(parts[0].strip(), []).append((int(parts[1]), parts[2].strip()))
+        else:
+            raise OcopError(f"{corrections}:{n}: expected ID<TAB>N<TAB>TOKEN or ID<TAB>checked.")
+    counts = {"articles": 0, "clauses": 0, "label": 0, "issuer": 0, "addressee": 0, "figures": 0}
+    replaced: dict[int, dict] = {}
+    index = {id(a): i for i, a in enumerate(lines)}
+    for aid, fixes in todo.items():
+        text, shown = shown_clauses(aid)
+        units = {(x.unit.start, x.unit.end): x for x in shown}
+        mine = _article_lines(lines, aid)
+        counts["articles"] += 1
+        counts["clauses"] += len(mine)
+        new = [dict(a, recheck=by) for a in mine]
+        for k, token in fixes:
+            ((label, edits),) = parse_tokens(token)
+            before = new[k]
+            u = Unit(before["start"], before["end"], 0)
+            new[k] = _edit(text, u, before, label, edits, units.get((u.start, u.end)), aid)
+            for key in ("label", "issuer", "addressee", "figures"):
+                if (new[k].get(key) or None) != (mine[k].get(key) or None):
+                    counts[key] += 1
+        for a, b in zip(mine, new, strict=True):
+            replaced[index[id(a)]] = b
+    out = [replaced.get(i, a) for i, a in enumerate(lines)]
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        for d in out:
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    tmp.replace(path)  # the whole file or nothing: a failed run never leaves half a file
+    return counts
+
+
 def apply_decisions(path: Path, pass_no: int, annotator: str) -> list[dict]:
     out: list[dict] = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -224,10 +337,14 @@ class Agreement:
     percent: float
     kappa: float
     disagreements: list[tuple[str, int, int, str, str]]  # article, start, end, pass 1, pass 2
+    # per label: (clauses pass 1 gives it, clauses pass 2 gives it, kappa of it against the rest)
+    per_label: dict[str, tuple[int, int, float]]
+    confusion: dict[tuple[str, str], int]  # (pass 1, pass 2) -> clauses, disagreeing pairs only
 
 
-def agreement() -> Agreement:
-    """Pass 1 against pass 2 on the clauses both passes labelled (same article and span)."""
+def agreement(annotator: str | None = None) -> Agreement:
+    """Pass 1 against pass 2 on the clauses both passes labelled (same article and span);
+    `annotator` keeps only that annotator's pass-2 lines (an independent annotator's figure)."""
     from sklearn.metrics import cohen_kappa_score
 
     from ocop_nlp.learn.corpus import annotation_files, read_annotation_lines
@@ -239,6 +356,7 @@ def agreement() -> Agreement:
     second = {
         (a["article"], a["start"], a["end"]): a["label"]
         for a in read_annotation_lines(annotation_files(2))
+        if annotator is None or a.get("annotator") == annotator
     }
     keys = [k for k in second if k in first]
     if not keys:
@@ -246,12 +364,25 @@ def agreement() -> Agreement:
     y1 = [first[k] for k in keys]
     y2 = [second[k] for k in keys]
     same = sum(a == b for a, b in zip(y1, y2, strict=True))
+    per_label = {}
+    for lab in LABELS:
+        b1 = [y == lab for y in y1]
+        b2 = [y == lab for y in y2]
+        # one label against the rest; kappa is undefined (nan) when neither pass uses it
+        k = float(cohen_kappa_score(b1, b2)) if any(b1) or any(b2) else float("nan")
+        per_label[lab] = (sum(b1), sum(b2), k)
+    confusion: dict[tuple[str, str], int] = {}
+    for a, b in zip(y1, y2, strict=True):
+        if a != b:
+            confusion[(a, b)] = confusion.get((a, b), 0) + 1
     return Agreement(
         len({k[0] for k in keys}),
         len(keys),
         same / len(keys),
         float(cohen_kappa_score(y1, y2, labels=list(LABELS))),
         [(*k, a, b) for k, a, b in zip(keys, y1, y2, strict=True) if a != b],
+        per_label,
+        confusion,
     )
 
 
@@ -260,7 +391,16 @@ def main(argv: list[str] | None = None) -> int:
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("show", help="print the numbered clauses with the rules' label")
     s.add_argument("ids", nargs="+")
-    sub.add_parser("agreement", help="Cohen's kappa and % agreement of pass 1 and pass 2")
+    s.add_argument("--blind", action="store_true", help="hide the rules' labels, figures and spans")
+    g = sub.add_parser("agreement", help="Cohen's kappa and % agreement of pass 1 and pass 2")
+    g.add_argument("--annotator", help="only this annotator's pass-2 lines")
+    r = sub.add_parser("review", help="an annotation file's labels on the numbered clauses")
+    r.add_argument("file")
+    r.add_argument("ids", nargs="+")
+    m = sub.add_parser("amend", help="apply a re-check (ID N TOKEN lines) to a file in place")
+    m.add_argument("corrections")
+    m.add_argument("file")
+    m.add_argument("--by", required=True, help='who re-checked (written as "recheck")')
     for name in ("label", "apply"):
         x = sub.add_parser(name)
         x.add_argument("source", help="an article id (label) or a decisions file (apply)")
@@ -271,14 +411,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if a.cmd == "show":
             for aid in a.ids:
-                print(render(aid))
+                print(render(aid, blind=a.blind))
+            return 0
+        if a.cmd == "review":
+            for aid in a.ids:
+                print(review(Path(a.file), aid))
+            return 0
+        if a.cmd == "amend":
+            counts = amend(Path(a.corrections), Path(a.file), a.by)
+            print(", ".join(f"{k} {v}" for k, v in counts.items()))
             return 0
         if a.cmd == "agreement":
-            ag = agreement()
+            ag = agreement(a.annotator)
             print(
                 f"{ag.articles} articles, {ag.clauses} clauses: agreement {ag.percent:.1%}, "
                 f"Cohen's kappa {ag.kappa:.3f}"
             )
+            for lab, (n1, n2, k) in ag.per_label.items():
+                print(f"  {lab:<12} pass 1 {n1:4}  pass 2 {n2:4}  kappa {k:.3f}")
+            for (l1, l2), n in sorted(ag.confusion.items(), key=lambda x: -x[1]):
+                print(f"  pass 1 {l1} / pass 2 {l2}: {n}")
             for aid, st, en, l1, l2 in ag.disagreements:
                 print(f"  {aid} [{st}:{en}] pass 1 {l1}, pass 2 {l2}")
             return 0

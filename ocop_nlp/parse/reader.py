@@ -17,6 +17,7 @@ from typing import Any
 
 from ocop_nlp.config import Settings, load_settings
 from ocop_nlp.errors import EmptyTextError, EncodingError, InputError, TooLargeError
+from ocop_nlp.i18n import tr
 from ocop_nlp.parse.encodings import decode_bytes
 from ocop_nlp.parse.html import html_to_article
 from ocop_nlp.parse.page_text import split_page
@@ -201,17 +202,24 @@ def read_input(source: str, settings: Settings | None = None) -> Article:
         path = Path(source)
         if not path.exists():
             raise InputError(
-                f"{source} does not exist; give a .txt, .html or .json file, a URL, or - for stdin."
+                tr(
+                    "{source} does not exist; give a .txt, .html or .json file, a URL, or - for "
+                    "stdin."
+                ).format(source=source)
             )
         if path.name.lower().endswith((".jsonl", ".jsonl.gz", ".ndjson")):
             raise InputError(
-                f"{source} holds many article records; `ocop extract` reads one "
-                "(use `ocop batch` for a .jsonl)."
+                tr(
+                    "{source} holds many article records; `ocop extract` reads one "
+                    "(use `ocop batch` for a .jsonl)."
+                ).format(source=source)
             )
         if path.is_dir():
             raise InputError(
-                f"{source} is a folder; `ocop extract` reads one article "
-                "(use `ocop batch` for a folder)."
+                tr(
+                    "{source} is a folder; `ocop extract` reads one article "
+                    "(use `ocop batch` for a folder)."
+                ).format(source=source)
             )
         data = read_file_bytes(path, settings)
         _check_not_empty(data, source)
@@ -233,15 +241,21 @@ def read_file_bytes(path: Path, settings: Settings | None = None) -> bytes:
         with path.open("rb") as f:
             data = f.read(settings.max_input_bytes + 1)
     except OSError as e:
-        raise InputError(f"Could not read {path}: {e.strerror or e}.") from e
+        raise InputError(
+            tr("Could not read {path}: {reason}.").format(path=path, reason=e.strerror or e)
+        ) from e
     _check_size(len(data), str(path), settings, stopped=True)
     return data
 
 
 def _check_not_empty(data: bytes, name: str) -> None:
     if not data.strip():
-        what = "holds only whitespace" if data else "is empty"
-        raise EmptyTextError(f"{name} {what}; there is no article to read.")
+        said = (
+            tr("{name} holds only whitespace; there is no article to read.")
+            if data
+            else tr("{name} is empty; there is no article to read.")
+        )
+        raise EmptyTextError(said.format(name=name))
 
 
 def _check_size(size: int, name: str, settings: Settings, stopped: bool = False) -> None:

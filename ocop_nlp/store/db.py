@@ -9,9 +9,10 @@ Tables:
   extraction JSON is kept whole, with the tool, rules and model versions that made it.
 - `directives`: the directives of the latest extraction of each article, one row per item, for
   tracking who was asked to do what and when.
-- `article_versions` (schema 3): each distinct text an article id arrived with, numbered, so a
-  record seen again with another text is a new version, never dropped as "already done";
-  `extractions.source_hash` is the hash of the input text that extraction was made from.
+- `article_versions` (migration 4): each distinct text an article id arrived with, numbered,
+  so a record seen again with another text is a new version, never dropped as "already done";
+  `extractions.source_hash` is the hash of the input text that extraction was made from. A
+  crawled page whose text changed keeps its previous text there (migration 6).
 
 A connection belongs to one process: batch workers return results and the parent writes.
 """
@@ -302,6 +303,106 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                      json_each(e.extraction, '$.challenges') c""",
         ),
     ),
+    (
+        6,
+        "crawl re-checks: previous texts, listed dates, URL-family counters",
+        (
+            # The text of a version an article has moved on from (a page whose text changed
+            # between two crawls); NULL for the text the article holds now.
+            "ALTER TABLE article_versions ADD COLUMN text TEXT",
+            # The date the sitemap entry or feed item that listed a URL gives it (YYYY-MM-DD):
+            # the article's date when its page shows none.
+            "ALTER TABLE crawl_frontier ADD COLUMN listed_date TEXT",
+            # URL families (a path with its numbers and query values taken out) and how many of
+            # their pages in a row were no article and brought none: kept across runs, so a
+            # resumed or later crawl does not walk into the same trap again.
+            """CREATE TABLE crawl_families (
+                family TEXT PRIMARY KEY,
+                site TEXT NOT NULL,
+                barren INTEGER NOT NULL,
+                reason TEXT,
+                updated_at TEXT NOT NULL
+            )""",
+        ),
+    ),
+    (
+        7,
+        "addressees: one row per agency a directive names",
+        (
+            # "Sở Tài chính, Sở Xây dựng và UBND các huyện" names three agencies: each gets a
+            # row (its part as written, canonical agency, 2025 successor), so `--addressee`
+            # finds the directive under each. `mentions.agency_id` stays the whole addressee's
+            # agency, the one tracked items are grouped by.
+            """CREATE TABLE mention_agencies (
+                article_id TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                seq INTEGER NOT NULL,
+                addressee TEXT NOT NULL,
+                agency_id TEXT,
+                agency_name TEXT,
+                agency_level TEXT,
+                agency_2025 TEXT,
+                PRIMARY KEY (article_id, position, seq)
+            )""",
+            "CREATE INDEX mention_agencies_agency ON mention_agencies (agency_id)",
+            # Every agency an item's mentions name, first named first (a JSON array).
+            "ALTER TABLE items ADD COLUMN addressees TEXT",
+            # Every article is resolved again on first use, which fills the new table.
+            "INSERT OR IGNORE INTO track_queue SELECT DISTINCT article_id FROM extractions",
+            """CREATE VIEW addressee_rows AS
+                SELECT ma.seq, ma.addressee AS addressee_part, ma.agency_name AS part_agency,
+                       ma.agency_level AS part_level, d.*
+                FROM mention_agencies ma JOIN directive_rows d
+                  ON d.article_id = ma.article_id AND d.position = ma.position""",
+        ),
+    ),
+    (
+        8,
+        "officials by name and title over time",
+        (
+            # One row per official (a chair or an issuer) per article and position. A person
+            # is `person_key`: the folded name, with the province for local officials (two
+            # provinces' "Nguyễn Văn An" are two people); `position_key` the folded position.
+            """CREATE TABLE official_mentions (
+                article_id TEXT NOT NULL,
+                person_key TEXT NOT NULL,
+                position_key TEXT NOT NULL,
+                name TEXT NOT NULL,
+                title TEXT,
+                position TEXT,
+                role TEXT NOT NULL,
+                agency_id TEXT,
+                agency_name TEXT,
+                agency_level TEXT,
+                province TEXT,
+                province_2025 TEXT,
+                published TEXT,
+                name_folded TEXT NOT NULL,
+                PRIMARY KEY (article_id, person_key, position_key)
+            )""",
+            "CREATE INDEX official_mentions_person ON official_mentions (person_key, position_key)",
+            "CREATE INDEX official_mentions_name ON official_mentions (name_folded)",
+            "INSERT OR IGNORE INTO track_queue SELECT DISTINCT article_id FROM extractions",
+            # For sqlite3, datasette and pandas: one row per person and position, over time.
+            """CREATE VIEW officials AS
+                SELECT person_key, position_key,
+                       (SELECT o2.name FROM official_mentions o2
+                        WHERE o2.person_key = o.person_key GROUP BY o2.name
+                        ORDER BY COUNT(*) DESC, o2.name LIMIT 1) AS name,
+                       (SELECT o3.title FROM official_mentions o3
+                        WHERE o3.person_key = o.person_key AND o3.position_key = o.position_key
+                        GROUP BY o3.title ORDER BY COUNT(*) DESC, LENGTH(o3.title) DESC LIMIT 1)
+                         AS title,
+                       MAX(o.position) AS position,
+                       MAX(o.agency_name) AS agency, MAX(o.agency_level) AS agency_level,
+                       MAX(o.province) AS province, MAX(o.province_2025) AS province_2025,
+                       MIN(substr(o.published, 1, 10)) AS first_seen,
+                       MAX(substr(o.published, 1, 10)) AS last_seen,
+                       COUNT(DISTINCT o.article_id) AS articles,
+                       json_group_array(DISTINCT o.article_id) AS article_ids
+                FROM official_mentions o GROUP BY o.person_key, o.position_key""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -368,6 +469,18 @@ class StoredArticle:
         elif self.raw_html is not None:
             rec["html"] = self.raw_html.decode("utf-8", errors="replace")
         return rec
+
+
+@dataclass(slots=True)
+class ArticleVersion:
+    """One text an article arrived with (`article_versions`)."""
+
+    version: int
+    content_hash: str
+    title: str | None
+    published: str | None
+    seen_at: str
+    text: str | None  # kept once the article moved on to another text; None for today's
 
 
 @dataclass(slots=True)
@@ -500,6 +613,11 @@ class Store:
         ).fetchone()
         if row:
             return str(row[0])
+        before = c.execute(
+            "SELECT content_hash, text, title, published FROM articles WHERE id = ?", (a.id,)
+        ).fetchone()
+        if before is not None and before[0] != key:
+            self._keep_previous_text(c, a, key, before)
         html = zlib.compress(a.raw_html) if a.raw_html is not None else None
         c.execute(
             f"INSERT INTO articles ({_ARTICLE_COLUMNS}) "
@@ -530,6 +648,29 @@ class Store:
         )
         a.content_hash = key
         return None
+
+    def _keep_previous_text(
+        self, c: sqlite3.Connection, a: StoredArticle, key: str, before: tuple[Any, ...]
+    ) -> None:
+        """`a` replaces a stored text: the old one stays as a numbered version, with its text."""
+        old_key, old_text, old_title, old_published = before
+        now = _now()
+        self._add_version(c, a.id, str(old_key), old_title, old_published, now)
+        c.execute(
+            "UPDATE article_versions SET text = ? WHERE article_id = ? AND content_hash = ?",
+            (old_text, a.id, old_key),
+        )
+        self._add_version(c, a.id, key, a.title, a.published, now)
+        # The text it holds now lives in `articles` (a page changed back to an older text).
+        c.execute(
+            "UPDATE article_versions SET text = NULL WHERE article_id = ? AND content_hash = ?",
+            (a.id, key),
+        )
+
+    def content_hash_in(self, c: sqlite3.Connection, article_id: str) -> str | None:
+        """The content hash `article_id` is stored with, inside the caller's transaction."""
+        row = c.execute("SELECT content_hash FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return str(row[0]) if row else None
 
     def get_article(self, article_id: str) -> StoredArticle | None:
         row = self.conn.execute(
@@ -689,14 +830,30 @@ class Store:
             )
         ]
 
-    def extracted(self) -> dict[str, list[tuple[str | None, str | None, str | None]]]:
+    def versions_of(self, article_id: str) -> list[ArticleVersion]:
+        """Every text `article_id` arrived with, oldest first; earlier texts with their words."""
+        return [
+            ArticleVersion(int(v), str(h), t, p, str(seen), text)
+            for v, h, t, p, seen, text in self.conn.execute(
+                "SELECT version, content_hash, title, published, seen_at, text "
+                "FROM article_versions WHERE article_id = ? ORDER BY version",
+                (article_id,),
+            )
+        ]
+
+    def extracted(self, with_model: bool = False) -> dict[str, list[tuple[str | None, ...]]]:
         """{article id: [(source hash, tool version, rules version), ...]} of every extraction:
-        what `batch` into this store needs to tell done, new versions and stale ones apart."""
-        out: dict[str, list[tuple[str | None, str | None, str | None]]] = {}
-        for aid, h, tool, rules in self.conn.execute(
-            "SELECT article_id, source_hash, tool_version, rules_version FROM extractions"
+        what `batch` into this store needs to tell done, new versions and stale ones apart.
+        `with_model` adds the clause-type model version each was made with (its
+        `versions["model"]`, None when the rules ran alone), read from the JSON: slower."""
+        out: dict[str, list[tuple[str | None, ...]]] = {}
+        model = "json_extract(extraction, '$.versions.model')" if with_model else "NULL"
+        for aid, h, tool, rules, m in self.conn.execute(
+            f"SELECT article_id, source_hash, tool_version, rules_version, {model} FROM extractions"
         ):
-            out.setdefault(str(aid), []).append((h, tool, rules))
+            out.setdefault(str(aid), []).append(
+                (h, tool, rules, m) if with_model else (h, tool, rules)
+            )
         return out
 
     def count_extractions(self) -> int:

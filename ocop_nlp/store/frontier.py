@@ -2,7 +2,9 @@
 runs, and a log of every fetch. SQL for crawling lives here, next to the articles it fills.
 
 Each fetched URL is settled in one transaction: its article (if any), the links found on it and
-its own frontier row commit together. A crawl killed at any instant therefore resumes from a
+its own frontier row commit together. Each row keeps the validators its server gave (ETag,
+Last-Modified) for the next conditional request, and the date a sitemap or feed listed it
+with; `crawl_families` keeps the URL families that brought no article, and why they became traps. A crawl killed at any instant therefore resumes from a
 consistent frontier: a URL is either settled with everything it produced, or still queued.
 """
 
@@ -15,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ocop_nlp.fetch.urls import canonical_url
 from ocop_nlp.store.db import Store, StoredArticle, _now
 
 # Kinds whose content changes between runs: a new run fetches them again (conditionally).
@@ -45,6 +48,7 @@ class FrontierItem:
     attempts: int = 0
     chain: int = 0  # its place in a chain of listings (0: not reached through a listing)
     barren: int = 0  # listing pages in a row before it that brought no new article link
+    listed_date: str | None = None  # the date its sitemap entry or feed item gives (YYYY-MM-DD)
 
 
 @dataclass(slots=True)
@@ -63,6 +67,7 @@ class NewLink:
     not_followed: str | None = None
     chain: int = 0  # see FrontierItem
     barren: int = 0
+    listed_date: str | None = None  # see FrontierItem
 
 
 @dataclass(slots=True)
@@ -116,7 +121,7 @@ FETCH_LOG_FIELDS = (
 
 _ITEM_COLUMNS = (
     "url, site, kind, depth, priority, found_on, etag, last_modified, lastmod, article_id, "
-    "attempts, chain, barren"
+    "attempts, chain, barren, listed_date"
 )
 
 
@@ -169,6 +174,60 @@ class Frontier:
             run_id = int(cur.lastrowid or 0)
         return run_id, False
 
+    def requeue_articles(self, sites: list[str], fetched_before: str, priority: int) -> int:
+        """Queue again the stored articles of `sites` last fetched before `fetched_before` (an
+        ISO time), to see whether their text changed; the crawl asks for them conditionally
+        with the validators their server gave (ETag, Last-Modified), so an unchanged page
+        costs a 304. Aliases and duplicates are not re-checked: their article is. Returns how
+        many were queued; they come after everything else queued (`priority`)."""
+        marks = ",".join("?" for _ in sites) or "''"
+        with self.store.transaction() as c:
+            cur = c.execute(
+                "UPDATE crawl_frontier SET state = 'queued', priority = ? "
+                f"WHERE site IN ({marks}) AND state = 'done' AND kind = 'article' "
+                "AND article_id = url AND fetched_at <= ?",
+                (priority, *sites, fetched_before),
+            )
+            return int(cur.rowcount)
+
+    # --- URL families (traps beyond pagers) ------------------------------------------------
+
+    def barren_families(self, sites: Iterable[str]) -> dict[str, int]:
+        """{family: pages in a row of it that were no article and brought none} of `sites`."""
+        wanted = list(sites)
+        marks = ",".join("?" for _ in wanted) or "''"
+        return {
+            str(f): int(n)
+            for f, n in self.conn.execute(
+                f"SELECT family, barren FROM crawl_families WHERE site IN ({marks})", wanted
+            )
+        }
+
+    def count_family(self, family: str, site: str, barren: int, reason: str | None) -> None:
+        """Record a family's count (0: it brought an article, forget it); `reason` once it is
+        a trap, so an operator sees why its links stopped being followed."""
+        with self.store.transaction() as c:
+            if barren == 0:
+                c.execute("DELETE FROM crawl_families WHERE family = ?", (family,))
+                return
+            c.execute(
+                "INSERT INTO crawl_families (family, site, barren, reason, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (family) DO UPDATE SET "
+                "barren = excluded.barren, reason = excluded.reason, "
+                "updated_at = excluded.updated_at",
+                (family, site, barren, reason, _now()),
+            )
+
+    def trap_families(self) -> list[dict[str, Any]]:
+        """The families recorded as traps, with why (for reports and tests)."""
+        return [
+            {"family": f, "site": s, "barren": int(n), "reason": r}
+            for f, s, n, r in self.conn.execute(
+                "SELECT family, site, barren, reason FROM crawl_families "
+                "WHERE reason IS NOT NULL ORDER BY family"
+            )
+        ]
+
     def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
         with self.store.transaction() as c:
             c.execute(
@@ -188,8 +247,8 @@ class Frontier:
         for link in links:
             cur = c.execute(
                 "INSERT OR IGNORE INTO crawl_frontier (url, site, kind, depth, priority, "
-                "found_on, found_at, lastmod, state, outcome, reason, chain, barren) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "found_on, found_at, lastmod, state, outcome, reason, chain, barren, listed_date) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     link.url,
                     link.site,
@@ -204,18 +263,26 @@ class Frontier:
                     link.not_followed,
                     link.chain,
                     link.barren,
+                    link.listed_date,
                 ),
             )
             if link.not_followed:
                 continue  # on record, not queued
             if cur.rowcount:
                 added += 1
-            elif link.lastmod:
+                continue
+            if link.listed_date:
+                # Found on a listing first, then in a feed: the feed's date is still worth keeping.
+                c.execute(
+                    "UPDATE crawl_frontier SET listed_date = ? WHERE url = ? AND listed_date IS NULL",
+                    (link.listed_date, link.url),
+                )
+            if link.lastmod:
                 # A sitemap says the page changed since we stored it: fetch it again.
                 cur = c.execute(
-                    "UPDATE crawl_frontier SET state = 'queued', lastmod = ? WHERE url = ? "
-                    "AND state = 'done' AND (lastmod IS NULL OR lastmod < ?)",
-                    (link.lastmod, link.url, link.lastmod),
+                    "UPDATE crawl_frontier SET state = 'queued', lastmod = ?, priority = ? "
+                    "WHERE url = ? AND state = 'done' AND (lastmod IS NULL OR lastmod < ?)",
+                    (link.lastmod, link.priority, link.url, link.lastmod),
                 )
                 added += cur.rowcount
         return added
@@ -306,9 +373,18 @@ class Frontier:
         with self.store.transaction() as c:
             article_id = done.article_id or item.article_id
             if article is not None:
+                before = self.store.content_hash_in(c, article.id)
                 other = self.store.save_article_in(c, article)
                 if other is None:
                     article_id = article.id
+                    if before is None:
+                        done.outcome = "stored"
+                    elif before == article.content_hash:
+                        done.outcome = "unchanged"
+                        done.reason = "Fetched again; the text is the same."
+                    else:
+                        done.outcome = "updated"
+                        done.reason = "The text changed; the previous one is kept as a version."
                 else:
                     done.outcome = "duplicate"
                     done.reason = f"The same text is already stored as {other}."
@@ -373,10 +449,24 @@ class Frontier:
             "found_at, state) VALUES (?, ?, 'article', ?, ?, ?, ?, 'queued')",
             (article.id, article.site, item.depth, item.priority, item.url, now),
         )
+        # The validators belong to the address that answered: the article's own when the
+        # redirects ended there (not when another address served a page naming it canonical).
+        own = done.final_url is not None and canonical_url(done.final_url) == article.id
         c.execute(
             "UPDATE crawl_frontier SET state = 'done', kind = 'article', fetched_at = ?, "
-            "run_id = ?, outcome = ?, reason = ?, http_status = ?, article_id = ? WHERE url = ?",
-            (now, run_id, done.outcome, done.reason, done.http_status, article_id, article.id),
+            "run_id = ?, outcome = ?, reason = ?, http_status = ?, article_id = ?, "
+            "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) WHERE url = ?",
+            (
+                now,
+                run_id,
+                done.outcome,
+                done.reason,
+                done.http_status,
+                article_id,
+                done.etag if own else None,
+                done.last_modified if own else None,
+                article.id,
+            ),
         )
         done.article_outcome = done.outcome
         done.outcome = "alias"

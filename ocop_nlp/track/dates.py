@@ -13,6 +13,7 @@ import re
 from datetime import date
 
 from ocop_nlp.errors import InputError
+from ocop_nlp.i18n import tr
 
 ACCEPTED = "YYYY, YYYY-MM, YYYY-MM-DD, MM/YYYY or DD/MM/YYYY"
 
@@ -39,7 +40,11 @@ def parse_day(text: str, end: bool = False) -> str:
             return date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
     except ValueError:
         pass
-    raise InputError(f"{text!r} is not a date; give {ACCEPTED}.")
+    raise InputError(
+        tr("{text!r} is not a date; give YYYY, YYYY-MM, YYYY-MM-DD, MM/YYYY or DD/MM/YYYY.").format(
+            text=text
+        )
+    )
 
 
 _QUARTER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}

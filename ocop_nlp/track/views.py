@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ocop_nlp.errors import InputError
+from ocop_nlp.i18n import tr
 from ocop_nlp.store import tracking as sql
 from ocop_nlp.store.db import Store, open_store
 from ocop_nlp.track.core import Filters, Mention, TrackedItem, query_directives, refresh
+from ocop_nlp.track.officials import Official
 
 FORMATS = ("table", "csv", "jsonl")
 # The columns CONTRACT.md fixes first, then what helps to check them.
@@ -36,6 +38,7 @@ ITEM_COLUMNS = (
     "evidence_start",
     "evidence_end",
     "evidence_text",
+    "addressees",
 )
 MENTION_COLUMNS = (
     "published",
@@ -53,13 +56,18 @@ MENTION_COLUMNS = (
     "start",
     "end",
     "evidence",
+    "agencies",
 )
 
 
 def open_existing(path: str | os.PathLike[str]) -> Store:
     """Open a store that must already exist (a query never creates an empty one)."""
     if not Path(path).exists():
-        raise InputError(f"The store {path} does not exist; make one with `ocop batch --db`.")
+        raise InputError(
+            tr("The store {path} does not exist; make one with `ocop batch --db`.").format(
+                path=path
+            )
+        )
     return open_store(path)
 
 
@@ -82,6 +90,7 @@ def item_row(it: TrackedItem) -> dict[str, Any]:
         "evidence_start": ev.start if ev else None,
         "evidence_end": ev.end if ev else None,
         "evidence_text": ev.text if ev else None,
+        "addressees": "; ".join(it.addressees),
     }
 
 
@@ -102,6 +111,7 @@ def mention_row(m: Mention) -> dict[str, Any]:
         "start": m.evidence.start,
         "end": m.evidence.end,
         "evidence": m.evidence.text,
+        "agencies": "; ".join(m.agencies),
     }
 
 
@@ -115,8 +125,12 @@ def items_table(items: list[TrackedItem]) -> str:
     head = f"{'id':13} {'addressee':28} {'action':50} {'first':10} {'last':10} {'n':>3} status"
     lines = [head, "-" * len(head)]
     for it in items:
+        who = it.addressee or "–"
+        others = len([a for a in it.addressees if a != it.addressee])
+        if others:  # "Sở Tài chính, Sở Xây dựng …": the first, and how many more
+            who = f"{_cut(who, 28 - len(str(others)) - 2)} +{others}"
         lines.append(
-            f"{it.id:13} {_cut(it.addressee or '–', 28):28} {_cut(it.action, 50):50} "
+            f"{it.id:13} {_cut(who, 28):28} {_cut(it.action, 50):50} "
             f"{it.first_seen or '?':10} {it.last_seen or '?':10} {it.mentions:>3} {it.status}"
         )
     return "\n".join(lines) + "\n"
@@ -172,6 +186,51 @@ def format_mentions(ms: list[Mention], fmt: str) -> str:
         write_rows((m.to_dict() for m in ms), MENTION_COLUMNS, fmt, buf)
     else:
         write_rows((mention_row(m) for m in ms), MENTION_COLUMNS, fmt, buf)
+    return buf.getvalue()
+
+
+OFFICIAL_COLUMNS = (
+    "name",
+    "position",
+    "title",
+    "agency",
+    "level",
+    "province",
+    "first_seen",
+    "last_seen",
+    "articles",
+    "roles",
+)
+
+
+def official_row(o: Official) -> dict[str, Any]:
+    """A flat row for CSV: lists joined with "; " (articles: how many)."""
+    return {**o.to_dict(), "articles": len(o.articles), "roles": "; ".join(o.roles)}
+
+
+def officials_table(officials: list[Official]) -> str:
+    head = (
+        f"{'name':24} {'position':26} {'agency':28} {'province':14} {'first':10} {'last':10} "
+        f"{'n':>4}"
+    )
+    lines = [head, "-" * len(head)]
+    for o in officials:
+        lines.append(
+            f"{_cut(o.name, 24):24} {_cut(o.position or o.title or '–', 26):26} "
+            f"{_cut(o.agency or '–', 28):28} {_cut(o.province or '–', 14):14} "
+            f"{o.first_seen or '?':10} {o.last_seen or '?':10} {len(o.articles):>4}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def format_officials(officials: list[Official], fmt: str) -> str:
+    if fmt == "table":
+        return officials_table(officials)
+    buf = io.StringIO()
+    if fmt == "jsonl":
+        write_rows((o.to_dict() for o in officials), OFFICIAL_COLUMNS, fmt, buf)
+    else:
+        write_rows((official_row(o) for o in officials), OFFICIAL_COLUMNS, fmt, buf)
     return buf.getvalue()
 
 
@@ -231,6 +290,7 @@ DIRECTIVE_COLUMNS = (
     "start",
     "end",
     "item_id",
+    "agencies",
 )
 
 
@@ -241,6 +301,7 @@ def _directive_row(r: dict[str, Any]) -> dict[str, Any]:
         "agency": r["agency_name"],
         "start": r["start_offset"],
         "end": r["end_offset"],
+        "agencies": "; ".join(x for x in r.get("agencies") or [] if x),
     }
 
 
