@@ -21,6 +21,7 @@ from ocop_nlp.drafts.render import (
     DIGEST,
     EVIDENCE,
     FOLLOW_UP,
+    bad_evidence,
     digest_context,
     meeting_contexts,
     period_words,
@@ -136,7 +137,7 @@ def follow_up_context(
     numbered evidence notes (the sentence that gave each order, and the one that reported it
     done), each with its article."""
     if evidence not in EVIDENCE:
-        raise TemplateError(f"Evidence goes as {', '.join(EVIDENCE)}; {evidence!r} is not one.")
+        raise TemplateError(bad_evidence(evidence))
     f = filters or Filters()
     settings = settings or load_settings()
     today = today or date.today().isoformat()
@@ -290,8 +291,9 @@ def draft_from_store(
     """
     if template in BUILTIN and template not in STORE_TEMPLATES:
         raise InputError(
-            f"The template {template} drafts from articles; from a store draft "
-            f"{' or '.join(STORE_TEMPLATES)}."
+            tr("The template {template} drafts from articles; from a store draft {names}.").format(
+                template=template, names=tr(" or ").join(STORE_TEMPLATES)
+            )
         )
     f = filters or Filters.parse(since=since, until=until, province=province)
     settings = settings or load_settings()
