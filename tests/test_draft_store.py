@@ -203,3 +203,17 @@ def test_the_follow_up_report_converts_to_pdf_with_libreoffice(store_path, tmp_p
     pdf = tmp_path / "bao-cao-theo-doi.pdf"
     assert pdf.exists(), proc.stderr.decode("utf-8", "replace")
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_follow_up_report_shows_addressees_as_the_articles_write_them(store_path):
+    """The gazetteer's canonical name groups ("UBND huyện"); the draft shows the source's words."""
+    with open_store(store_path) as st:
+        c = follow_up_context(st, Filters.parse(**HA_TINH), today=TODAY)
+    groups = {g["agency"]: g for s in c["sections"] for g in s["groups"]}
+    assert groups["UBND huyện"]["addressee"] == "UBND các huyện"
+    assert [t["addressee"] for t in groups["UBND huyện"]["tasks"]] == ["UBND các huyện"]
+    # Written two ways ("Sở Nông nghiệp và PTNT", then "Sở NN&PTNT"): one group, the first words.
+    nn = groups["Sở Nông nghiệp và Phát triển nông thôn"]
+    assert nn["addressee"] == "Sở Nông nghiệp và PTNT" and len(nn["tasks"]) == 1
+    md = draft_from_store(store_path, "bao-cao-theo-doi", "md", today=TODAY, **HA_TINH)
+    assert "### b) UBND các huyện\n" in md and "UBND huyện\n" not in md

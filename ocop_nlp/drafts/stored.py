@@ -9,6 +9,7 @@ follow-up report (`bao-cao-theo-doi`), each line with the sentence and article i
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -158,6 +159,9 @@ def follow_up_context(
     for status, heading in SECTIONS:
         if f.status and status != f.status:
             continue  # a report on overdue tasks only has no empty sections for the others
+        # Grouped by the canonical agency, so "Sở NN&PTNT" and "Sở Nông nghiệp và PTNT" are one
+        # group; shown as the articles write it ("UBND các huyện", not the gazetteer's "UBND
+        # huyện").
         groups: dict[str, list[FollowUpItem]] = {}
         for r in rows:
             if r.item.status == status:
@@ -171,7 +175,9 @@ def follow_up_context(
                 "count": sum(len(v) for v in groups.values()),
                 "groups": [
                     {
-                        "addressee": k or MISSING.format("đơn vị thực hiện"),
+                        "addressee": written_addressee([m for r in v for m in r.mentions], k)
+                        or MISSING.format("đơn vị thực hiện"),
+                        "agency": k or None,
                         "tasks": [_item_values(r, notes) for r in v],
                     }
                     for k, v in ordered
@@ -220,6 +226,23 @@ def _province_name(query: str | None) -> tuple[str | None, str]:
     return (p.name, p.kind) if p else (query, "tỉnh")
 
 
+def written_addressee(mentions: list[Mention], canonical: str | None) -> str | None:
+    """The addressee as the articles write it: the form most of `mentions` use, the earliest
+    on a tie; the canonical name when none names one.
+
+    >>> from ocop_nlp.track.core import Evidence, Mention
+    >>> def m(written):
+    ...     return Mention(None, "a", None, None, None, None, None, None, written, "UBND huyện",
+    ...                    "rà soát", None, False, Evidence("a", 0, 0))
+    >>> written_addressee([m("UBND các huyện"), m("UBND các huyện, thành phố")], "UBND huyện")
+    'UBND các huyện'
+    >>> written_addressee([m(None)], "UBND huyện")
+    'UBND huyện'
+    """
+    written = Counter(" ".join(m.addressee.split()) for m in mentions if m.addressee)
+    return written.most_common(1)[0][0] if written else canonical
+
+
 def _item_values(r: FollowUpItem, notes: _Notes) -> dict[str, Any]:
     it = r.item
     first = r.mentions[0] if r.mentions else None
@@ -243,7 +266,8 @@ def _item_values(r: FollowUpItem, notes: _Notes) -> dict[str, Any]:
     return {
         "id": it.id,
         "action": it.action,
-        "addressee": it.addressee,
+        "addressee": written_addressee(r.mentions, it.addressee),
+        "agency": it.addressee,
         "status": it.status,
         "first_seen_doc": date_doc(it.first_seen),
         "last_seen_doc": date_doc(it.last_seen),
