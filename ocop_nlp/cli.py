@@ -91,7 +91,13 @@ def cmd_draft(a: argparse.Namespace) -> int:
         from ocop_nlp.drafts.stored import draft_from_store
 
         out = draft_from_store(
-            a.db, a.template or "ban-tin", fmt, filters=_filters(a), today=a.as_of, **options
+            a.db,
+            a.template or "ban-tin",
+            fmt,
+            filters=_filters(a),
+            today=a.as_of,
+            top=a.top,
+            **options,
         )
     else:
         out = draft([load_extraction_or_article(i) for i in a.input], a.template, fmt, **options)
@@ -488,6 +494,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=_day(False),
         metavar="DATE",
         help=i18n.tr("with --db: the report's date, which decides what is overdue (default today)"),
+    )
+    d.add_argument(
+        "--top",
+        type=int,
+        metavar="N",
+        help=i18n.tr(
+            "with --template bao-cao-theo-doi: at most N tasks per addressee, the most repeated "
+            "first, and how many more (0: only the number of tasks of each addressee)"
+        ),
     )
     d.add_argument(
         "--template", help=i18n.tr("a template name (see `ocop templates`) or a .j2 path")

@@ -132,13 +132,22 @@ def follow_up_context(
     evidence: str = "footnotes",
     exclude: Collection[str] = (),
     settings: Settings | None = None,
+    top: int | None = None,
 ) -> dict[str, Any]:
     """What `bao-cao-theo-doi` sees (`ocop draft --template bao-cao-theo-doi --db STORE
     --format json` writes it): the period, the counts, the items by status and addressee, and
     numbered evidence notes (the sentence that gave each order, and the one that reported it
-    done), each with its article."""
+    done), each with its article.
+
+    `top` keeps a long report short: at most that many tasks per addressee and section, the
+    most repeated first, and how many more there are; 0 gives only the counts. The totals
+    always count every task."""
     if evidence not in EVIDENCE:
         raise TemplateError(bad_evidence(evidence))
+    if top is not None and top < 0:
+        raise InputError(
+            tr("--top is how many tasks to show per addressee; {top} is below 0.").format(top=top)
+        )
     f = filters or Filters()
     settings = settings or load_settings()
     today = today or date.today().isoformat()
@@ -178,7 +187,10 @@ def follow_up_context(
                         "addressee": written_addressee([m for r in v for m in r.mentions], k)
                         or MISSING.format("đơn vị thực hiện"),
                         "agency": k or None,
-                        "tasks": [_item_values(r, notes) for r in v],
+                        "count": len(v),
+                        # Rows come most repeated first, so the top ones are the ones that recur.
+                        "tasks": [_item_values(r, notes) for r in v[:top]],
+                        "more": len(v[top:]) if top is not None else 0,
                     }
                     for k, v in ordered
                 ],
@@ -212,6 +224,7 @@ def follow_up_context(
             "open": counts.get("open", 0),
             "done": counts.get("reported done", 0),
             "sections": sections,
+            "top": top,
             "notes": notes.notes,
         }
     )
@@ -304,19 +317,27 @@ def draft_from_store(
     evidence: str = "footnotes",
     exclude: Collection[str] = (),
     settings: Settings | None = None,
+    top: int | None = None,
 ) -> str | bytes:
     """A draft from a store: `ban-tin` (the meetings of the period) or `bao-cao-theo-doi` (the
     tracked directives of the period, by status); md, html, json text or docx bytes.
 
     `since`/`until` take YYYY, YYYY-MM, YYYY-MM-DD, MM/YYYY or DD/MM/YYYY; `filters` (a
     `track.Filters`) may say more (addressee, issuer, site ...) and its bounds win. `today`
-    (ISO) is the report's date and decides what is overdue. `template` may also be a user's
-    `.j2` file, which then sees the follow-up report's values.
+    (ISO) is the report's date and decides what is overdue; `top` shortens the follow-up
+    report to that many tasks per addressee (0: the counts only). `template` may also be a
+    user's `.j2` file, which then sees the follow-up report's values.
     """
     if template in BUILTIN and template not in STORE_TEMPLATES:
         raise InputError(
             tr("The template {template} drafts from articles; from a store draft {names}.").format(
                 template=template, names=tr(" or ").join(STORE_TEMPLATES)
+            )
+        )
+    if template == DIGEST and top is not None:
+        raise InputError(
+            tr("--top shortens the follow-up report; use it with --template {name}.").format(
+                name=FOLLOW_UP
             )
         )
     f = filters or Filters.parse(since=since, until=until, province=province)
@@ -338,7 +359,7 @@ def draft_from_store(
             context = digest_context(contexts, f.since, f.until, f"{kind} {name}" if name else "")
         else:
             context = follow_up_context(
-                st, f, today=today, evidence=evidence, exclude=exclude, settings=settings
+                st, f, today=today, evidence=evidence, exclude=exclude, settings=settings, top=top
             )
             if not context["tracked"]:
                 raise InputError(
