@@ -41,7 +41,6 @@ from ocop_nlp.parse.soup import page_soup
 from ocop_nlp.parse.thresholds import MIN_ARTICLE_TEXT
 from ocop_nlp.parse.xmldoc import sniff_xml_kind
 from ocop_nlp.progress import LiveLine
-from ocop_nlp.records import Article
 from ocop_nlp.store.db import Store, StoredArticle, open_store
 from ocop_nlp.store.frontier import Frontier, FrontierItem, NewLink, Settled
 
@@ -124,39 +123,6 @@ def listing_chain(item: FrontierItem, new_articles: int, settings: Settings) -> 
             "(crawl_max_listing_chain).",
         )
     return ChainStep(chain, barren, None)
-
-
-@dataclass(slots=True)
-class ReadPage:
-    """What a fetched HTML page says, read without the frontier or the store (so a fetch
-    thread can read it while the crawl's own thread writes)."""
-
-    url: str  # the page's address; for an article, its own (the same-site canonical)
-    page: PageLinks
-    article: Article | OcopError | None  # an article page's reading, or why it has none
-
-
-def read_page(
-    body: bytes, charset: str | None, final_url: str, item_url: str, profile: Profile | None
-) -> ReadPage:
-    """Decode and parse a fetched page once, within the parse budget: its links and kind,
-    then, for an article, its text, title, date and byline."""
-    html, _warnings = decode_bytes(body, charset)
-    url = canonical_url(final_url) or item_url
-    profile = profile or detect_profile(html, url)
-    soup = page_soup(html)
-    page = analyse_page(html, url, profile, soup)
-    if page.kind != "article":
-        return ReadPage(url, page, None)
-    # The article's own address: where the redirects ended, or the canonical address the
-    # page names on the same site.
-    url = _same_site_canonical(soup, url) or url
-    selectors = profile.article_selectors() if profile is not None else None
-    try:
-        return ReadPage(url, page, html_to_article(html, url, selectors, soup))
-    except OcopError as e:
-        # Raised by the crawl when it gets there: an alias is settled before the text matters.
-        return ReadPage(url, page, e)
 
 
 @dataclass(slots=True)
@@ -434,12 +400,11 @@ class Crawler:
     def _loop_hosts_at_once(self, stop: Callable[[int], str | None]) -> str:
         """Requests to different hosts in flight together, one per fetcher (see `_slot`).
 
-        The requests, and the reading of the HTML pages they bring (`read_page`), run in the
-        worker threads, so at most one page per fetcher waits parsed in memory; the store and
-        the frontier are written here only, so SQLite keeps one user and the frontier one order.
+        Only the requests run in the worker threads; every page is read, and the store and the
+        frontier written, here, so SQLite keeps one user and the frontier one order.
         """
         s = self.summary
-        running: dict[Future[tuple[FetchResult, ReadPage | Exception | None]], FrontierItem] = {}
+        running: dict[Future[FetchResult], FrontierItem] = {}
         busy: set[int] = set()
         ended: str | None = None
         with ThreadPoolExecutor(len(self.fetchers), thread_name_prefix="ocop-fetch") as pool:
@@ -464,7 +429,7 @@ class Crawler:
                                 self._page_error(item, e)
                                 settled = True
                                 continue
-                            running[pool.submit(self._fetch_and_read, item)] = item
+                            running[pool.submit(self._fetch, item)] = item
                             busy.add(slot)
                     if not running:
                         if settled and ended is None:
@@ -475,7 +440,7 @@ class Crawler:
                         item = running.pop(future)
                         busy.discard(self._slot(item.site))
                         try:
-                            self._fetched(item, *future.result())
+                            self._fetched(item, future.result())
                         except Exception as e:  # noqa: BLE001 - one page never stops the crawl
                             self._page_error(item, e)
                     self.progress.update(s, lambda: self.frontier.queued(self.sites))
@@ -593,29 +558,8 @@ class Crawler:
             accept=XML_TYPES if xml else HTML_TYPES,
         )
 
-    def _fetch_and_read(
-        self, item: FrontierItem
-    ) -> tuple[FetchResult, ReadPage | Exception | None]:
-        """The request, then the page read when it is HTML: in a worker thread. Nothing here
-        touches the store; an error reading is handed back, to be raised where pages fail."""
-        r = self._fetch(item)
-        if (
-            item.kind in ("sitemap", "feed")
-            or not r.ok
-            or r.body is None
-            or sniff_xml_kind(r.body[:2048]) is not None
-        ):
-            return r, None
-        try:
-            return r, read_page(r.body, r.charset, r.final_url, item.url, self.profile)
-        except Exception as e:  # noqa: BLE001 - raised again on the crawl's thread (_read_page)
-            return r, e
-
-    def _fetched(
-        self, item: FrontierItem, r: FetchResult, read: ReadPage | Exception | None = None
-    ) -> None:
-        """Store what came back, reading it first unless a fetch thread did (`read`): always on
-        the crawl's own thread (one SQLite user)."""
+    def _fetched(self, item: FrontierItem, r: FetchResult) -> None:
+        """Read and store what came back: always on the crawl's own thread (one SQLite user)."""
         s = self.summary
         xml = item.kind in ("sitemap", "feed")
         s.pages += 1
@@ -637,7 +581,7 @@ class Crawler:
             if xml or sniff_xml_kind(r.body[:2048]) is not None:
                 self._read_xml(item, r)
             else:
-                self._read_page(item, r, read)
+                self._read_page(item, r)
         except OcopError as e:
             # One bad page never stops the crawl: it is recorded with the reason and skipped.
             s.failed["unreadable"] += 1
@@ -694,47 +638,43 @@ class Crawler:
         self.summary.listings += 1
         self._settle(item, r, "done", what, kind=item.kind, links=self._in_scope(links))
 
-    def _read_page(
-        self, item: FrontierItem, r: FetchResult, read: ReadPage | Exception | None = None
-    ) -> None:
+    def _read_page(self, item: FrontierItem, r: FetchResult) -> None:
         s = self.summary
-        if isinstance(read, Exception):
-            raise read
-        if read is None:
-            read = read_page(r.body or b"", r.charset, r.final_url, item.url, self.profile)
-        page, url = read.page, read.url
+        html, _warnings = decode_bytes(r.body or b"", r.charset)
+        url = canonical_url(r.final_url) or item.url
+        profile = self.profile or detect_profile(html, url)
+        # Parsed once, within the parse budget: for the links, then the article.
+        soup = page_soup(html)
+        page: PageLinks = analyse_page(html, url, profile, soup)
         self._count_family(item, page)
         links = self._links_of(item, page)
-        # The address that led here becomes an alias of the article's own.
-        if (
-            page.kind == "article"
-            and url != item.url
-            and self.frontier.is_done(url)
-            and self.store.has_article(url)
-        ):
-            s.aliases += 1
-            done = Settled(
-                state="done",
-                outcome="alias",
-                reason=f"An alias: the article is stored under its own address, {url}.",
-                kind="article",
-                http_status=r.status,
-                final_url=r.final_url,
-                attempts=r.attempts,
-                elapsed=r.elapsed,
-                size=len(r.body or b""),
-                article_id=url,
-            )
-            self.frontier.settle(s.run_id, item, done, None, links)
-            return
+        if page.kind == "article":
+            # The article's own address: where the redirects ended, or the canonical address
+            # the page names on the same site. The address that led here becomes its alias.
+            url = _same_site_canonical(soup, url) or url
+            if url != item.url and self.frontier.is_done(url) and self.store.has_article(url):
+                s.aliases += 1
+                done = Settled(
+                    state="done",
+                    outcome="alias",
+                    reason=f"An alias: the article is stored under its own address, {url}.",
+                    kind="article",
+                    http_status=r.status,
+                    final_url=r.final_url,
+                    attempts=r.attempts,
+                    elapsed=r.elapsed,
+                    size=len(r.body or b""),
+                    article_id=url,
+                )
+                self.frontier.settle(s.run_id, item, done, None, links)
+                return
         if page.kind != "article":
             s.listings += 1
             kind = "listing" if page.kind == "listing" else "page"
             self._settle(item, r, "done", page.kind, page.why, kind=kind, links=links)
             return
-        art = read.article
-        if not isinstance(art, Article):
-            raise art or InputError(f"{url} was read as an article without its text.")
+        selectors = profile.article_selectors() if profile is not None else None
+        art = html_to_article(html, url, selectors, soup)
         text = _nfc(art.text) or ""
         if len(text.strip()) < MIN_ARTICLE_TEXT:
             s.skipped["no article text"] += 1
