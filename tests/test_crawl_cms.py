@@ -366,6 +366,34 @@ def test_one_host_at_a_time_when_so_set(tmp_path):
     assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= SLOW - 0.05
 
 
+def test_four_fetch_threads_settle_every_url_as_one_at_a_time_does(tmp_path):
+    """The portal with its faults (unreadable pages, duplicates, redirects, stubs), crawled one
+    request at a time and with 4 fetch threads: the same articles, the same outcome per URL."""
+    runs = []
+    for at_once in (1, 4):
+        site = portal_site(12)
+        db = tmp_path / f"at{at_once}.db"
+        with FixtureServer(site) as server:
+            crawl(
+                [server.url("/")],
+                db,
+                options=CrawlOptions(delay=0.0),
+                settings=fast_settings(crawl_hosts_at_once=at_once),
+                progress=None,
+            )
+            base = server.url("/")
+        rows = _frontier(db)
+        outcomes = {u.replace(base, "/"): (r["state"], r["outcome"]) for u, r in rows.items()}
+        articles = {
+            u.replace(base, "/"): (a["title"], a["published"], a["author"], a["text"])
+            for u, a in _articles(db).items()
+        }
+        runs.append((outcomes, articles))
+    (one, one_articles), (four, four_articles) = runs
+    assert one_articles and one_articles == four_articles
+    assert one == four
+
+
 def test_a_page_without_a_date_takes_its_sitemap_date(tmp_path):
     """No date on the page, none in its address: the sitemap's lastmod is the date."""
     site = cms_paper_site(4)
