@@ -30,7 +30,7 @@ from ocop_nlp.config import Settings, load_settings
 from ocop_nlp.errors import InputError, OcopError
 from ocop_nlp.fetch.polite import FEED_TYPES, HTML_TYPES, FetchResult, PoliteFetcher
 from ocop_nlp.fetch.robots import RobotsRules, robots_url, rules_for_response
-from ocop_nlp.fetch.urls import canonical_url, file_kind, host_of
+from ocop_nlp.fetch.urls import canonical_url, file_kind, fold_dates_in_words, host_of
 from ocop_nlp.i18n import tr
 from ocop_nlp.parse.encodings import decode_bytes
 from ocop_nlp.parse.feeds import parse_feed
@@ -70,16 +70,20 @@ _DIGITS = re.compile(r"\d+")
 
 
 def url_family(url: str) -> str | None:
-    """The URL with its numbers and query values taken out; None for a plain path.
+    """The URL with its numbers, query values and dates in words taken out; None for a plain
+    path. A date in words is a whole path segment ("thang-muoi", "thu-hai", "january-2024"), so
+    an article's slug that merely holds such words keeps its family apart.
 
     >>> url_family("http://x.vn/lich?ngay=2024-05-01&sid=9"), url_family("http://x.vn/2024/05/")
     ('x.vn/lich?ngay&sid', 'x.vn/#/#/')
+    >>> url_family("http://x.vn/lich/thang-muoi/"), url_family("http://x.vn/lich/thu-hai.htm")
+    ('x.vn/lich/#/', 'x.vn/lich/#.htm')
     >>> url_family("http://x.vn/gioi-thieu.htm") is None
     True
     """
     parts = urlsplit(url)
     names = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
-    path = _DIGITS.sub("#", parts.path)
+    path = _DIGITS.sub("#", fold_dates_in_words(parts.path))
     if not names and path == parts.path:
         return None
     return f"{parts.netloc}{path}" + (f"?{'&'.join(names)}" if names else "")
@@ -822,7 +826,8 @@ class Crawler:
             return None
         return (
             f"A URL trap (filters, session ids, date archives): {n} pages in a row at {family} "
-            "with new numbers or query values brought no article (crawl_max_barren_family)."
+            "with new numbers, query values or dates in words brought no article "
+            "(crawl_max_barren_family)."
         )
 
     def _in_scope(self, links: list[NewLink]) -> list[NewLink]:
