@@ -99,6 +99,38 @@ def test_an_id_seen_again_with_another_text_is_a_new_version_not_already_done(
     assert summary_line(err).startswith("2 ok"), err
 
 
+def test_a_batch_record_with_another_text_keeps_the_previous_text_as_the_crawler_does(
+    run_cli, tmp_path, own_records
+):
+    r = own_records[0]
+    db = tmp_path / "tin.db"
+    out = tmp_path / "out.jsonl"
+    assert (
+        run_cli(
+            "batch", str(write_jsonl(tmp_path / "a.jsonl", [r])), "-o", str(out), "--db", str(db)
+        )[0]
+        == 0
+    )
+    with open_store(db) as st:
+        first = st.get_article(r["id"])
+        assert first is not None and first.text
+    changed = {**r, "title": "Tiêu đề đã sửa", "text": r["text"] + "\nĐính chính: đã sửa số liệu."}
+    code, _, err = run_cli(
+        "batch", str(write_jsonl(tmp_path / "b.jsonl", [changed])), "-o", str(out), "--db", str(db)
+    )
+    assert code == 0, err
+    with open_store(db) as st:
+        now = st.get_article(r["id"])
+        versions = st.versions_of(r["id"])
+    assert now is not None and now.text is not None and "Đính chính" in now.text
+    assert now.title == "Tiêu đề đã sửa"
+    assert [v.version for v in versions] == [1, 2]
+    # The earlier text survives word for word, with the title it had; today's lives in articles.
+    assert (versions[0].text, versions[0].title) == (first.text, first.title)
+    assert versions[0].content_hash == first.content_hash
+    assert versions[1].text is None and versions[1].content_hash == now.content_hash
+
+
 def test_reextract_redoes_what_an_older_rules_version_made(run_cli, tmp_path, own_records):
     src = write_jsonl(tmp_path / "in.jsonl", own_records[:2])
     db = tmp_path / "tin.db"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ocop_nlp.i18n import tr
+
 
 @dataclass(slots=True)
 class BatchSummary:
@@ -17,15 +19,35 @@ class BatchSummary:
     seconds: float = 0.0
 
     def line(self) -> str:
-        """'12,403 ok, 17 failed: 11 empty text, 6 bad encoding (…)'."""
-        s = f"{self.ok:,} ok, {self.failed:,} failed"
+        """'12,403 ok, 17 failed: 11 empty text, 6 bad encoding (…)', in the chosen language."""
+        s = tr("{ok} ok, {failed} failed").format(ok=f"{self.ok:,}", failed=f"{self.failed:,}")
         if self.reasons:
-            s += ": " + ", ".join(f"{n:,} {r}" for r, n in self.reasons.most_common())
+            s += ": " + ", ".join(f"{n:,} {reason_words(r)}" for r, n in self.reasons.most_common())
         if self.skipped:
-            s += f"; {self.skipped:,} already done"
+            s += tr("; {n} already done").format(n=f"{self.skipped:,}")
         if self.versions:
-            s += f"; {self.versions:,} seen again with another text (kept as new versions)"
+            s += tr("; {n} seen again with another text (kept as new versions)").format(
+                n=f"{self.versions:,}"
+            )
         if self.stale:
-            s += f"; {self.stale:,} re-extracted (made by an older version)"
+            s += tr("; {n} re-extracted (made by an older version)").format(n=f"{self.stale:,}")
         rate = self.ok / self.seconds if self.seconds > 0 else 0.0
-        return s + f" ({self.seconds:.1f} s, {rate:.1f} articles/s)"
+        return s + tr(" ({seconds} s, {rate} articles/s)").format(
+            seconds=f"{self.seconds:.1f}", rate=f"{rate:.1f}"
+        )
+
+
+def reason_words(reason: str) -> str:
+    """An error's `reason` tag (errors.py) for a person; the tag itself stays in the errors
+    file, which scripts read."""
+    words = {
+        "error": tr("error"),
+        "bad input": tr("bad input"),
+        "empty text": tr("empty text"),
+        "bad encoding": tr("bad encoding"),
+        "too large": tr("too large"),
+        "fetch failed": tr("fetch failed"),
+        "bad template": tr("bad template"),
+        "bad config": tr("bad config"),
+    }
+    return words.get(reason, reason)

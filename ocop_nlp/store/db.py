@@ -11,15 +11,15 @@ Tables:
   tracking who was asked to do what and when.
 - `article_versions` (migration 4): each distinct text an article id arrived with, numbered,
   so a record seen again with another text is a new version, never dropped as "already done";
-  `extractions.source_hash` is the hash of the input text that extraction was made from. A
-  crawled page whose text changed keeps its previous text there (migration 6).
+  `extractions.source_hash` is the hash of the input text that extraction was made from. An
+  article whose text changed, re-crawled or seen again by `batch --db`, keeps its previous
+  text there (migration 6; `Store._keep_previous_text`, one path for both).
 
 A connection belongs to one process: batch workers return results and the parent writes.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -613,11 +613,7 @@ class Store:
         ).fetchone()
         if row:
             return str(row[0])
-        before = c.execute(
-            "SELECT content_hash, text, title, published FROM articles WHERE id = ?", (a.id,)
-        ).fetchone()
-        if before is not None and before[0] != key:
-            self._keep_previous_text(c, a, key, before)
+        self._keep_previous_text(c, a.id, key, a.title, a.published, _now())
         html = zlib.compress(a.raw_html) if a.raw_html is not None else None
         c.execute(
             f"INSERT INTO articles ({_ARTICLE_COLUMNS}) "
@@ -650,21 +646,34 @@ class Store:
         return None
 
     def _keep_previous_text(
-        self, c: sqlite3.Connection, a: StoredArticle, key: str, before: tuple[Any, ...]
+        self,
+        c: sqlite3.Connection,
+        article_id: str,
+        key: str,
+        title: str | None,
+        published: str | None,
+        now: str,
     ) -> None:
-        """`a` replaces a stored text: the old one stays as a numbered version, with its text."""
+        """`article_id` is about to hold the text hashed `key` (a re-crawled page, or a batch
+        record seen again): the text it holds now stays as a numbered version, with its words.
+        The one place both the crawler and `batch --db` keep an earlier text."""
+        before = c.execute(
+            "SELECT content_hash, text, title, published FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if before is None or before[0] == key:
+            return
         old_key, old_text, old_title, old_published = before
-        now = _now()
-        self._add_version(c, a.id, str(old_key), old_title, old_published, now)
+        self._add_version(c, article_id, str(old_key), old_title, old_published, now)
         c.execute(
             "UPDATE article_versions SET text = ? WHERE article_id = ? AND content_hash = ?",
-            (old_text, a.id, old_key),
+            (old_text, article_id, old_key),
         )
-        self._add_version(c, a.id, key, a.title, a.published, now)
+        self._add_version(c, article_id, key, title, published, now)
         # The text it holds now lives in `articles` (a page changed back to an older text).
         c.execute(
             "UPDATE article_versions SET text = NULL WHERE article_id = ? AND content_hash = ?",
-            (a.id, key),
+            (article_id, key),
         )
 
     def content_hash_in(self, c: sqlite3.Connection, article_id: str) -> str | None:
@@ -787,20 +796,20 @@ class Store:
                 (ex.id, a.url, a.source, a.title, a.published, a.author, ex.text, source_hash, now),
             )
         elif row[0] != source_hash:
-            known = c.execute(
-                "SELECT 1 FROM article_versions WHERE article_id = ? AND content_hash = ?",
-                (ex.id, source_hash),
+            holder = c.execute(
+                "SELECT 1 FROM articles WHERE content_hash = ? AND id != ?", (source_hash, ex.id)
             ).fetchone()
-            if known is None:
-                # Keep the text the article had before as its first version.
-                self._add_version(c, ex.id, str(row[0]), None, None, now)
-            # IntegrityError: another id already holds this text; the versions still say so.
-            with contextlib.suppress(sqlite3.IntegrityError):
+            if holder is None:
+                self._keep_previous_text(c, ex.id, source_hash, a.title, a.published, now)
                 c.execute(
                     "UPDATE articles SET text = ?, title = COALESCE(?, title), "
                     "published = COALESCE(?, published), content_hash = ? WHERE id = ?",
                     (ex.text, a.title, a.published, source_hash, ex.id),
                 )
+            else:
+                # Another id already holds this text (content_hash is UNIQUE): the article
+                # keeps its own, and its versions still say it arrived with both.
+                self._add_version(c, ex.id, str(row[0]), None, None, now)
         self._add_version(c, ex.id, source_hash, a.title, a.published, now)
 
     @staticmethod

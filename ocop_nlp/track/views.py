@@ -122,7 +122,10 @@ def _cut(v: Any, width: int) -> str:
 
 def items_table(items: list[TrackedItem]) -> str:
     """A fixed-width table of the contract's columns (action cut to fit a terminal)."""
-    head = f"{'id':13} {'addressee':28} {'action':50} {'first':10} {'last':10} {'n':>3} status"
+    head = (
+        f"{tr('id'):13} {tr('addressee'):28} {tr('action'):50} {tr('first'):10} "
+        f"{tr('last'):10} {tr('n'):>3} {tr('status')}"
+    )
     lines = [head, "-" * len(head)]
     for it in items:
         who = it.addressee or "–"
@@ -131,9 +134,20 @@ def items_table(items: list[TrackedItem]) -> str:
             who = f"{_cut(who, 28 - len(str(others)) - 2)} +{others}"
         lines.append(
             f"{it.id:13} {_cut(who, 28):28} {_cut(it.action, 50):50} "
-            f"{it.first_seen or '?':10} {it.last_seen or '?':10} {it.mentions:>3} {it.status}"
+            f"{it.first_seen or '?':10} {it.last_seen or '?':10} {it.mentions:>3} {status_words(it.status)}"
         )
     return "\n".join(lines) + "\n"
+
+
+def status_words(status: str) -> str:
+    """A tracked item's status for a person (tables and the report); CSV and JSON keep the
+    status as stored."""
+    words = {
+        "open": tr("open"),
+        "overdue": tr("overdue"),
+        "reported done": tr("reported done"),
+    }
+    return words.get(status, status)
 
 
 def mentions_table(ms: list[Mention]) -> str:
@@ -210,8 +224,8 @@ def official_row(o: Official) -> dict[str, Any]:
 
 def officials_table(officials: list[Official]) -> str:
     head = (
-        f"{'name':24} {'position':26} {'agency':28} {'province':14} {'first':10} {'last':10} "
-        f"{'n':>4}"
+        f"{tr('name'):24} {tr('position'):26} {tr('agency'):28} {tr('province'):14} "
+        f"{tr('first'):10} {tr('last'):10} {tr('n'):>4}"
     )
     lines = [head, "-" * len(head)]
     for o in officials:
@@ -250,10 +264,12 @@ def export_tracked(
     `filters` as CSV or JSON lines; returns the number of rows."""
     if what not in TRACKED_WHAT:
         raise InputError(
-            f"Cannot export {what!r} with filters; choose one of {', '.join(TRACKED_WHAT)}."
+            tr("Cannot export {what!r} with filters; choose one of {choices}.").format(
+                what=what, choices=", ".join(TRACKED_WHAT)
+            )
         )
     if fmt not in ("jsonl", "csv"):
-        raise InputError(f"Unknown format {fmt!r}; choose jsonl or csv.")
+        raise InputError(tr("Unknown format {format!r}; choose jsonl or csv.").format(format=fmt))
     f = filters or Filters()
     with open_existing(store_path) as st:
         refresh(st)
