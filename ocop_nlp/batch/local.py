@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from ocop_nlp.batch.task import Engine, Result, Task, chunked, process_task, process_tasks
 from ocop_nlp.batch.watchdog import init_worker
 from ocop_nlp.errors import OcopError
+from ocop_nlp.extract.resources import Resources
 
 # Articles sent to a worker at once: large enough that messaging costs nothing next to ~50 ms
 # of analysis per article, small enough that results stream back and work spreads evenly.
@@ -24,10 +25,13 @@ CHUNK_SIZE = 4
 CHUNKS_PER_WORKER = 3
 
 
-def run_in_process(tasks: Iterable[Task], emit: Callable[[Result], None]) -> None:
-    """The engine of `--workers 1`: no pool, nothing to start."""
+def run_in_process(
+    tasks: Iterable[Task], emit: Callable[[Result], None], resources: Resources | None = None
+) -> None:
+    """The engine of `--workers 1`: no pool, nothing to start. Other resources than the
+    packaged ones: `functools.partial(run_in_process, resources=r)`."""
     for task in tasks:
-        emit(process_task(task))
+        emit(process_task(task, resources))
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -42,8 +46,12 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
-def pool_engine(workers: int, chunk_size: int = CHUNK_SIZE) -> Engine:
-    """An engine that runs `process_task` in `workers` processes, each warmed up once."""
+def pool_engine(
+    workers: int, chunk_size: int = CHUNK_SIZE, resources: Resources | None = None
+) -> Engine:
+    """An engine that runs `process_task` in `workers` processes, each warmed up once.
+
+    `resources` (default: the packaged ones) go to each worker as names; it loads them once."""
 
     def run(tasks: Iterable[Task], emit: Callable[[Result], None]) -> None:
         limit = workers * CHUNKS_PER_WORKER
@@ -51,12 +59,12 @@ def pool_engine(workers: int, chunk_size: int = CHUNK_SIZE) -> Engine:
             max_workers=workers,
             mp_context=_pool_context(),
             initializer=init_worker,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), resources),
         ) as pool:
             pending: set[Future[list[Result]]] = set()
             try:
                 for chunk in chunked(tasks, chunk_size):
-                    pending.add(pool.submit(process_tasks, chunk))
+                    pending.add(pool.submit(process_tasks, chunk, resources))
                     if len(pending) >= limit:  # bounded: read more input only as work ends
                         pending = _collect(pending, emit, FIRST_COMPLETED)
                 while pending:

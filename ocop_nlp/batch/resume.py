@@ -90,11 +90,11 @@ def current_versions() -> tuple[str | None, str | None, str | None]:
     """(tool, rules, clause-type model) versions this process extracts with: what an
     extraction made now records in `versions`. Loads the model (a fraction of a second)."""
     from ocop_nlp import __version__
-    from ocop_nlp.config import rules_version
-    from ocop_nlp.extract.model import default_model
+    from ocop_nlp.extract.resources import Resources
 
-    model = default_model()
-    return __version__, rules_version(), model.version if model is not None else None
+    r = Resources.default()
+    model = r.model()
+    return __version__, r.rules_version(), model.version if model is not None else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from ocop_nlp.errors import OcopError
 from ocop_nlp.extract.pipeline import extract_article
+from ocop_nlp.extract.resources import Resources
 from ocop_nlp.parse.reader import article_from_bytes, article_from_record, read_file_bytes
 from ocop_nlp.records import Article
 
@@ -35,8 +36,11 @@ class Task:
     path: str | None = None
 
 
-def process_task(task: Task) -> Result:
-    """(id, extraction dict, failure reason, message). Never raises for a bad record."""
+def process_task(task: Task, resources: Resources | None = None) -> Result:
+    """(id, extraction dict, failure reason, message). Never raises for a bad record.
+
+    `resources`: the lexicons and model to extract with (default: the packaged ones); they
+    travel to a worker as names and load there once."""
     try:
         if task.path is not None:
             p = Path(task.path)
@@ -44,7 +48,7 @@ def process_task(task: Task) -> Result:
         else:
             art = article_from_record(task.record or {})
         art.id = task.id
-        ex = extract_article(art)
+        ex = extract_article(art, resources=resources)
         return task.id, ex.to_dict(), None, None
     except OcopError as e:
         return task.id, None, e.reason, str(e)
@@ -52,9 +56,9 @@ def process_task(task: Task) -> Result:
         return task.id, None, "internal error", f"{e.__class__.__name__}: {e}"
 
 
-def process_tasks(tasks: list[Task]) -> list[Result]:
+def process_tasks(tasks: list[Task], resources: Resources | None = None) -> list[Result]:
     """A chunk of tasks (one message to a worker, one back)."""
-    return [process_task(t) for t in tasks]
+    return [process_task(t, resources) for t in tasks]
 
 
 def chunked(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
@@ -71,7 +75,7 @@ _WARM_TEXT = (
 )
 
 
-def warm_up() -> None:
+def warm_up(resources: Resources | None = None) -> None:
     """Load the models and lexicons of this process once, before the first real article.
 
     Worker processes run it as their initializer, so no article pays for model loading and
@@ -79,4 +83,4 @@ def warm_up() -> None:
     """
     # A failed warm-up only means the first article loads the models instead.
     with contextlib.suppress(Exception):
-        extract_article(Article(text=_WARM_TEXT, id="warm-up"))
+        extract_article(Article(text=_WARM_TEXT, id="warm-up"), resources=resources)

@@ -12,10 +12,11 @@ import threading
 import time
 
 from ocop_nlp.batch.task import warm_up
+from ocop_nlp.extract.resources import Resources
 
 
-def init_worker(parent_pid: int) -> None:
-    """Ignore SIGINT, watch `parent_pid` (POSIX), then load the models once."""
+def init_worker(parent_pid: int, resources: Resources | None = None) -> None:
+    """Ignore SIGINT, watch `parent_pid` (POSIX), then load the models (of `resources`) once."""
     # Ctrl-C on a terminal reaches the whole process group. Workers that died of it made the
     # parent report "a worker process died"; the parent alone stops the pool and says that the
     # batch can be resumed.
@@ -24,7 +25,7 @@ def init_worker(parent_pid: int) -> None:
         threading.Thread(
             target=watch_parent, args=(parent_pid,), name="ocop-parent-watch", daemon=True
         ).start()
-    warm_up()
+    warm_up(resources)
 
 
 def watch_parent(parent_pid: int, every: float = 1.0) -> None:
