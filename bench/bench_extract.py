@@ -12,9 +12,13 @@ the N records) and then a warm pass over the same records (start-up excluded), i
 and in the process's CPU time (steadier when other work shares the cores). Peak RSS is the
 process's own maximum resident set. Results go to bench/results/extract.json.
 
-    python bench/bench_extract.py [--n 300] [--profile]
+    python bench/bench_extract.py [--n 300] [--pairs 1] [--profile]
 
---profile also runs the warm extraction under cProfile and prints its top 15 functions.
+--pairs N runs the two modes N times, in turn (extract, segment, extract, ...), and gives the
+median of each figure and of the per-pair ratios, with their range: on a machine shared with
+other work the two sides of one pair see about the same load, so the ratio stays meaningful
+when single runs drift. --profile also runs the warm extraction under cProfile and prints its
+top 15 functions.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -95,10 +100,15 @@ def worker(mode: str, source: str, spawned: float) -> None:
     if mode == "extract":
         # The per-sentence segmentation caches would make the second pass over the same records
         # free; a batch never sees the same sentence twice, so neither may the benchmark.
-        from ocop_nlp.nlp.words import pos_spans, word_spans
+        try:
+            from ocop_nlp.nlp.words import default_segmenter
 
-        word_spans.cache_clear()
-        pos_spans.cache_clear()
+            default_segmenter().cache_clear()
+        except ImportError:  # code before the Segmenter (bench an older commit the same way)
+            from ocop_nlp.nlp.words import pos_spans, word_spans
+
+            word_spans.cache_clear()
+            pos_spans.cache_clear()
     t0, c0 = time.perf_counter(), time.process_time()
     for rec in records:
         run(rec)
@@ -168,6 +178,7 @@ def profile_extract(records: list[dict[str, Any]], top: int = 15) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=300, help="number of meeting reports (300)")
+    ap.add_argument("--pairs", type=int, default=1, help="runs of both modes, in turn (1)")
     ap.add_argument("--profile", action="store_true", help="print a cProfile of extraction")
     ap.add_argument("--worker", choices=MODES, help=argparse.SUPPRESS)
     ap.add_argument("--input", help=argparse.SUPPRESS)
@@ -187,25 +198,40 @@ def main() -> None:
         source = f.name
     load_before = os.getloadavg()[0]
     try:
-        res = {mode: run_worker(mode, source) for mode in MODES}
+        runs = [{mode: run_worker(mode, source) for mode in MODES} for _ in range(args.pairs)]
         load_after = os.getloadavg()[0]
         profile = profile_extract(records) if args.profile else None
     finally:
         os.unlink(source)
 
-    for r in res.values():
-        r["cold_articles_per_s"] = r["n"] / r["cold_s"]
-        r["warm_articles_per_s"] = r["n"] / r["warm_s"]
-        r["warm_ms_per_article"] = 1000 * r["warm_s"] / r["n"]
-        r["warm_cpu_ms_per_article"] = 1000 * r["warm_cpu_s"] / r["n"]
-    ex, seg = res["extract"], res["segment"]
-    ratio = {
-        "cold": ex["cold_s"] / seg["cold_s"],
-        "warm": ex["warm_s"] / seg["warm_s"],
-        "cold_cpu": ex["cold_cpu_s"] / seg["cold_cpu_s"],
-        "warm_cpu": ex["warm_cpu_s"] / seg["warm_cpu_s"],
+    for run in runs:
+        for r in run.values():
+            r["cold_articles_per_s"] = r["n"] / r["cold_s"]
+            r["warm_articles_per_s"] = r["n"] / r["warm_s"]
+            r["warm_ms_per_article"] = 1000 * r["warm_s"] / r["n"]
+            r["warm_cpu_ms_per_article"] = 1000 * r["warm_cpu_s"] / r["n"]
+    # each figure the median over the runs (one run: the run itself)
+    res = {
+        mode: {
+            k: (statistics.median(run[mode][k] for run in runs) if k != "mode" else mode)
+            for k in runs[0][mode]
+        }
+        for mode in MODES
     }
+    pair_ratios = [
+        {
+            "cold": run["extract"]["cold_s"] / run["segment"]["cold_s"],
+            "warm": run["extract"]["warm_s"] / run["segment"]["warm_s"],
+            "cold_cpu": run["extract"]["cold_cpu_s"] / run["segment"]["cold_cpu_s"],
+            "warm_cpu": run["extract"]["warm_cpu_s"] / run["segment"]["warm_cpu_s"],
+        }
+        for run in runs
+    ]
+    ratio = {k: statistics.median(p[k] for p in pair_ratios) for k in pair_ratios[0]}
+    spread = {k: (min(p[k] for p in pair_ratios), max(p[k] for p in pair_ratios)) for k in ratio}
     print(f"{len(records)} articles ({composition}), {chars:,} characters")
+    if args.pairs > 1:
+        print(f"{args.pairs} pairs of runs in turn; each figure and ratio is their median")
     print(f"load average (1 min): {load_before:.2f} before, {load_after:.2f} after")
     print(
         f"{'mode':<9} {'start-up s':>10} {'cold art/s':>11} {'warm art/s':>11} {'ms/art':>7} "
@@ -221,6 +247,11 @@ def main() -> None:
         f"extract / segment time: cold {ratio['cold']:.2f}x, warm {ratio['warm']:.2f}x "
         f"(CPU time: cold {ratio['cold_cpu']:.2f}x, warm {ratio['warm_cpu']:.2f}x)"
     )
+    if args.pairs > 1:
+        print(
+            "  ranges over the pairs: "
+            + ", ".join(f"{k} {lo:.2f}-{hi:.2f}" for k, (lo, hi) in spread.items())
+        )
 
     from ocop_nlp.nlp.words import underthesea_version
 
@@ -231,6 +262,8 @@ def main() -> None:
         "characters": chars,
         "modes": res,
         "extract_over_segment_time": ratio,
+        "pairs": args.pairs,
+        "extract_over_segment_time_per_pair": pair_ratios,
         "load_average_1min": {"before": load_before, "after": load_after},
         "code": _git_describe(),
         "python": platform.python_version(),

@@ -5,7 +5,7 @@ Each host is the test suite's newspaper on its own CMS (tests/fixture_sites.py, 
 about 9 requests) on its own port of 127.0.0.1, answering every request after `--slow` seconds
 (a small provincial server). Each crawl is a fresh `ocop crawl` process with `--delay 0.1`
 and OCOP_CRAWL_HOSTS_AT_ONCE set; its peak resident memory is the child's own (wait4), so the
-servers, which run in this process, are not counted. Every host still gets one request at a
+servers, which run in this process, are not counted; so is its CPU time. Every host still gets one request at a
 time with its own delay; the bench checks it from the servers' logs.
 
     python bench/bench_hosts.py [--hosts 20] [--slow 0.2]
@@ -88,6 +88,9 @@ def crawl_once(n_hosts: int, at_once: int, slow: float) -> dict[str, Any]:
         "requests": requests,
         "summary": err.strip().splitlines()[-1] if err.strip() else out.strip(),
         "max_rss_mib": round(usage.ru_maxrss / 1024, 1),  # Linux: KiB
+        # The crawl's CPU time (all its threads, start-up included): near `seconds`, the
+        # crawl is bound by its own work, not by the hosts' answers.
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
         "smallest_gap_one_host_s": round(min(gaps), 3),
     }
 
@@ -107,7 +110,7 @@ def main() -> None:
     print(f"{a.hosts} hosts answering in {a.slow:g} s, --delay {DELAY:g}, one crawl process each")
     print(
         f"{'hosts':>5} {'at once':>7} {'seconds':>8} {'speedup':>7} {'requests':>8} "
-        f"{'max RSS MiB':>11} {'smallest gap':>12}"
+        f"{'max RSS MiB':>11} {'smallest gap':>12} {'CPU s':>6}"
     )
     for r in runs:
         speedup = base / r["seconds"] if r["hosts"] == a.hosts else float("nan")
@@ -115,7 +118,7 @@ def main() -> None:
         print(
             f"{r['hosts']:>5} {r['hosts_at_once']:>7} {r['seconds']:>8.1f} "
             f"{speedup:>7.2f} {r['requests']:>8} {r['max_rss_mib']:>11.1f} "
-            f"{r['smallest_gap_one_host_s']:>12.3f}"
+            f"{r['smallest_gap_one_host_s']:>12.3f} {r['cpu_seconds']:>6.1f}"
         )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(

@@ -41,10 +41,16 @@ NEWS = ROOT.parent / "shared" / "data" / "news"
 PAIRS = ROOT / "corpora" / "annotations" / "directive_pairs.jsonl"
 sys.path.insert(0, str(ROOT))
 
-from ocop_nlp.batch.local import run_batch  # noqa: E402
+from ocop_nlp.batch import run_batch  # noqa: E402
 from ocop_nlp.records import extraction_from_dict  # noqa: E402
 from ocop_nlp.store import open_store  # noqa: E402
-from ocop_nlp.track import Filters, query_directives, refresh, timeline  # noqa: E402
+from ocop_nlp.track import (  # noqa: E402
+    Filters,
+    query_directives,
+    query_officials,
+    refresh,
+    timeline,
+)
 
 BUDGET_MS = 200.0
 
@@ -104,12 +110,14 @@ def ingest(out: Path, db: Path, scale: int | None) -> dict[str, Any]:
         t_track = time.monotonic() - t1
         n_mentions = st.conn.execute("SELECT COUNT(*) FROM mentions").fetchone()[0]
         n_items = st.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+        n_officials = st.conn.execute("SELECT COUNT(*) FROM officials").fetchone()[0]
     size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
     res = {
         "articles": n,
         "distinct_extractions": len(docs),
         "mentions": n_mentions,
         "items": n_items,
+        "officials": n_officials,
         "save_s": round(t_save, 1),
         "track_s": round(t_track, 1),
         "ingest_rate_per_s": round(n / (t_save + t_track), 1),
@@ -131,6 +139,12 @@ QUERIES: dict[str, dict[str, Any]] = {
     "recurring": {"recurring": True},
     "q (FTS)": {"q": "tuyen truyen"},
     "addressee + q + since": {"addressee": "các sở, ngành", "q": "kiem tra", "since": "2016-01-01"},
+    "as of a day": {"as_of": "2017-06-30"},
+    "addressee among several": {"addressee": "Bộ Tài chính"},
+}
+OFFICIAL_QUERIES: dict[str, dict[str, Any]] = {
+    "officials by name": {"name": "nguyen"},
+    "officials by province": {"province": "Hà Nội"},
 }
 
 
@@ -150,6 +164,13 @@ def queries(db: Path, repeat: int = 20) -> dict[str, Any]:
             _, ms = timeline(st, "Bộ Công Thương")
             times.append((time.perf_counter() - t0) * 1000)
         out["timeline addressee"] = _stats(times, len(ms))
+        for name, kw in OFFICIAL_QUERIES.items():
+            times = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                n = len(query_officials(st, **kw))
+                times.append((time.perf_counter() - t0) * 1000)
+            out[name] = _stats(times, n)
     for name, s in out.items():
         flag = "" if s["p95_ms"] < BUDGET_MS else "  OVER BUDGET"
         print(

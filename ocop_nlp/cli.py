@@ -91,7 +91,13 @@ def cmd_draft(a: argparse.Namespace) -> int:
         from ocop_nlp.drafts.stored import draft_from_store
 
         out = draft_from_store(
-            a.db, a.template or "ban-tin", fmt, filters=_filters(a), today=a.as_of, **options
+            a.db,
+            a.template or "ban-tin",
+            fmt,
+            filters=_filters(a),
+            today=a.as_of,
+            top=a.top,
+            **options,
         )
     else:
         out = draft([load_extraction_or_article(i) for i in a.input], a.template, fmt, **options)
@@ -107,7 +113,7 @@ def cmd_draft(a: argparse.Namespace) -> int:
 
 
 def cmd_batch(a: argparse.Namespace) -> int:
-    from ocop_nlp.batch.local import run_batch
+    from ocop_nlp.batch import run_batch
 
     s = run_batch(
         a.input,
@@ -215,6 +221,21 @@ def cmd_directives(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_officials(a: argparse.Namespace) -> int:
+    from ocop_nlp.track.officials import query_officials
+    from ocop_nlp.track.views import format_officials, open_existing
+
+    with open_existing(a.db) as st:
+        found = query_officials(
+            st, name=a.name, province=a.province, since=a.since, until=a.until, limit=a.limit
+        )
+    if not found:
+        print(i18n.tr("No officials match these filters."), file=sys.stderr)
+        return 0
+    _write(format_officials(found, a.format), a.output)
+    return 0
+
+
 def cmd_report(a: argparse.Namespace) -> int:
     from ocop_nlp.track.report import build_report
 
@@ -238,6 +259,7 @@ def _filters(a: argparse.Namespace):  # noqa: ANN202 - the import stays lazy (fa
         recurring=bool(getattr(a, "recurring", False)),
         q=getattr(a, "q", None),
         limit=getattr(a, "limit", None),
+        as_of=getattr(a, "as_of", None),
     )
 
 
@@ -291,6 +313,14 @@ def _add_filters(p: argparse.ArgumentParser, status: bool = True) -> None:
         "--q", help=i18n.tr("full-text search; ignores case and diacritics (dao tao finds đào tạo)")
     )
     p.add_argument("--limit", type=int, help=i18n.tr("at most this many rows"))
+    p.add_argument(
+        "--as-of",
+        type=_day(True),
+        help=i18n.tr(
+            "status as known on this day (same forms; a month or year: its last day): later "
+            "mentions left out, due dates before it overdue, reports of done published by then"
+        ),
+    )
 
 
 def cmd_crawl(a: argparse.Namespace) -> int:
@@ -398,8 +428,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--reextract",
         action="store_true",
         help=i18n.tr(
-            "with a store: extract again what an older tool or rules version made (the old "
-            "rows stay, with their versions)"
+            "with a store: extract again what an older tool, rules or clause-type model "
+            "version made (each row then records the versions that made it)"
         ),
     )
     b.add_argument(
@@ -466,6 +496,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=i18n.tr("with --db: the report's date, which decides what is overdue (default today)"),
     )
     d.add_argument(
+        "--top",
+        type=int,
+        metavar="N",
+        help=i18n.tr(
+            "with --template bao-cao-theo-doi: at most N tasks per addressee, the most repeated "
+            "first, and how many more (0: only the number of tasks of each addressee)"
+        ),
+    )
+    d.add_argument(
         "--template", help=i18n.tr("a template name (see `ocop templates`) or a .j2 path")
     )
     d.add_argument(
@@ -514,7 +553,15 @@ def build_parser() -> argparse.ArgumentParser:
             "queued and fetched, and why it skipped some"
         ),
     )
-    x.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    x.add_argument(
+        "--format",
+        choices=["jsonl", "csv"],
+        default="jsonl",
+        help=i18n.tr(
+            "jsonl (default) or csv (UTF-8 with a BOM, for Excel); the columns keep their "
+            "English names in every language, for scripts"
+        ),
+    )
     x.add_argument("-o", "--output", help=i18n.tr("write here instead of stdout"))
     _add_filters(x)
     x.set_defaults(func=cmd_export)
@@ -531,12 +578,54 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dv.add_argument("--db", required=True, help=i18n.tr("the store (made by `ocop batch --db`)"))
     _add_filters(dv)
-    dv.add_argument("--format", choices=["table", "csv", "jsonl"], default="table")
+    dv.add_argument(
+        "--format",
+        choices=["table", "csv", "jsonl"],
+        default="table",
+        help=i18n.tr(
+            "table for a terminal; csv (UTF-8 with a BOM) or jsonl keep the same keys in every "
+            "language"
+        ),
+    )
     dv.add_argument(
         "--timeline", metavar="ITEM|ADDRESSEE", help=i18n.tr("an item id or an addressee")
     )
     dv.add_argument("-o", "--output", help=i18n.tr("write here instead of stdout"))
     dv.set_defaults(func=cmd_directives)
+
+    of = sub.add_parser(
+        "officials",
+        help=i18n.tr("officials by name and title over time: who chaired and gave directives"),
+        description=i18n.tr(
+            "The chairs and issuers of a store's articles, one row per person and position, "
+            "with the agency, province, first and last seen and the articles (a promotion shows "
+            "as a second row). --name ignores case and diacritics."
+        ),
+    )
+    of.add_argument("--db", required=True, help=i18n.tr("the store (made by `ocop batch --db`)"))
+    of.add_argument("--name", help=i18n.tr("part of the name (nguyen van an finds Nguyễn Văn An)"))
+    of.add_argument(
+        "--province",
+        help=i18n.tr("a province, old or new name (Hà Giang finds the 2025 Tuyên Quang too)"),
+    )
+    of.add_argument(
+        "--since",
+        type=_day(False),
+        help=i18n.tr("seen from this day (same forms as directives)"),
+    )
+    of.add_argument("--until", type=_day(True), help=i18n.tr("seen up to this day, inclusive"))
+    of.add_argument("--limit", type=int, help=i18n.tr("at most this many rows"))
+    of.add_argument(
+        "--format",
+        choices=["table", "csv", "jsonl"],
+        default="table",
+        help=i18n.tr(
+            "table for a terminal; csv (UTF-8 with a BOM) or jsonl keep the same keys in every "
+            "language"
+        ),
+    )
+    of.add_argument("-o", "--output", help=i18n.tr("write here instead of stdout"))
+    of.set_defaults(func=cmd_officials)
 
     rp = sub.add_parser(
         "report",

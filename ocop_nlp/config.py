@@ -78,9 +78,10 @@ class Settings:
     # the frontier before the chain is no longer followed: a pager that answers any ?Page=N
     # or a calendar with an endless "Tháng sau" ends here.
     crawl_max_barren_listings: int = 10
-    # Pages in a row of one URL family (the same path with other numbers or query values:
-    # filters, session ids, date archives, photo albums) that were no article and brought no
-    # new article link, before the family's other links are no longer followed.
+    # Pages in a row of one URL family (the same path with other numbers, query values or
+    # dates in words such as "thang-muoi", "thu-hai": filters, session ids, date archives,
+    # photo albums) that were no article and brought no new article link, before the
+    # family's other links are no longer followed.
     crawl_max_barren_family: int = 10
     # Hosts fetched at the same time, each from its own thread: a host still gets one request
     # at a time, with its own delay and robots.txt. 1 fetches one page at a time.

@@ -394,3 +394,29 @@ def docx_text(data: bytes) -> str:
                 )
     lines += [f"[^{k}]: {n}" for k, n in enumerate(docx_footnotes(data), 1)]
     return "\n".join(lines).strip() + "\n"
+
+
+# Two lexicon versions side by side (test_resources, test_dask). Text the team wrote; "lâm
+# vào cảnh bế tắc" is no challenge cue of the packaged lexicon.
+RESOURCE_TEXT = (
+    "Chiều 12/3, UBND huyện Đồng Xuân tổ chức hội nghị sơ kết chương trình OCOP. "
+    "Năm qua, toàn huyện có 12 sản phẩm đạt 3 sao.\n"
+    "Nhiều hợp tác xã làm nấm lâm vào cảnh bế tắc về đầu ra.\n"
+    "Chủ tịch UBND huyện Lê Văn Tâm yêu cầu các xã tiếp tục hỗ trợ các chủ thể."
+)
+EXTRA_CUE = "lâm vào cảnh bế tắc"
+
+
+@pytest.fixture
+def cues_one_more(tmp_path: Path) -> Path:
+    """The packaged cues.toml with one more challenge pattern (and its own version)."""
+    from importlib import resources as package_files
+
+    text = package_files.files("ocop_nlp").joinpath("data", "cues.toml").read_text(encoding="utf-8")
+    assert "challenge_patterns_extra = [\n" in text
+    text = text.replace(
+        "challenge_patterns_extra = [\n", f"challenge_patterns_extra = [\n  '{EXTRA_CUE}',\n", 1
+    )
+    path = tmp_path / "cues.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -289,7 +289,7 @@ def test_batch_poison_records_fail_alone_and_a_resume_goes_past_them(
 def test_a_record_the_sink_cannot_write_fails_alone_and_leaves_no_half_line(
     tmp_path, records, expected
 ):
-    from ocop_nlp.batch.local import run_batch
+    from ocop_nlp.batch import run_batch
 
     ids = [r["id"] for r in records[:3]]
     broken = {**expected[ids[1]], "text": expected[ids[1]]["text"] + "\ud800"}
@@ -323,7 +323,7 @@ def test_a_gzip_holding_one_giant_line_is_read_through_without_holding_it(run_cl
             f.write(block)
         f.write(b'"}\n{"id": "b", "text": "Ng\\u00e0y 6/3/2024, t\\u1ec9nh h\\u1ecdp."}\n')
     assert src.stat().st_size < 100_000
-    from ocop_nlp.batch.local import _record_lines
+    from ocop_nlp.batch.inputs import _record_lines
 
     with gzip.open(src, "rb") as f:
         reads = []

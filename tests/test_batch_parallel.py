@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import jsonl_by_id, kill_batch_midway, summary_line, write_jsonl
 
-from ocop_nlp.batch.local import CHUNK_SIZE, CHUNKS_PER_WORKER, Task, pool_engine, run_batch
+from ocop_nlp.batch import run_batch
+from ocop_nlp.batch.local import CHUNK_SIZE, CHUNKS_PER_WORKER, pool_engine
+from ocop_nlp.batch.task import Task
 
 BAD = [
     {"id": "rong", "title": "Bài rỗng", "text": "   "},
@@ -107,7 +109,7 @@ def test_progress_is_quiet_when_not_a_terminal(tmp_path, own_records):
 def test_summary_groups_failures_by_reason_with_thousands_separators():
     from collections import Counter
 
-    from ocop_nlp.batch.local import BatchSummary
+    from ocop_nlp.batch import BatchSummary
 
     s = BatchSummary(ok=12403, failed=17, reasons=Counter({"empty text": 11, "bad encoding": 6}))
     assert s.line().startswith("12,403 ok, 17 failed: 11 empty text, 6 bad encoding (")

@@ -9,12 +9,20 @@ import threading
 import time
 import unicodedata
 from collections import Counter
+from datetime import datetime, timedelta
 
 import pytest
-from fixture_sites import CMS_PAPER_NAME, FixtureServer, Route, cms_paper_site
+from fixture_sites import (
+    CMS_PAPER_NAME,
+    FixtureServer,
+    Route,
+    cms_paper_site,
+    newspaper_site,
+    portal_site,
+)
 from test_crawl import _articles, _flat, _frontier, fast_settings
 
-from ocop_nlp.crawl.crawler import CrawlOptions, crawl
+from ocop_nlp.crawl.crawler import CrawlOptions, crawl, url_family
 from ocop_nlp.store import open_store
 
 
@@ -172,6 +180,81 @@ def test_a_url_family_that_brings_no_article_stops_being_followed(tmp_path):
     assert "thu-vien-anh.htm?album" in trapped[0]["reason"]
 
 
+_WEEKDAYS = ["thu-hai", "thu-ba", "thu-tu", "thu-nam", "thu-sau", "thu-bay", "chu-nhat"]
+_MONTHS = [
+    "mot",
+    "hai",
+    "ba",
+    "tu",
+    "nam",
+    "sau",
+    "bay",
+    "tam",
+    "chin",
+    "muoi",
+    "muoi-mot",
+    "muoi-hai",
+]
+
+
+def _calendar_in_words(site, days: int) -> list[str]:
+    """A news archive whose day pages are named in words ("thu-hai-ngay-4-thang-muoi-mot"),
+    each linking the six days after it: no number or query value tells one family apart."""
+    first = datetime(2024, 10, 1)
+    paths = []
+    for k in range(days):
+        d = first + timedelta(days=k)
+        paths.append(
+            f"/tin-theo-ngay/{_WEEKDAYS[d.weekday()]}-ngay-{d.day}-thang-{_MONTHS[d.month - 1]}"
+        )
+    for k, path in enumerate(paths):
+        links = "".join(
+            f'<li><a href="{p}">Ngày {j + 1}</a></li>' for j, p in enumerate(paths[k + 1 : k + 7])
+        )
+        site.add_html(
+            path,
+            f"<html><head><title>Tin theo ngày</title></head><body><h1>Tin theo ngày</h1>"
+            f"<p>Chưa có tin trong ngày này.</p><ul>{links}</ul></body></html>",
+            "other",
+        )
+    return paths
+
+
+def test_an_archive_paging_by_dates_in_words_is_one_url_family_and_a_trap(tmp_path):
+    site = cms_paper_site(6)
+    paths = _calendar_in_words(site, 90)
+    _with_front_links(site, [paths[0]])
+    settings = fast_settings(crawl_max_barren_family=5, crawl_max_depth=40)
+    with FixtureServer(site) as server:
+        s = crawl(
+            [server.url("/")],
+            tmp_path / "ngay.db",
+            options=CrawlOptions(delay=0.0),
+            settings=settings,
+            progress=None,
+        )
+        hits = [r.path for r in server.log if r.path.startswith("/tin-theo-ngay/")]
+    assert s.stored == len(site.articles)
+    # Weekday and month words fold like numbers: one family, 5 pages, not 90 days of them.
+    assert len(hits) <= 5, hits
+    reasons = {
+        r["reason"] for u, r in _frontier(tmp_path / "ngay.db").items() if "/tin-theo-ngay/" in u
+    }
+    assert any(r and "URL trap" in r and "tin-theo-ngay/#" in r for r in reasons), reasons
+
+
+def test_dates_in_words_never_merge_two_article_slugs_of_the_fixture_sites():
+    """Every article address of the fixture sites keeps the family it had by numbers alone: two
+    articles share one only when their addresses differ by numbers."""
+    for site in (cms_paper_site(20), newspaper_site(30), portal_site()):
+        families: dict[str, set[str]] = {}
+        for path in site.articles:
+            if (family := url_family(f"http://x.vn{path}")) is not None:
+                families.setdefault(family, set()).add(re.sub(r"\d+", "#", path))
+        merged = {f: p for f, p in families.items() if len(p) > 1}
+        assert not merged, (site.name, merged)
+
+
 SLOW = 0.4  # seconds each page of the slow hosts takes to answer
 
 
@@ -281,6 +364,34 @@ def test_one_host_at_a_time_when_so_set(tmp_path):
     assert s.stored == sum(len(site.articles) for site in sites)
     # Never two requests in flight, whatever the host.
     assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= SLOW - 0.05
+
+
+def test_four_fetch_threads_settle_every_url_as_one_at_a_time_does(tmp_path):
+    """The portal with its faults (unreadable pages, duplicates, redirects, stubs), crawled one
+    request at a time and with 4 fetch threads: the same articles, the same outcome per URL."""
+    runs = []
+    for at_once in (1, 4):
+        site = portal_site(12)
+        db = tmp_path / f"at{at_once}.db"
+        with FixtureServer(site) as server:
+            crawl(
+                [server.url("/")],
+                db,
+                options=CrawlOptions(delay=0.0),
+                settings=fast_settings(crawl_hosts_at_once=at_once),
+                progress=None,
+            )
+            base = server.url("/")
+        rows = _frontier(db)
+        outcomes = {u.replace(base, "/"): (r["state"], r["outcome"]) for u, r in rows.items()}
+        articles = {
+            u.replace(base, "/"): (a["title"], a["published"], a["author"], a["text"])
+            for u, a in _articles(db).items()
+        }
+        runs.append((outcomes, articles))
+    (one, one_articles), (four, four_articles) = runs
+    assert one_articles and one_articles == four_articles
+    assert one == four
 
 
 def test_a_page_without_a_date_takes_its_sitemap_date(tmp_path):

@@ -42,7 +42,7 @@ def test_dask_on_a_running_cluster_writes_what_the_local_engine_writes(
 
 def die_once(marker: str, doomed: str, tasks: list) -> list:
     """Process a partition, but kill the worker process the first time `doomed` is in it."""
-    from ocop_nlp.batch.local import process_tasks
+    from ocop_nlp.batch.task import process_tasks
 
     if any(t.id == doomed for t in tasks) and not os.path.exists(marker):
         Path(marker).write_text(str(os.getpid()))
@@ -55,8 +55,8 @@ def test_a_worker_dying_mid_partition_has_it_retried_without_duplicates(
 ):
     import cloudpickle
 
+    from ocop_nlp.batch import run_batch
     from ocop_nlp.batch.cluster import dask_engine
-    from ocop_nlp.batch.local import run_batch
 
     # The workers cannot import this test module: send die_once by value.
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -116,3 +116,36 @@ def test_dask_batch_fails_poison_records_alone(
         "line-6": "bad json",
         "line-8": "too large",
     }
+
+
+def test_resources_reach_the_workers_as_names_and_give_what_they_give_here(
+    tmp_path, dask_cluster, cues_one_more
+):
+    from conftest import EXTRA_CUE, RESOURCE_TEXT
+
+    from ocop_nlp.batch import run_batch
+    from ocop_nlp.batch.cluster import dask_engine
+    from ocop_nlp.batch.local import pool_engine, run_in_process
+    from ocop_nlp.batch.task import Task, process_task
+    from ocop_nlp.extract.resources import Resources
+
+    mine = Resources.default().with_lexicons(cues=cues_one_more)
+    records = [{"id": f"bt-{i}", "text": RESOURCE_TEXT} for i in range(3)]
+    here = {r["id"]: process_task(Task(id=r["id"], record=r), mine)[1] for r in records}
+    assert all(any(EXTRA_CUE in c["text"] for c in ex["challenges"]) for ex in here.values())
+    src = write_jsonl(tmp_path / "in.jsonl", records)
+    engine = dask_engine(scheduler=dask_cluster.scheduler_address, resources=mine)
+    s = run_batch(src, tmp_path / "dask.jsonl", engine=engine)
+    assert (s.ok, s.failed) == (3, 0)
+    assert jsonl_by_id(tmp_path / "dask.jsonl") == here
+    # the local pool's workers and this process too; the default resources give the packaged result
+    run_batch(src, tmp_path / "pool.jsonl", engine=pool_engine(2, resources=mine))
+    assert jsonl_by_id(tmp_path / "pool.jsonl") == here
+    run_batch(src, tmp_path / "one.jsonl", engine=functools.partial(run_in_process, resources=mine))
+    assert jsonl_by_id(tmp_path / "one.jsonl") == here
+    run_batch(src, tmp_path / "default.jsonl", workers=1)
+    assert not any(
+        EXTRA_CUE in c["text"]
+        for ex in jsonl_by_id(tmp_path / "default.jsonl").values()
+        for c in ex["challenges"]
+    )

@@ -453,3 +453,11 @@ def test_libreoffice_reads_the_footnotes_as_footnotes(own, tmp_path):
     )  # fmt: skip
     again = (tmp_path / "tb.docx").read_bytes()
     assert docx_footnotes(again) == docx_footnotes(data)
+
+
+@pytest.mark.parametrize("template", ["tin-bai", "thong-bao-ket-luan"])
+def test_article_drafts_show_addressees_as_the_article_writes_them(own, template):
+    """Never the tracking gazetteer's shortened "UBND huyện" for "UBND các huyện, thành phố"."""
+    md = _as_text(own["01_cao_bang_so_ket_6_thang"], template, "md")
+    assert "UBND các huyện, thành phố" in md
+    assert not re.search(r"UBND huyện(?!,)", md.split("[^")[0])

@@ -35,7 +35,7 @@ HA_TINH = {"since": "2023-01-01", "until": "2023-12-31", "province": "Hà Tĩnh"
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory):
-    from ocop_nlp.batch.local import run_batch
+    from ocop_nlp.batch import run_batch
 
     d = tmp_path_factory.mktemp("drafts")
     src = write_jsonl(d / "in.jsonl", MEETINGS)
@@ -129,9 +129,7 @@ def test_a_store_draft_from_the_command_line(run_cli, store_path, tmp_path):
         "## I. TÌNH HÌNH CHUNG",
         "## II. NHIỆM VỤ QUÁ HẠN, CHƯA CÓ BÁO CÁO HOÀN THÀNH",
     ]
-    assert (
-        "### a) Sở Nông nghiệp và Phát triển nông thôn" in out_md and "Sở Tài chính" not in out_md
-    )
+    assert "### a) Sở Nông nghiệp và PTNT" in out_md and "Sở Tài chính" not in out_md
     code, _, err = run_cli("draft", "--db", str(store_path), "--since", "2030")
     assert code == 1 and err.startswith("The store") and "no meeting reports" in err
     code, _, err = run_cli("draft", "a.txt", "--db", str(store_path))
@@ -152,7 +150,7 @@ def test_the_follow_up_report_needs_a_store(store_path):
 
 
 def test_hostile_text_in_a_store_is_inert_in_the_report(tmp_path):
-    from ocop_nlp.batch.local import run_batch
+    from ocop_nlp.batch import run_batch
 
     hostile = "<script>alert(1)</script> {{ 7*7 }} {% for %} [x](javascript:alert(1))"
     rec = {
@@ -181,7 +179,7 @@ def test_an_article_template_is_refused_for_a_store(store_path):
 
 
 def test_a_meeting_date_is_not_shown_as_the_publication_date(tmp_path):
-    from ocop_nlp.batch.local import run_batch
+    from ocop_nlp.batch import run_batch
 
     rec = dict(MEETINGS[0], id="undated", published=None)
     db = tmp_path / "u.db"
@@ -203,3 +201,88 @@ def test_the_follow_up_report_converts_to_pdf_with_libreoffice(store_path, tmp_p
     pdf = tmp_path / "bao-cao-theo-doi.pdf"
     assert pdf.exists(), proc.stderr.decode("utf-8", "replace")
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_follow_up_report_shows_addressees_as_the_articles_write_them(store_path):
+    """The gazetteer's canonical name groups ("UBND huyện"); the draft shows the source's words."""
+    with open_store(store_path) as st:
+        c = follow_up_context(st, Filters.parse(**HA_TINH), today=TODAY)
+    groups = {g["agency"]: g for s in c["sections"] for g in s["groups"]}
+    assert groups["UBND huyện"]["addressee"] == "UBND các huyện"
+    assert [t["addressee"] for t in groups["UBND huyện"]["tasks"]] == ["UBND các huyện"]
+    # Written two ways ("Sở Nông nghiệp và PTNT", then "Sở NN&PTNT"): one group, the first words.
+    nn = groups["Sở Nông nghiệp và Phát triển nông thôn"]
+    assert nn["addressee"] == "Sở Nông nghiệp và PTNT" and len(nn["tasks"]) == 1
+    md = draft_from_store(store_path, "bao-cao-theo-doi", "md", today=TODAY, **HA_TINH)
+    assert "### b) UBND các huyện\n" in md and "UBND huyện\n" not in md
+
+
+# Made up for the --top tests: one agency given three orders, one of them twice.
+BUSY = [
+    {
+        "id": "qb-2024-02",
+        "published": "2024-02-05",
+        "title": "Quảng Bình giao ban Chương trình OCOP",
+        "text": "Ngày 5/2/2024, UBND tỉnh Quảng Bình tổ chức hội nghị giao ban Chương trình OCOP. "
+        "Phó Chủ tịch UBND tỉnh Lê Văn Hải yêu cầu Sở Tài chính bố trí kinh phí tập huấn cho "
+        "các chủ thể OCOP; Sở Tài chính hướng dẫn thanh toán kinh phí hỗ trợ; Sở Tài chính "
+        "thẩm định dự toán hội chợ OCOP năm 2024; UBND các huyện rà soát sản phẩm đợt 1.",
+    },
+    {
+        "id": "qb-2024-04",
+        "published": "2024-04-10",
+        "title": "Quảng Bình sơ kết quý I Chương trình OCOP",
+        "text": "Ngày 10/4/2024, UBND tỉnh Quảng Bình tổ chức hội nghị sơ kết quý I Chương trình "
+        "OCOP. Phó Chủ tịch UBND tỉnh Lê Văn Hải yêu cầu Sở Tài chính bố trí kinh phí tập huấn "
+        "cho các chủ thể OCOP.",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def busy_store(tmp_path_factory):
+    from ocop_nlp.batch import run_batch
+
+    d = tmp_path_factory.mktemp("busy")
+    db = d / "tin.db"
+    run_batch(write_jsonl(d / "in.jsonl", BUSY), d / "out.jsonl", progress=io.StringIO(),
+              workers=1, db=db)  # fmt: skip
+    return db
+
+
+def test_top_keeps_the_most_repeated_tasks_per_addressee_and_counts_the_rest(busy_store):
+    today = "2024-06-30"
+    with open_store(busy_store) as st:
+        every, one, counts = (follow_up_context(st, today=today, top=n) for n in (None, 1, 0))
+    finance = [g for s in every["sections"] for g in s["groups"] if g["agency"] == "Sở Tài chính"]
+    assert len(finance) == 1 and finance[0]["count"] == 3, finance
+    # Totals and groups stay the report's whatever is shown.
+    for c in (one, counts):
+        assert [(s["count"], len(s["groups"])) for s in c["sections"]] == [
+            (s["count"], len(s["groups"])) for s in every["sections"]
+        ]
+        assert (c["tracked"], c["overdue"], c["open"], c["done"]) == (
+            every["tracked"], every["overdue"], every["open"], every["done"]
+        )  # fmt: skip
+    shown = {g["agency"]: g for s in one["sections"] for g in s["groups"]}["Sở Tài chính"]
+    assert [t["action"] for t in shown["tasks"]] == [
+        "bố trí kinh phí tập huấn cho các chủ thể OCOP"  # the one given twice comes first
+    ]
+    assert shown["more"] == 2
+    assert all(not g["tasks"] for s in counts["sections"] for g in s["groups"])
+    assert not counts["notes"]  # nothing is quoted that is not shown
+    md = draft_from_store(busy_store, "bao-cao-theo-doi", "md", today=today, top=1)
+    assert "- Ngoài ra còn 2 nhiệm vụ khác.\n" in md
+    assert "Mỗi cơ quan, đơn vị được nêu tối đa 1 nhiệm vụ" in md
+    md = draft_from_store(busy_store, "bao-cao-theo-doi", "md", today=today, top=0)
+    assert "- Sở Tài chính: 3 nhiệm vụ.\n" in md and "- UBND các huyện: 1 nhiệm vụ.\n" in md
+    assert "###" not in md.split("## II.")[1]
+
+
+def test_top_is_for_the_follow_up_report_and_not_below_zero(store_path, run_cli):
+    with pytest.raises(InputError, match="--top shortens the follow-up report"):
+        draft_from_store(store_path, "ban-tin", "md", top=2)
+    code, _, err = run_cli(
+        "draft", "--db", str(store_path), "--template", "bao-cao-theo-doi", "--top", "-1"
+    )
+    assert code == 1 and "below 0" in err

@@ -5,6 +5,8 @@
   ignored, and it loads whatever scikit-learn version its metadata records.
 - `pos_spans` feeds underthesea's CRF tagger features built once per word: its tags must equal
   `underthesea.pos_tag` on the same text.
+- regex gates (`extract/literals.py`) skip only searches that cannot match, and the clause
+  splitters that step over marks cut where the character loop they replaced cut.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ocop_nlp.extract.clause_features import clause_features
 from ocop_nlp.extract.model import MODEL_NAME, _load_compact
@@ -183,3 +187,115 @@ def test_an_endless_sentence_is_read_as_bounded_sentences_with_exact_offsets():
     assert all(text[s.start : s.end] == s.text for s in sentences)
     assert {s.paragraph for s in sentences[1:]} == {1}
     assert all(s.text.endswith(",") for s in sentences[1:-2])
+
+
+def _own_texts() -> list[str]:
+    """Every sentence of our articles and every clause unit of them, and texts made to trip a
+    gate: capitals, letters whose case folds oddly, marks glued to words."""
+    from ocop_nlp.extract.units import clause_units
+
+    out = []
+    for text, sentences in _own_sentences(25):
+        out += [s.text for s in sentences]
+        out += [text[u.start : u.end] for u in clause_units(text, sentences)]
+    out += [t.upper() for t in out[:300]]
+    out += [
+        "CÒN GẶP NHIỀU KHÓ KHĂN",
+        "Giá phân bón TĂNG CAO, chưa đạt kế hoạch",
+        "Kỳ họp thứ 7 lúc 9 GIỜ 30 ngày 10/7/2018",
+        "\u0130t còn gặp khó khăn",  # İ lower-cases to two characters
+        "\u212a\u1ef3 họp thứ 7",  # the Kelvin sign folds to k
+        "khó\u00a0khăn; (tháng 7) “chưa đạt”: quý II/2024",
+    ]
+    return out
+
+
+def test_regex_gates_only_skip_searches_that_cannot_match():
+    import re
+
+    from ocop_nlp.config import lexicon
+    from ocop_nlp.extract import dates
+    from ocop_nlp.extract.literals import GatedSearch, gate, lowered, may_match
+
+    texts = _own_texts()
+    c = lexicon("cues")
+    lists = [
+        c["challenge_patterns"] + c["challenge_patterns_extra"] + [c["challenge_still_pattern"]],
+        c["challenge_blockers"] + c["challenge_blockers_extra"],
+    ]
+    patterns = [re.compile(p, re.IGNORECASE) for ps in lists for p in ps]
+    patterns += [p.regex for p in dates._PATTERNS] + list(dates._ORDINAL_PATTERNS)
+    gated = sum(gate(p) is not None for p in patterns)
+    assert gated > 0.8 * len(patterns)  # the gates must keep being useful, not only right
+    matched = 0
+    for text in texts:
+        low = lowered(text)
+        for p in patterns:
+            if p.search(text):
+                matched += 1
+                assert may_match(gate(p), low), (p.pattern, text)
+    assert matched > 500
+    for ps in lists:
+        each = [re.compile(p, re.IGNORECASE) for p in ps]
+        one = GatedSearch(ps)
+        for text in texts:
+            assert one.search(text) == any(p.search(text) for p in each), text
+
+
+def _split_top_by_characters(text: str, sep: str, start: int = 0):
+    """split_top as a loop over every character (the code before it stepped over marks)."""
+    from ocop_nlp.extract.clauses import Piece, trim
+
+    out, depth, quote, cut = [], 0, False, 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == "“":
+            quote = True
+        elif ch == "”":
+            quote = False
+        elif ch == sep and depth == 0 and not quote:
+            out.append(Piece(text[cut:i], start + cut, start + i))
+            cut = i + 1
+    out.append(Piece(text[cut:], start + cut, start + len(text)))
+    return [p for p in (trim(p.text, p.start) for p in out) if p.text]
+
+
+def _colon_split_by_characters(text: str):
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "(“":
+            depth += 1
+        elif ch in ")”":
+            depth = max(0, depth - 1)
+        elif ch == ":" and depth == 0 and i + 1 < len(text) and not text[i + 1].isdigit():
+            return text[:i], i + 1
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet='ab ,;:()[]“”"-.…7đ', max_size=40), st.integers(0, 50))
+def test_clause_splitters_cut_where_the_character_loops_cut(text, start):
+    from ocop_nlp.extract.clauses import colon_split, split_top
+
+    for sep in (",", ";"):
+        assert split_top(text, sep, start) == _split_top_by_characters(text, sep, start)
+    assert colon_split(text) == _colon_split_by_characters(text)
+
+
+def test_clause_splitters_on_our_articles():
+    from ocop_nlp.extract.clauses import colon_split, split_top
+
+    for text in _own_texts():
+        for sep in (",", ";"):
+            assert split_top(text, sep, 3) == _split_top_by_characters(text, sep, 3)
+        assert colon_split(text) == _colon_split_by_characters(text)
+
+
+def test_times_given_their_ordinals_are_the_times_found_alone():
+    from ocop_nlp.extract.dates import find_ordinals, find_times
+
+    for text in _own_texts():
+        assert find_times(text, 2024, find_ordinals(text)) == find_times(text, 2024)

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ocop_nlp.batch.local import Task, _task_of_line, process_task
+from ocop_nlp.batch.inputs import _task_of_line
+from ocop_nlp.batch.task import Task, process_task
 from ocop_nlp.errors import OcopError
 from ocop_nlp.extract.pipeline import extract_article
 from ocop_nlp.parse.reader import article_from_bytes, article_from_record

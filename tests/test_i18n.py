@@ -119,7 +119,8 @@ def test_every_command_speaks_vietnamese_argparse_included(run_cli):
     assert code == 0 and out.startswith("cách dùng: ocop")
     assert "tùy chọn:" in out and "hiện trợ giúp này rồi thoát" in out
     assert "trích xuất một bài viết (JSON hoặc Markdown)" in out
-    for command in ("extract", "batch", "export", "directives", "report", "crawl", "templates"):
+    for command in ("extract", "batch", "export", "directives", "officials", "report", "crawl",
+                    "templates"):  # fmt: skip
         code, out, _ = run_cli(command, "--help", "--lang", "vi")
         assert code == 0 and out.startswith(f"cách dùng: ocop {command}"), command
         assert "options:" not in out and "show this help" not in out, command
@@ -147,3 +148,68 @@ def test_markdown_headings_follow_the_language_and_json_does_not(run_cli, monkey
     monkeypatch.setenv("OCOP_LANG", "en")
     _, as_en, _ = run_cli("extract", src)
     assert json.loads(as_vi) == json.loads(as_en)
+
+
+@pytest.fixture
+def vietnamese():
+    """The library speaking Vietnamese for one test, as `--lang vi` makes it for one command."""
+    before = i18n.language()
+    i18n.use_language("vi")
+    try:
+        yield
+    finally:
+        i18n.use_language(before)
+
+
+def test_draft_library_errors_speak_vietnamese(vietnamese, tmp_path):
+    from ocop_nlp.drafts.render import draft, render_draft
+    from ocop_nlp.errors import InputError, TemplateError
+
+    with pytest.raises(InputError, match="^Cần ít nhất một bài viết"):
+        draft([], "tin-bai", "md")
+    with pytest.raises(TemplateError, match="^Không có mẫu nào tên 'khong-co'"):
+        render_draft({}, "khong-co", "md")
+    with pytest.raises(TemplateError, match="^Căn cứ chỉ ghi theo cách footnotes"):
+        from ocop_nlp.drafts.render import draft_context
+
+        draft_context(None, evidence="ngoai-le")  # type: ignore[arg-type]
+    # A user's template renders in a child process, which answers in the parent's language.
+    bad = tmp_path / "hong.md.j2"
+    bad.write_text("{% if %}", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"^Mẫu .*hong\.md\.j2 sai cú pháp ở dòng 1"):
+        render_draft({}, str(bad), "md")
+
+
+def test_batch_and_crawl_summary_lines_speak_vietnamese(vietnamese):
+    from collections import Counter
+
+    from ocop_nlp.batch.summary import BatchSummary
+    from ocop_nlp.crawl.crawler import CrawlSummary
+
+    b = BatchSummary(ok=1204, failed=17, skipped=3, seconds=2.0)
+    b.reasons = Counter({"empty text": 11, "bad encoding": 6})
+    assert b.line() == (
+        "1,204 bài xong, 17 bài lỗi: 11 không có nội dung, 6 sai bảng mã; 3 bài đã xử lý từ "
+        "trước (2.0 giây, 602.0 bài/giây)"
+    )
+    c = CrawlSummary(run_id=2, sites=["a", "b"], pages=10, requests=12, stored=7, seconds=5.0)
+    c.queued, c.stop, c.stop_reason = 4, "interrupted", ""
+    assert c.line() == (
+        "Lượt chạy 2: đã tải 10 trang từ 2 trang web trong 5.0 giây (2.0 trang/giây, 12 lượt "
+        "truy cập); 7 bài đã lưu, 0 bài cập nhật, 0 bài trùng, 0 bài không đổi; còn 4 trong "
+        "hàng đợi (bị ngắt; chạy lại đúng lệnh này để làm tiếp)."
+    )
+
+
+def test_table_headings_follow_the_language_and_csv_keys_do_not(vietnamese):
+    from ocop_nlp.track.views import ITEM_COLUMNS, format_items, format_officials
+
+    assert format_items([], "table").split()[:4] == ["mã", "cơ", "quan", "được"]
+    assert "họ tên" in format_officials([], "table") and "chức vụ" in format_officials([], "table")
+    assert format_items([], "csv") == "\ufeff" + ",".join(ITEM_COLUMNS) + "\r\n"
+
+
+def test_officials_help_speaks_vietnamese(run_cli):
+    code, out, _ = run_cli("officials", "--help", "--lang", "vi")
+    assert code == 0 and out.count("Người chủ trì và người chỉ đạo") == 1
+    assert "part of the name" not in out and "một phần họ tên" in out

@@ -58,7 +58,7 @@ MEETINGS = [
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory) -> Path:
-    from ocop_nlp.batch.local import run_batch
+    from ocop_nlp.batch import run_batch
 
     d = tmp_path_factory.mktemp("track")
     src = write_jsonl(d / "in.jsonl", MEETINGS)
@@ -83,6 +83,23 @@ def test_junk_addressees_are_rejected_and_unknown_agencies_kept_raw():
         assert g.resolve(junk).junk, junk
     a = g.resolve("Ban Quản lý dự án Đầu tư xây dựng tỉnh")
     assert not a.junk and a.agency_id == "raw:ban quan ly du an dau tu xay dung tinh"
+
+
+def test_an_addressee_naming_several_agencies_splits_into_each_canonical_one():
+    g = gazetteer()
+    names = [a.name for a in g.split("Sở Tài chính, Sở NN&PTNT và UBND các huyện")]
+    assert names == ["Sở Tài chính", "Sở Nông nghiệp và Phát triển nông thôn", "UBND huyện"]
+    # Names that hold a comma or "và" stay whole; a part naming no agency stays with the one
+    # before it, and an agency named twice is one.
+    for one in (
+        "Bộ Lao động, Thương binh và Xã hội",
+        "Sở NN và PTNT",
+        "Sở Văn hóa, Thể thao và Du lịch",
+    ):
+        assert [a.agency_id for a in g.split(one)] == [g.resolve(one).agency_id]
+    assert [a.name for a in g.split("UBND các huyện, thành phố")] == ["UBND huyện"]
+    assert len(g.split("UBND các huyện, thị xã")) == 1
+    assert g.split(None)[0].junk
 
 
 def test_the_2025_merger_makes_old_and_new_department_names_find_each_other():
@@ -168,6 +185,22 @@ def test_a_later_report_of_done_and_a_passed_deadline_give_the_status_with_evide
     assert next(i for a, i in items.items() if "xúc tiến" in a).status == "open"
     # Junk addressees keep their directive, without an agency.
     assert items["kiểm tra tiến độ"].addressee is None
+
+
+def test_status_as_of_a_day_counts_only_what_was_known_by_then(store_path):
+    def statuses(as_of):
+        with open_store(store_path) as st:
+            items = query_directives(st, Filters.parse(as_of=as_of))
+        return {i.action.split()[2]: (i.status, i.mentions) for i in items}  # a word of each
+
+    # In April 2019 the deadline of 30/4 had not passed, and June's repeat had not happened.
+    april = statuses("2019-04-15")
+    assert april == {"kinh": ("open", 1), "tuyên": ("open", 1), "xúc": ("open", 1)}
+    # In July: overdue, repeated, not yet reported done (the report came in September).
+    july = statuses("07/2019")
+    assert (july["kinh"], july["tuyên"]) == (("overdue", 1), ("open", 2))
+    assert "các" in july  # June's "rà soát các sản phẩm tiềm năng"
+    assert statuses("2019")["tuyên"] == ("reported done", 2)
 
 
 def test_an_addressee_outside_the_gazetteer_stays_searchable_as_written(store_path):
@@ -270,6 +303,12 @@ def test_directives_as_jsonl_and_a_timeline_table(run_cli, store_path):
     assert code == 0, err
     [item] = [json.loads(x) for x in out.splitlines()]
     assert item["status"] == "overdue" and item["evidence"]["article_id"] == "cb-2019-03"
+    code, out, err = run_cli(
+        "directives", "--db", str(store_path), "--status", "overdue", "--as-of", "20/4/2019"
+    )
+    assert code == 0 and out == "" and "No tracked directives" in err
+    code, out, err = run_cli("directives", "--db", str(store_path), "--as-of", "April")
+    assert code == 2 and "YYYY-MM-DD" in err
     code, out, err = run_cli("directives", "--db", str(store_path), "--timeline", "Sở Nông nghiệp")
     assert code == 0, err
     assert out.index("2019-03-12") < out.index("2019-06-20") and "cb-2019-06" in out
@@ -318,7 +357,7 @@ def test_grouping_precision_and_recall_on_the_annotated_pairs_stay_above_their_f
     """The quality gate of grouping: the packaged threshold on the annotated dev pairs."""
     from conftest import read_jsonl_gz
 
-    from ocop_nlp.batch.local import run_batch
+    from ocop_nlp.batch import run_batch
     from ocop_nlp.track.core import track_settings
     from ocop_nlp.track.evaluate import load_pairs, pair_similarities, score_at
 

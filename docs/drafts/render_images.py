@@ -70,6 +70,8 @@ def main() -> int:
                  html.as_uri()],
                 check=True, capture_output=True, timeout=120,
             )  # fmt: skip
+        else:
+            print("chromium is not installed: tin-bai-html.png was not redrawn.", file=sys.stderr)
     print(f"images written to {OUT}")
     return 0
 

@@ -13,6 +13,7 @@ Dask is optional: `pip install "ocop-nlp[dask]"`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -20,8 +21,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ocop_nlp.batch.local import Engine, Result, Task, chunked, process_tasks, warm_up
+from ocop_nlp.batch.task import Engine, Result, Task, chunked, process_tasks, warm_up
 from ocop_nlp.errors import OcopError
+from ocop_nlp.extract.resources import Resources
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,7 @@ def require_dask() -> None:
         raise DaskMissingError(INSTALL_HINT + ".") from e
 
 
-def _warm_plugin() -> Any:
+def _warm_plugin(resources: Resources | None = None) -> Any:
     from dask.distributed import WorkerPlugin
 
     class WarmUp(WorkerPlugin):
@@ -50,7 +52,7 @@ def _warm_plugin() -> Any:
         name = "ocop-warm-up"
 
         def setup(self, worker: Any) -> None:
-            warm_up()
+            warm_up(resources)
 
     return WarmUp()
 
@@ -90,15 +92,20 @@ def dask_engine(
     scheduler: str | None = None,
     workers: int | None = None,
     partition_size: int = PARTITION_SIZE,
-    process: Callable[[list[Task]], list[Result]] = process_tasks,
+    process: Callable[..., list[Result]] = process_tasks,
     dashboard_address: str | None = ":8787",
     stream: Any = None,
+    resources: Resources | None = None,
 ) -> Engine:
     """An engine running `process` over partitions of tasks on Dask.
 
-    `process` is replaceable so tests can make a worker die mid-partition.
+    `process` is replaceable so tests can make a worker die mid-partition. `resources` go to
+    `process` (as a keyword) with every partition: pickled, they are names only (paths and
+    versions), and each worker loads them once.
     """
     require_dask()
+    if resources is not None:
+        process = functools.partial(process, resources=resources)
 
     def run(tasks: Iterable[Task], emit: Callable[[Result], None]) -> None:
         from dask.distributed import Client, as_completed
@@ -122,7 +129,7 @@ def dask_engine(
         try:
             if client.dashboard_link and (stream or sys.stderr).isatty():
                 print(f"Dask dashboard: {client.dashboard_link}", file=stream or sys.stderr)
-            client.register_plugin(_warm_plugin())
+            client.register_plugin(_warm_plugin(resources))
 
             asked = {"at": 0.0, "workers": 1}
 

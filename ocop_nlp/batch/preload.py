@@ -4,6 +4,6 @@ Importing this module is the warm-up, on purpose: `multiprocessing` preloads mod
 Nothing else imports it.
 """
 
-from ocop_nlp.batch.local import warm_up
+from ocop_nlp.batch.task import warm_up
 
 warm_up()

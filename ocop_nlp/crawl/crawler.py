@@ -30,7 +30,8 @@ from ocop_nlp.config import Settings, load_settings
 from ocop_nlp.errors import InputError, OcopError
 from ocop_nlp.fetch.polite import FEED_TYPES, HTML_TYPES, FetchResult, PoliteFetcher
 from ocop_nlp.fetch.robots import RobotsRules, robots_url, rules_for_response
-from ocop_nlp.fetch.urls import canonical_url, file_kind, host_of
+from ocop_nlp.fetch.urls import canonical_url, file_kind, fold_dates_in_words, host_of
+from ocop_nlp.i18n import tr
 from ocop_nlp.parse.encodings import decode_bytes
 from ocop_nlp.parse.feeds import parse_feed
 from ocop_nlp.parse.html import html_to_article, parse_date
@@ -69,16 +70,20 @@ _DIGITS = re.compile(r"\d+")
 
 
 def url_family(url: str) -> str | None:
-    """The URL with its numbers and query values taken out; None for a plain path.
+    """The URL with its numbers, query values and dates in words taken out; None for a plain
+    path. A date in words is a whole path segment ("thang-muoi", "thu-hai", "january-2024"), so
+    an article's slug that merely holds such words keeps its family apart.
 
     >>> url_family("http://x.vn/lich?ngay=2024-05-01&sid=9"), url_family("http://x.vn/2024/05/")
     ('x.vn/lich?ngay&sid', 'x.vn/#/#/')
+    >>> url_family("http://x.vn/lich/thang-muoi/"), url_family("http://x.vn/lich/thu-hai.htm")
+    ('x.vn/lich/#/', 'x.vn/lich/#.htm')
     >>> url_family("http://x.vn/gioi-thieu.htm") is None
     True
     """
     parts = urlsplit(url)
     names = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
-    path = _DIGITS.sub("#", parts.path)
+    path = _DIGITS.sub("#", fold_dates_in_words(parts.path))
     if not names and path == parts.path:
         return None
     return f"{parts.netloc}{path}" + (f"?{'&'.join(names)}" if names else "")
@@ -161,28 +166,56 @@ class CrawlSummary:
         """One paragraph for a person: what was fetched, stored, skipped and failed."""
         rate = self.pages / self.seconds if self.seconds > 0 else 0.0
         n_sites = len(self.sites)
+        head = (
+            tr("Resumed run {run}: fetched {pages} pages from {sites} in {seconds} s")
+            if self.resumed
+            else tr("Run {run}: fetched {pages} pages from {sites} in {seconds} s")
+        )
         parts = [
-            f"{'Resumed run' if self.resumed else 'Run'} {self.run_id}: fetched {self.pages:,} "
-            f"pages from {n_sites} site{'s' if n_sites != 1 else ''} in {self.seconds:.1f} s "
-            f"({rate:.1f} pages/s, {self.requests:,} requests)",
-            f"{self.stored:,} articles stored, {self.updated:,} updated, "
-            f"{self.duplicates:,} duplicates, {self.unchanged:,} unchanged",
-        ]
+            head.format(
+                run=self.run_id,
+                pages=f"{self.pages:,}",
+                sites=(tr("{n} sites") if n_sites != 1 else tr("{n} site")).format(n=n_sites),
+                seconds=f"{self.seconds:.1f}",
+            )
+            + tr(" ({rate} pages/s, {requests} requests)").format(
+                rate=f"{rate:.1f}", requests=f"{self.requests:,}"
+            ),
+            tr("{stored} articles stored, {updated} updated, {duplicates} duplicates, "
+               "{unchanged} unchanged").format(
+                stored=f"{self.stored:,}",
+                updated=f"{self.updated:,}",
+                duplicates=f"{self.duplicates:,}",
+                unchanged=f"{self.unchanged:,}",
+            ),
+        ]  # fmt: skip
         if self.rechecked:
-            parts.append(f"{self.rechecked:,} stored articles re-checked")
+            parts.append(tr("{n} stored articles re-checked").format(n=f"{self.rechecked:,}"))
         if self.aliases:
-            parts.append(f"{self.aliases:,} addresses led to an article stored under its own")
+            parts.append(
+                tr("{n} addresses led to an article stored under its own").format(
+                    n=f"{self.aliases:,}"
+                )
+            )
         if self.skipped:
-            parts.append(f"{sum(self.skipped.values()):,} skipped ({_counts(self.skipped)})")
+            parts.append(
+                tr("{n} skipped ({counts})").format(
+                    n=f"{sum(self.skipped.values()):,}", counts=_counts(self.skipped)
+                )
+            )
         if self.failed:
-            parts.append(f"{sum(self.failed.values()):,} failed ({_counts(self.failed)})")
-        tail = f"{self.queued:,} left in the queue"
+            parts.append(
+                tr("{n} failed ({counts})").format(
+                    n=f"{sum(self.failed.values()):,}", counts=_counts(self.failed)
+                )
+            )
+        tail = tr("{n} left in the queue").format(n=f"{self.queued:,}")
         if self.stop in ("max-pages", "max-time"):
-            tail += f" ({self.stop_reason}; run again to go on)"
+            tail += tr(" ({reason}; run again to go on)").format(reason=self.stop_reason)
         elif self.stop == "no-host":
-            tail += " (no host could be crawled: see why above)"
+            tail += tr(" (no host could be crawled: see why above)")
         elif self.stop == "interrupted":
-            tail += " (interrupted; run the same command to resume)"
+            tail += tr(" (interrupted; run the same command to resume)")
         parts.append(tail)
         return "; ".join(parts) + "."
 
@@ -190,10 +223,10 @@ class CrawlSummary:
         """One sentence when the run as a whole failed (the CLI then exits 1); None otherwise."""
         if self.stop == "no-host":
             why = " ".join(self.closed[h] for h in sorted(self.closed))
-            return f"No host could be crawled: {why}"
+            return tr("No host could be crawled: {why}").format(why=why)
         read = self.stored + self.updated + self.unchanged + self.duplicates + self.listings
         if self.pages > 0 and read == 0:
-            return "Nothing could be read from these sites; see the reasons above."
+            return tr("Nothing could be read from these sites; see the reasons above.")
         return None
 
     def to_dict(self) -> dict[str, Any]:
@@ -362,13 +395,14 @@ class Crawler:
 
         def stop(in_flight: int) -> str | None:
             if s.pages + in_flight >= max_pages:
-                s.stop_reason = f"stopped at {max_pages:,} pages, the limit of one run ({where})"
+                s.stop_reason = tr("stopped at {n} pages, the limit of one run ({where})").format(
+                    n=f"{max_pages:,}", where=where
+                )
                 return "max-pages"
             if time.monotonic() - self.started >= max_seconds:
-                s.stop_reason = (
-                    f"stopped after {_duration(max_seconds)}, the time limit of one run "
-                    f"({where_time})"
-                )
+                s.stop_reason = tr(
+                    "stopped after {duration}, the time limit of one run ({where})"
+                ).format(duration=_duration(max_seconds), where=where_time)
                 return "max-time"
             return None
 
@@ -792,7 +826,8 @@ class Crawler:
             return None
         return (
             f"A URL trap (filters, session ids, date archives): {n} pages in a row at {family} "
-            "with new numbers or query values brought no article (crawl_max_barren_family)."
+            "with new numbers, query values or dates in words brought no article "
+            "(crawl_max_barren_family)."
         )
 
     def _in_scope(self, links: list[NewLink]) -> list[NewLink]:

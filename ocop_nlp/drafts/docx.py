@@ -19,6 +19,7 @@ from typing import Any
 
 from ocop_nlp.config import Settings, load_settings
 from ocop_nlp.errors import TemplateError
+from ocop_nlp.i18n import tr
 from ocop_nlp.records import Extraction
 
 FONT = "Times New Roman"
@@ -30,7 +31,7 @@ def _docx() -> Any:
         import docx
     except ImportError as e:  # pragma: no cover - python-docx is a core dependency
         raise TemplateError(
-            "Word drafts need python-docx; install it with: pip install python-docx"
+            tr("Word drafts need python-docx; install it with: pip install python-docx")
         ) from e
     return docx
 
@@ -172,8 +173,8 @@ class _Writer:
         t.autofit = False
         for col, w in zip(t.columns, widths, strict=True):
             col.width = w  # the grid: LibreOffice reads these, Word the cells' widths
-        for r, tr in enumerate(rows):
-            for c, td in enumerate(tr.findall("td")[:2]):
+        for r, row in enumerate(rows):
+            for c, td in enumerate(row.findall("td")[:2]):
                 cell = t.cell(r, c)
                 cell.width = widths[c]
                 cell.paragraphs[0]._element.getparent().remove(cell.paragraphs[0]._element)

@@ -27,6 +27,7 @@ from ocop_nlp.drafts.content import (
 from ocop_nlp.drafts.sandbox import FORMATS, clean_values, make_env, render
 from ocop_nlp.errors import InputError, TemplateError, TooLargeError
 from ocop_nlp.extract.views import format_number
+from ocop_nlp.i18n import tr
 from ocop_nlp.records import Extraction, Official
 
 BUILTIN = {
@@ -114,7 +115,7 @@ def draft_context(
     cannot hold (ESC, form feed, lone surrogates).
     """
     if evidence not in EVIDENCE:
-        raise TemplateError(f"Evidence goes as {', '.join(EVIDENCE)}; {evidence!r} is not one.")
+        raise TemplateError(bad_evidence(evidence))
     settings = settings or load_settings()
     skip = {e.strip().upper() for e in exclude}
     sentences = Sentences(ex.text)
@@ -362,21 +363,25 @@ def draft(
     """
     extractions = [extraction] if isinstance(extraction, Extraction) else list(extraction)
     if not extractions:
-        raise InputError("A draft needs at least one article or extraction.")
+        raise InputError(tr("A draft needs at least one article or extraction."))
     template = template or (DEFAULT_TEMPLATE if len(extractions) == 1 else DIGEST)
     fmt = format
     if fmt not in ALL_FORMATS:
-        raise TemplateError(f"Drafts come as {', '.join(ALL_FORMATS)}; {fmt!r} is not one of them.")
+        raise TemplateError(_bad_format(fmt))
     settings = settings or load_settings()
     if template in STORE_ONLY:
         raise InputError(
-            f"The template {template} is drafted from a store of tracked directives: ocop draft "
-            f"--template {template} --db STORE [--since D] [--until D] [--province P]."
+            tr(
+                "The template {template} is drafted from a store of tracked directives: ocop "
+                "draft --template {template} --db STORE [--since D] [--until D] [--province P]."
+            ).format(template=template)
         )
     if len(extractions) > 1 and template in BUILTIN and template != DIGEST:
         raise InputError(
-            f"The template {template} drafts one meeting; for {len(extractions)} inputs use "
-            f"--template {DIGEST}, or draft each input on its own."
+            tr(
+                "The template {template} drafts one meeting; for {n} inputs use --template "
+                "{digest}, or draft each input on its own."
+            ).format(template=template, n=len(extractions), digest=DIGEST)
         )
     contexts = meeting_contexts(extractions, evidence, exclude, settings)
     context = digest_context(contexts) if template == DIGEST or len(contexts) > 1 else contexts[0]
@@ -390,7 +395,7 @@ def render_draft(
     built-in template `template` or a user's `.j2` file, as md, html, docx (bytes) or json."""
     settings = settings or load_settings()
     if fmt not in ALL_FORMATS:
-        raise TemplateError(f"Drafts come as {', '.join(ALL_FORMATS)}; {fmt!r} is not one of them.")
+        raise TemplateError(_bad_format(fmt))
     if fmt == "json":
         return json.dumps(context, ensure_ascii=False, indent=2) + "\n"
     if template in BUILTIN:
@@ -410,15 +415,32 @@ def render_draft(
     if path.is_file():
         if fmt == "docx":
             raise TemplateError(
-                "Word drafts come from the built-in templates; draft Markdown or HTML from "
-                "your own template, or drop --template."
+                tr(
+                    "Word drafts come from the built-in templates; draft Markdown or HTML from "
+                    "your own template, or drop --template."
+                )
             )
         from ocop_nlp.drafts.runner import render_in_child
 
         return render_in_child(path, fmt, context, template, settings)
     names = ", ".join(BUILTIN)
     raise TemplateError(
-        f"There is no template called {template!r}; use one of {names} or a path to a .j2 file."
+        tr(
+            "There is no template called {template!r}; use one of {names} or a path to a .j2 file."
+        ).format(template=template, names=names)
+    )
+
+
+def bad_evidence(evidence: str) -> str:
+    """The sentence for an --evidence value that is not one of EVIDENCE."""
+    return tr("Evidence goes as {choices}; {value!r} is not one.").format(
+        choices=", ".join(EVIDENCE), value=evidence
+    )
+
+
+def _bad_format(fmt: str) -> str:
+    return tr("Drafts come as {choices}; {value!r} is not one of them.").format(
+        choices=", ".join(ALL_FORMATS), value=fmt
     )
 
 
@@ -443,8 +465,10 @@ def load_extraction_or_article(source: str) -> Extraction:
         limit = load_settings().max_input_bytes
         if p.stat().st_size > limit:
             raise TooLargeError(
-                f"{source} is larger than {limit:,} bytes (OCOP_MAX_INPUT_BYTES); an extraction "
-                "or an article is smaller."
+                tr(
+                    "{source} is larger than {limit} bytes (OCOP_MAX_INPUT_BYTES); an extraction "
+                    "or an article is smaller."
+                ).format(source=source, limit=f"{limit:,}")
             )
         try:
             d = json.loads(p.read_text(encoding="utf-8"))
@@ -452,8 +476,10 @@ def load_extraction_or_article(source: str) -> Extraction:
             d = None
         except RecursionError as e:
             raise InputError(
-                f"{source} is nested too deeply (about a thousand levels of brackets) to be an "
-                "article or an extraction."
+                tr(
+                    "{source} is nested too deeply (about a thousand levels of brackets) to be an "
+                    "article or an extraction."
+                ).format(source=source)
             ) from e
         if isinstance(d, dict) and d.get("schema") == SCHEMA:
             # extraction_from_dict checks every field's type and names the one that is wrong.
@@ -463,8 +489,10 @@ def load_extraction_or_article(source: str) -> Extraction:
                 raise InputError(f"{source}: {e}") from e
             except (KeyError, TypeError, ValueError, AttributeError) as e:
                 raise InputError(
-                    f"{source} is an extraction with a missing or malformed field ({e!r}); "
-                    "extract the article again."
+                    tr(
+                        "{source} is an extraction with a missing or malformed field ({error}); "
+                        "extract the article again."
+                    ).format(source=source, error=repr(e))
                 ) from e
             _check_offsets(ex, source)
             return ex
@@ -475,10 +503,10 @@ def _check_offsets(ex: Extraction, source: str) -> None:
     """Every item's offsets must point into the text, or footnotes would cite the wrong words."""
     n = len(ex.text)
     kinds: list[tuple[str, list[Any]]] = [
-        ("figure", ex.figures),
-        ("challenge", ex.challenges),
-        ("directive", ex.directives),
-        ("achievement", ex.achievements),
+        (tr("figure"), ex.figures),
+        (tr("challenge"), ex.challenges),
+        (tr("directive"), ex.directives),
+        (tr("achievement"), ex.achievements),
     ]
     for kind, items in kinds:
         for i, item in enumerate(items, 1):
@@ -488,6 +516,8 @@ def _check_offsets(ex: Extraction, source: str) -> None:
                 and 0 <= item.start <= item.end <= n
             ):
                 raise InputError(
-                    f"{source}: {kind} {i} has offsets {item.start}–{item.end} outside the "
-                    f"text ({n} characters); the file was edited or cut, so extract it again."
+                    tr(
+                        "{source}: {kind} {i} has offsets {start}–{end} outside the text ({n} "
+                        "characters); the file was edited or cut, so extract it again."
+                    ).format(source=source, kind=kind, i=i, start=item.start, end=item.end, n=n)
                 )

@@ -20,6 +20,7 @@ from typing import Any
 import ocop_nlp
 from ocop_nlp.config import Settings
 from ocop_nlp.errors import TemplateError
+from ocop_nlp.i18n import language, tr, use_language
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ def render_in_child(
         "max_output": settings.template_max_output,
         "max_bytes": settings.max_input_bytes,
         "max_memory": settings.template_max_memory,
+        "lang": language(),  # the child's messages speak the parent's language
     }
     # The child imports this very copy of the package, whatever the working folder.
     root = str(Path(ocop_nlp.__file__).resolve().parent.parent)
@@ -53,12 +55,16 @@ def render_in_child(
         )
     except subprocess.TimeoutExpired:
         raise TemplateError(
-            f"The template {label} took longer than {settings.template_timeout:g} s to render "
-            "and was stopped (OCOP_TEMPLATE_TIMEOUT); look for a loop that runs too long."
+            tr(
+                "The template {label} took longer than {seconds} s to render and was stopped "
+                "(OCOP_TEMPLATE_TIMEOUT); look for a loop that runs too long."
+            ).format(label=label, seconds=f"{settings.template_timeout:g}")
         ) from None
     except OSError as e:
         raise TemplateError(
-            f"Could not start the process that renders the template {label}: {e.strerror or e}."
+            tr("Could not start the process that renders the template {label}: {reason}.").format(
+                label=label, reason=e.strerror or e
+            )
         ) from e
     try:
         answer = json.loads(proc.stdout.decode("utf-8", "surrogatepass"))
@@ -70,9 +76,10 @@ def render_in_child(
         raise TemplateError(answer["error"])
     log.info("template process said: %s", proc.stderr.decode("utf-8", "replace")[-2000:])
     raise TemplateError(
-        f"The template {label} stopped the process rendering it (exit status {proc.returncode}), "
-        f"most likely beyond {_mb(settings.template_max_memory)} of memory "
-        "(OCOP_TEMPLATE_MAX_MEMORY)."
+        tr(
+            "The template {label} stopped the process rendering it (exit status {status}), most "
+            "likely beyond {memory} of memory (OCOP_TEMPLATE_MAX_MEMORY)."
+        ).format(label=label, status=proc.returncode, memory=_mb(settings.template_max_memory))
     )
 
 
@@ -96,6 +103,7 @@ def main() -> int:
     from ocop_nlp.drafts.sandbox import render
 
     request = json.loads(sys.stdin.buffer.read())
+    use_language(request.get("lang", "en"))
     label = request["label"]
     _limit_memory(request["max_memory"])
     settings = Settings(
@@ -110,8 +118,10 @@ def main() -> int:
         answer = {"error": str(e)}
     except MemoryError:
         answer = {
-            "error": f"The template {label} needed more than {_mb(request['max_memory'])} of "
-            "memory and was stopped (OCOP_TEMPLATE_MAX_MEMORY)."
+            "error": tr(
+                "The template {label} needed more than {memory} of memory and was stopped "
+                "(OCOP_TEMPLATE_MAX_MEMORY)."
+            ).format(label=label, memory=_mb(request["max_memory"]))
         }
     sys.stdout.buffer.write(json.dumps(answer, ensure_ascii=False).encode("utf-8", "surrogatepass"))
     return 0

@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 
 from ocop_nlp.errors import TemplateError
 from ocop_nlp.extract.views import format_number
+from ocop_nlp.i18n import tr
 
 FORMATS = ("md", "html")
 
@@ -143,23 +144,29 @@ class _BoundedSandbox(jinja2.sandbox.SandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(left, int) and isinstance(right, int):
             if abs(left) > 1 and right > 0 and right * math.log2(abs(left)) > 100_000:
-                raise _TooBig(f"{left} ** {right} is too large a number")
+                raise _TooBig(
+                    tr("{left} ** {right} is too large a number").format(left=left, right=right)
+                )
         elif operator == "*":
             self._check_repeat(left, right)
         elif operator == "%" and isinstance(left, str):
             for width in re.findall(r"%[-#0 +]*(\d*)(?:\.(\d*))?", left):
                 if any(w and int(w) > self.max_output for w in width):
-                    raise _TooBig("a % format pads beyond the output limit")
+                    raise _TooBig(tr("a % format pads beyond the output limit"))
         return super().call_binop(context, operator, left, right)
 
     def _check_repeat(self, left: Any, right: Any) -> None:
         for seq, n in ((left, right), (right, left)):
             sized = isinstance(seq, str | list | tuple) and isinstance(n, int)
             if sized and len(seq) * n > self.max_output:
-                raise _TooBig(f"repeating a value {n:,} times goes beyond the output limit")
+                raise _TooBig(
+                    tr("repeating a value {n} times goes beyond the output limit").format(
+                        n=f"{n:,}"
+                    )
+                )
         ints = isinstance(left, int) and isinstance(right, int)
         if ints and left.bit_length() + right.bit_length() > 100_000:
-            raise _TooBig("the product is too large a number")
+            raise _TooBig(tr("the product is too large a number"))
 
 
 class _TooBig(jinja2.sandbox.SecurityError):
@@ -241,8 +248,10 @@ def _stream(chunks: Iterator[str], max_output: int, label: str) -> str:
         size += len(chunk)
         if size > max_output:
             raise TemplateError(
-                f"The template {label} wrote more than {max_output:,} characters; drafts stop "
-                "there (OCOP_TEMPLATE_MAX_OUTPUT)."
+                tr(
+                    "The template {label} wrote more than {limit} characters; drafts stop there "
+                    "(OCOP_TEMPLATE_MAX_OUTPUT)."
+                ).format(label=label, limit=f"{max_output:,}")
             )
         out.append(chunk)
     return clean_text("".join(out))
@@ -255,51 +264,77 @@ def render(env: Any, name: str, context: dict[str, Any], label: str) -> str:
         return _stream(tpl.generate(**context), env.max_output, label)
     except jinja2.TemplateSyntaxError as e:
         raise TemplateError(
-            f"The template {label} has a syntax error on line {e.lineno}: {e.message}."
+            tr("The template {label} has a syntax error on line {line}: {error}.").format(
+                label=label, line=e.lineno, error=e.message
+            )
         ) from e
     except jinja2.UndefinedError as e:
         raise TemplateError(
-            f"The template {label} uses a value that drafts do not provide ({e.message}); "
-            "see the README for the variables a template can use."
+            tr(
+                "The template {label} uses a value that drafts do not provide ({error}); see the "
+                "README for the variables a template can use."
+            ).format(label=label, error=e.message)
         ) from e
     except jinja2.TemplateNotFound as e:
         raise TemplateError(
-            f"The template {label} includes or extends {e.name!r}, which is not next to it "
-            "nor a built-in template."
+            tr(
+                "The template {label} includes or extends {name!r}, which is not next to it nor "
+                "a built-in template."
+            ).format(label=label, name=e.name)
         ) from e
     except _OutsideFolder as e:
         raise TemplateError(
-            f"The template {label} uses {e.name!r}, which leads outside the template's folder "
-            f"(to {e.target}); a template may only use files in its own folder."
+            tr(
+                "The template {label} uses {name!r}, which leads outside the template's folder "
+                "(to {target}); a template may only use files in its own folder."
+            ).format(label=label, name=e.name, target=e.target)
         ) from e
     except _FileTooLarge as e:
         raise TemplateError(
-            f"The template {label} uses {e.name!r}, which is larger than {e.limit:,} bytes "
-            "(OCOP_MAX_INPUT_BYTES); a template is smaller."
+            tr(
+                "The template {label} uses {name!r}, which is larger than {limit} bytes "
+                "(OCOP_MAX_INPUT_BYTES); a template is smaller."
+            ).format(label=label, name=e.name, limit=f"{e.limit:,}")
         ) from e
     except _TooBig as e:
         raise TemplateError(
-            f"The template {label} asks for too large a value ({str(e).rstrip('.')}); drafts "
-            f"stop at {env.max_output:,} characters (OCOP_TEMPLATE_MAX_OUTPUT)."
+            tr(
+                "The template {label} asks for too large a value ({error}); drafts stop at "
+                "{limit} characters (OCOP_TEMPLATE_MAX_OUTPUT)."
+            ).format(label=label, error=str(e).rstrip("."), limit=f"{env.max_output:,}")
         ) from e
     except jinja2.sandbox.SecurityError as e:
         raise TemplateError(
-            f"The template {label} reaches into Python internals ({str(e).rstrip('.')}); "
-            "templates may only use the draft's values."
+            tr(
+                "The template {label} reaches into Python internals ({error}); templates may "
+                "only use the draft's values."
+            ).format(label=label, error=str(e).rstrip("."))
         ) from e
     except jinja2.TemplateError as e:
         raise TemplateError(
-            f"The template {label} could not be rendered: {str(e).rstrip('.')}."
+            tr("The template {label} could not be rendered: {error}.").format(
+                label=label, error=str(e).rstrip(".")
+            )
         ) from e
     except UnicodeDecodeError as e:
-        raise TemplateError(f"The template {label} is not UTF-8 text; save it as UTF-8.") from e
+        raise TemplateError(
+            tr("The template {label} is not UTF-8 text; save it as UTF-8.").format(label=label)
+        ) from e
     except RecursionError as e:
         raise TemplateError(
-            f"The template {label} calls itself too deeply (a macro or include without end)."
+            tr(
+                "The template {label} calls itself too deeply (a macro or include without end)."
+            ).format(label=label)
         ) from e
     except OSError as e:
-        raise TemplateError(f"The template {label} could not be read: {e.strerror or e}.") from e
+        raise TemplateError(
+            tr("The template {label} could not be read: {reason}.").format(
+                label=label, reason=e.strerror or e
+            )
+        ) from e
     except (ArithmeticError, LookupError, TypeError, ValueError) as e:
         raise TemplateError(
-            f"The template {label} failed while rendering ({e.__class__.__name__}: {e})."
+            tr("The template {label} failed while rendering ({error}).").format(
+                label=label, error=f"{e.__class__.__name__}: {e}"
+            )
         ) from e

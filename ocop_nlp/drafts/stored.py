@@ -9,6 +9,7 @@ follow-up report (`bao-cao-theo-doi`), each line with the sentence and article i
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -21,6 +22,7 @@ from ocop_nlp.drafts.render import (
     DIGEST,
     EVIDENCE,
     FOLLOW_UP,
+    bad_evidence,
     digest_context,
     meeting_contexts,
     period_words,
@@ -130,13 +132,22 @@ def follow_up_context(
     evidence: str = "footnotes",
     exclude: Collection[str] = (),
     settings: Settings | None = None,
+    top: int | None = None,
 ) -> dict[str, Any]:
     """What `bao-cao-theo-doi` sees (`ocop draft --template bao-cao-theo-doi --db STORE
     --format json` writes it): the period, the counts, the items by status and addressee, and
     numbered evidence notes (the sentence that gave each order, and the one that reported it
-    done), each with its article."""
+    done), each with its article.
+
+    `top` keeps a long report short: at most that many tasks per addressee and section, the
+    most repeated first, and how many more there are; 0 gives only the counts. The totals
+    always count every task."""
     if evidence not in EVIDENCE:
-        raise TemplateError(f"Evidence goes as {', '.join(EVIDENCE)}; {evidence!r} is not one.")
+        raise TemplateError(bad_evidence(evidence))
+    if top is not None and top < 0:
+        raise InputError(
+            tr("--top is how many tasks to show per addressee; {top} is below 0.").format(top=top)
+        )
     f = filters or Filters()
     settings = settings or load_settings()
     today = today or date.today().isoformat()
@@ -157,6 +168,9 @@ def follow_up_context(
     for status, heading in SECTIONS:
         if f.status and status != f.status:
             continue  # a report on overdue tasks only has no empty sections for the others
+        # Grouped by the canonical agency, so "Sở NN&PTNT" and "Sở Nông nghiệp và PTNT" are one
+        # group; shown as the articles write it ("UBND các huyện", not the gazetteer's "UBND
+        # huyện").
         groups: dict[str, list[FollowUpItem]] = {}
         for r in rows:
             if r.item.status == status:
@@ -170,8 +184,13 @@ def follow_up_context(
                 "count": sum(len(v) for v in groups.values()),
                 "groups": [
                     {
-                        "addressee": k or MISSING.format("đơn vị thực hiện"),
-                        "tasks": [_item_values(r, notes) for r in v],
+                        "addressee": written_addressee([m for r in v for m in r.mentions], k)
+                        or MISSING.format("đơn vị thực hiện"),
+                        "agency": k or None,
+                        "count": len(v),
+                        # Rows come most repeated first, so the top ones are the ones that recur.
+                        "tasks": [_item_values(r, notes) for r in v[:top]],
+                        "more": len(v[top:]) if top is not None else 0,
                     }
                     for k, v in ordered
                 ],
@@ -205,6 +224,7 @@ def follow_up_context(
             "open": counts.get("open", 0),
             "done": counts.get("reported done", 0),
             "sections": sections,
+            "top": top,
             "notes": notes.notes,
         }
     )
@@ -217,6 +237,23 @@ def _province_name(query: str | None) -> tuple[str | None, str]:
         return None, "tỉnh"
     p = places().province(query)
     return (p.name, p.kind) if p else (query, "tỉnh")
+
+
+def written_addressee(mentions: list[Mention], canonical: str | None) -> str | None:
+    """The addressee as the articles write it: the form most of `mentions` use, the earliest
+    on a tie; the canonical name when none names one.
+
+    >>> from ocop_nlp.track.core import Evidence, Mention
+    >>> def m(written):
+    ...     return Mention(None, "a", None, None, None, None, None, None, written, "UBND huyện",
+    ...                    "rà soát", None, False, Evidence("a", 0, 0))
+    >>> written_addressee([m("UBND các huyện"), m("UBND các huyện, thành phố")], "UBND huyện")
+    'UBND các huyện'
+    >>> written_addressee([m(None)], "UBND huyện")
+    'UBND huyện'
+    """
+    written = Counter(" ".join(m.addressee.split()) for m in mentions if m.addressee)
+    return written.most_common(1)[0][0] if written else canonical
 
 
 def _item_values(r: FollowUpItem, notes: _Notes) -> dict[str, Any]:
@@ -242,7 +279,8 @@ def _item_values(r: FollowUpItem, notes: _Notes) -> dict[str, Any]:
     return {
         "id": it.id,
         "action": it.action,
-        "addressee": it.addressee,
+        "addressee": written_addressee(r.mentions, it.addressee),
+        "agency": it.addressee,
         "status": it.status,
         "first_seen_doc": date_doc(it.first_seen),
         "last_seen_doc": date_doc(it.last_seen),
@@ -279,19 +317,28 @@ def draft_from_store(
     evidence: str = "footnotes",
     exclude: Collection[str] = (),
     settings: Settings | None = None,
+    top: int | None = None,
 ) -> str | bytes:
     """A draft from a store: `ban-tin` (the meetings of the period) or `bao-cao-theo-doi` (the
     tracked directives of the period, by status); md, html, json text or docx bytes.
 
     `since`/`until` take YYYY, YYYY-MM, YYYY-MM-DD, MM/YYYY or DD/MM/YYYY; `filters` (a
     `track.Filters`) may say more (addressee, issuer, site ...) and its bounds win. `today`
-    (ISO) is the report's date and decides what is overdue. `template` may also be a user's
-    `.j2` file, which then sees the follow-up report's values.
+    (ISO) is the report's date and decides what is overdue; `top` shortens the follow-up
+    report to that many tasks per addressee (0: the counts only). `template` may also be a
+    user's `.j2` file, which then sees the follow-up report's values.
     """
     if template in BUILTIN and template not in STORE_TEMPLATES:
         raise InputError(
-            f"The template {template} drafts from articles; from a store draft "
-            f"{' or '.join(STORE_TEMPLATES)}."
+            tr("The template {template} drafts from articles; from a store draft {names}.").format(
+                template=template, names=tr(" or ").join(STORE_TEMPLATES)
+            )
+        )
+    if template == DIGEST and top is not None:
+        raise InputError(
+            tr("--top shortens the follow-up report; use it with --template {name}.").format(
+                name=FOLLOW_UP
+            )
         )
     f = filters or Filters.parse(since=since, until=until, province=province)
     settings = settings or load_settings()
@@ -312,7 +359,7 @@ def draft_from_store(
             context = digest_context(contexts, f.since, f.until, f"{kind} {name}" if name else "")
         else:
             context = follow_up_context(
-                st, f, today=today, evidence=evidence, exclude=exclude, settings=settings
+                st, f, today=today, evidence=evidence, exclude=exclude, settings=settings, top=top
             )
             if not context["tracked"]:
                 raise InputError(

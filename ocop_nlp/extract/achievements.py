@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
-from ocop_nlp.config import lexicon
 from ocop_nlp.extract.challenges import is_challenge_clause
 from ocop_nlp.extract.clauses import split_top
+from ocop_nlp.extract.resources import Resources, per_resources, uses_resources
 from ocop_nlp.records import Challenge, Sentence
 
 
-@cache
-def _marker() -> re.Pattern[str]:
-    words = sorted(lexicon("cues")["achievement_markers"], key=len, reverse=True)
+@per_resources
+def _marker(r: Resources) -> re.Pattern[str]:
+    words = sorted(r.lexicon("cues")["achievement_markers"], key=len, reverse=True)
     return re.compile(r"(?i)(?<![\w])(?:" + "|".join(map(re.escape, words)) + r")(?![\w])")
 
 
-def extract_achievements(sentences: list[Sentence], skip: set[int]) -> list[Challenge]:
+@uses_resources
+def extract_achievements(
+    sentences: list[Sentence], skip: set[int], resources: Resources | None = None
+) -> list[Challenge]:
     out: list[Challenge] = []
     for idx, s in enumerate(sentences):
         if idx in skip or idx == 0:

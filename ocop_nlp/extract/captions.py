@@ -11,20 +11,19 @@ sentences `reading_sentences` gives: captions emptied, glued credits cut off.
 from __future__ import annotations
 
 import re
-from functools import cache
 
-from ocop_nlp.config import lexicon
 from ocop_nlp.extract.officials import UPPER
+from ocop_nlp.extract.resources import Resources, per_resources, uses_resources
 from ocop_nlp.records import Sentence
 
 
-@cache
-def _res() -> dict[str, re.Pattern[str]]:
-    c = lexicon("cues")
+@per_resources
+def _res(r: Resources) -> dict[str, re.Pattern[str]]:
+    c = r.lexicon("cues")
     openers = "|".join(
         re.escape(w) for w in sorted(c["sentence_openers_after_credit"], key=len, reverse=True)
     )
-    heads = "|".join(re.escape(w) for w in lexicon("titles")["heads"])
+    heads = "|".join(re.escape(w) for w in r.lexicon("titles")["heads"])
     return {
         "credit": re.compile(c["photo_credit"]),
         "opener": re.compile(c["caption_openers"]),
@@ -83,7 +82,10 @@ def _glued_credit(text: str) -> int:
     return m.end() if m and m.end() < len(text) else 0
 
 
-def reading_sentences(sentences: list[Sentence]) -> list[Sentence]:
+@uses_resources
+def reading_sentences(
+    sentences: list[Sentence], resources: Resources | None = None
+) -> list[Sentence]:
     """The sentences as the extractors read them, index for index: a caption becomes empty, a
     credit glued to the head of a sentence is cut off ("Ảnh: Minh Anh Đồng chí ..." ->
     "Đồng chí ..."; also after a caption or a lone "Ảnh" line: "T.A Thanh tra Bộ ...")."""

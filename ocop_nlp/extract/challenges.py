@@ -8,33 +8,34 @@ challenges. A clause counts when it states a shortcoming (a predicate: "chưa hi
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
 
-from ocop_nlp.config import lexicon
 from ocop_nlp.extract.clauses import Piece, colon_split, split_top, trim
-from ocop_nlp.nlp.words import pos_spans
+from ocop_nlp.extract.literals import GatedSearch
+from ocop_nlp.extract.resources import (
+    Resources,
+    current,
+    per_resources,
+    per_resources_lru,
+    pos_spans,
+    uses_resources,
+)
 from ocop_nlp.records import Challenge, Sentence
 
 
-@cache
-def _res() -> tuple[list[re.Pattern[str]], re.Pattern[str], list[re.Pattern[str]]]:
-    c = lexicon("cues")
+@per_resources
+def _res(r: Resources) -> tuple[list[GatedSearch], re.Pattern[str], list[GatedSearch]]:
+    c = r.lexicon("cues")
+    # Each list searched as one: a pattern only when the words it needs are in the text.
     return (
-        [
-            re.compile(p, re.IGNORECASE)
-            for p in c["challenge_patterns"] + c["challenge_patterns_extra"]
-        ],
+        [GatedSearch(c["challenge_patterns"] + c["challenge_patterns_extra"])],
         re.compile(c["challenge_still_pattern"], re.IGNORECASE),
-        [
-            re.compile(p, re.IGNORECASE)
-            for p in c["challenge_blockers"] + c["challenge_blockers_extra"]
-        ],
+        [GatedSearch(c["challenge_blockers"] + c["challenge_blockers_extra"])],
     )
 
 
-@cache
-def _lead_in() -> re.Pattern[str]:
-    return re.compile(lexicon("cues")["challenge_lead_in"], re.IGNORECASE)
+@per_resources
+def _lead_in(r: Resources) -> re.Pattern[str]:
+    return re.compile(r.lexicon("cues")["challenge_lead_in"], re.IGNORECASE)
 
 
 def _trim_lead_in(piece: Piece) -> Piece:
@@ -49,15 +50,15 @@ _PURPOSE = re.compile(r"(?i)\s(?:để|nhằm)\s.*$")
 _CONTINUES = re.compile(r"(?i)^(?:chưa|còn|không|thiếu|thậm chí|mới|chỉ)\s")
 
 
-@cache
-def _discussion() -> re.Pattern[str]:
-    words = lexicon("cues")["challenge_discussion"]
+@per_resources
+def _discussion(r: Resources) -> re.Pattern[str]:
+    words = r.lexicon("cues")["challenge_discussion"]
     return re.compile(r"(?i)(?<![\w])(?:" + "|".join(map(re.escape, words)) + r")(?![\w])")
 
 
 # The rules ask about the same clause twice (the challenge step, then the clause model's
 # features); the answer depends on the text alone. Bounded at about one long article's clauses.
-@lru_cache(maxsize=4096)
+@per_resources_lru(4096)
 def is_challenge_clause(text: str) -> bool:
     """
     >>> is_challenge_clause("công tác tuyên truyền chưa hiệu quả")
@@ -96,9 +97,9 @@ def _still_is_a_state(text: str) -> bool:
     return True
 
 
-@cache
-def _state_verbs() -> frozenset[str]:
-    return frozenset(lexicon("cues")["still_state_verbs"])
+@per_resources
+def _state_verbs(r: Resources) -> frozenset[str]:
+    return frozenset(r.lexicon("cues")["still_state_verbs"])
 
 
 def clauses_of(text: str, start: int) -> list[Piece]:
@@ -138,7 +139,10 @@ def _merge(ps: list[Piece], text: str, base: int) -> Piece:
     return trim(text[a - base : b - base], a)
 
 
-def extract_challenges(sentences: list[Sentence], skip: set[int] | None = None) -> list[Challenge]:
+@uses_resources
+def extract_challenges(
+    sentences: list[Sentence], skip: set[int] | None = None, resources: Resources | None = None
+) -> list[Challenge]:
     """Challenges of the article. `skip` holds indexes of sentences already read as directives."""
     skip = skip or set()
     out: list[Challenge] = []
@@ -150,7 +154,7 @@ def extract_challenges(sentences: list[Sentence], skip: set[int] | None = None) 
         if cs is not None:
             head, at = cs
             if is_challenge_clause(head) and not any(
-                w in head.lower() for w in lexicon("cues")["challenge_list_heads"]
+                w in head.lower() for w in current().lexicon("cues")["challenge_list_heads"]
             ):
                 pass  # the head is itself a shortcoming: keep the whole sentence
             else:

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache, lru_cache
 
-from ocop_nlp.config import lexicon
-from ocop_nlp.nlp.words import word_spans
+from ocop_nlp.extract.literals import CASELESS_SAFE as _CASELESS_SAFE
+from ocop_nlp.extract.literals import GatedSearch
+from ocop_nlp.extract.resources import Resources, per_resources, per_resources_lru, word_spans
 from ocop_nlp.records import Sentence
 
 # Bumped when the features change: a model trained on other features is refused at load.
@@ -61,10 +61,10 @@ def _any_of(patterns: Sequence[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-@cache
-def _cues() -> dict[str, list[re.Pattern[str]]]:
-    c = lexicon("cues")
-    t = lexicon("titles")
+@per_resources
+def _cues(r: Resources) -> dict[str, list[re.Pattern[str]]]:
+    c = r.lexicon("cues")
+    t = r.lexicon("titles")
     out: dict[str, list[re.Pattern[str]]] = {
         name: [_phrase_re(c[name])] for name in _CUE_LISTS if c.get(name)
     }
@@ -75,27 +75,16 @@ def _cues() -> dict[str, list[re.Pattern[str]]]:
     return out
 
 
-# Letters whose case-insensitive regex match is exactly equality after str.lower(): ASCII and
-# Vietnamese letters, and punctuation without case. (Not "µ", "ı", "ſ", the Kelvin sign or
-# "İ": the regex engine pairs those with other letters, or lower() lengthens them.)
-_CASELESS_SAFE = frozenset(
-    "".join(map(chr, range(0x20, 0x7F)))
-    + "\t\n\xa0“”‘’–—…•°²³·«»"
-    + "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư"
-    + "".join(map(chr, range(0x1EA0, 0x1EFA)))
-)
-
-
 _RUN = re.compile(r"\w+")
 
 
-@cache
-def _cue_heads() -> dict[str, dict[str, tuple[str, ...]]]:
+@per_resources
+def _cue_heads(r: Resources) -> dict[str, dict[str, tuple[str, ...]]]:
     """The lower-cased words of each word-list cue by their first run of word characters
     ("yêu" of "yêu cầu"), for the lists whose words all open with one and are all
     `_CASELESS_SAFE`."""
-    c = lexicon("cues")
-    t = lexicon("titles")
+    c = r.lexicon("cues")
+    t = r.lexicon("titles")
     lists = {name: c[name] for name in _CUE_LISTS if c.get(name)}
     lists |= {"title_heads": t["heads"], "bodies": t["bodies"]}
     out = {}
@@ -111,7 +100,28 @@ def _cue_heads() -> dict[str, dict[str, tuple[str, ...]]]:
     return out
 
 
-@lru_cache(maxsize=2048)  # one article's clauses and their contexts; bounded like word_spans
+@per_resources
+def _cue_index(r: Resources) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """`_cue_heads` turned around: each head run with the lists and words that open with it."""
+    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for name, by_head in _cue_heads().items():
+        for head, words in by_head.items():
+            out.setdefault(head, []).append((name, words))
+    return {head: tuple(entries) for head, entries in out.items()}
+
+
+@per_resources
+def _gated(r: Resources) -> dict[str, GatedSearch]:
+    """The pattern lists of `_cues`, each pattern searched only when its leading words are in
+    the text (`extract/literals.py`): the same answers, far fewer searches."""
+    c = r.lexicon("cues")
+    return {
+        "challenge_patterns": GatedSearch([*c["challenge_patterns"], c["challenge_still_pattern"]]),
+        "challenge_blockers": GatedSearch(c["challenge_blockers"]),
+    }
+
+
+@per_resources_lru(2048)  # one article's clauses and their contexts; bounded like word_spans
 def cue_names(text: str) -> tuple[str, ...]:
     """Names of the lexicon lists that match `text`.
 
@@ -123,18 +133,21 @@ def cue_names(text: str) -> tuple[str, ...]:
     # rule most lists out before their regular expressions (which check the word boundaries)
     # run. Only for texts whose case-insensitive matching is that of lower().
     low = text.lower() if set(text) <= _CASELESS_SAFE else None
-    runs = set(_RUN.findall(low)) if low is not None else set()
     heads = _cue_heads()
+    present: set[str] = set()  # the word lists with a word in the text (when `low` is known)
+    if low is not None:
+        index = _cue_index()
+        for h in set(_RUN.findall(low)):
+            for name, words in index.get(h, ()):
+                if name not in present and any(w in low for w in words):
+                    present.add(name)
+    gated = _gated()
     out = []
     for name, pats in _cues().items():
-        by_head = heads.get(name)
-        if (
-            low is not None
-            and by_head is not None
-            and not any(w in low for h in runs if h in by_head for w in by_head[h])
-        ):
+        if low is not None and name in heads and name not in present:
             continue
-        if any(p.search(text) for p in pats):
+        g = gated.get(name)
+        if g.any_match(text, low) if g is not None else any(p.search(text) for p in pats):
             out.append(name)
     return tuple(out)
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
-from ocop_nlp.config import lexicon
+from ocop_nlp.extract.resources import Resources, per_resources
 
 _TRAIL = " \t.…;,:/"
 _LEAD = " \t-–•+*,:"
@@ -36,13 +35,25 @@ def trim(text: str, start: int) -> Piece:
     return Piece(text[a:b], start + a, start + b)
 
 
+# The characters split_top reads, by separator: it steps from one to the next, not through
+# every character (the rules split every sentence and clause of an article this way).
+_MARKS: dict[str, re.Pattern[str]] = {}
+
+
 def split_top(text: str, sep: str, start: int = 0) -> list[Piece]:
     """Split on `sep` outside brackets and quotes."""
+    if sep not in text:
+        whole = trim(text, start)
+        return [whole] if whole.text else []
+    marks = _MARKS.get(sep)
+    if marks is None:
+        marks = _MARKS[sep] = re.compile("[" + re.escape("()[]“”" + sep) + "]")
     out: list[Piece] = []
     depth = 0
     quote = False
     cut = 0
-    for i, ch in enumerate(text):
+    for m in marks.finditer(text):
+        i, ch = m.start(), m.group()
         if ch in "([":
             depth += 1
         elif ch in ")]":
@@ -58,9 +69,9 @@ def split_top(text: str, sep: str, start: int = 0) -> list[Piece]:
     return [p for p in (trim(p.text, p.start) for p in out) if p.text]
 
 
-@cache
-def _enumerator_re() -> re.Pattern[str]:
-    words = sorted(lexicon("cues")["enumerators"], key=len, reverse=True)
+@per_resources
+def _enumerator_re(r: Resources) -> re.Pattern[str]:
+    words = sorted(r.lexicon("cues")["enumerators"], key=len, reverse=True)
     return re.compile(
         r"(?i)(?:^|(?<=[\s.;:]))(?:" + "|".join(map(re.escape, words)) + r")\s*[,:]\s*"
     )
@@ -81,10 +92,16 @@ def split_enumeration(text: str, start: int = 0) -> list[Piece]:
     return [p for p in out if p.text]
 
 
+_COLON_MARKS = re.compile("[(“)”:]")
+
+
 def colon_split(text: str) -> tuple[str, int] | None:
     """(head, index of the body after the first top-level colon), or None."""
+    if ":" not in text:
+        return None
     depth = 0
-    for i, ch in enumerate(text):
+    for m in _COLON_MARKS.finditer(text):
+        i, ch = m.start(), m.group()
         if ch in "(“":
             depth += 1
         elif ch in ")”":

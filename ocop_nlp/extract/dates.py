@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from ocop_nlp.extract.literals import gate, lowered, may_match
+
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser
 
@@ -603,6 +605,7 @@ _PATTERNS = [
     ),
     *_TIME_PATTERNS,
 ]
+_PATTERN_GATES = [gate(p.regex) for p in _PATTERNS]
 
 _DOC_TYPE = (
     r"(?:quyết\s+định|nghị\s+quyết|nghị\s+định|chỉ\s+thị|thông\s+tư(?:\s+liên\s+tịch)?|"
@@ -649,6 +652,8 @@ _ORDINAL_PATTERNS = [
     # "km 25" is a chainage; "25 km" is a distance and stays a figure.
     re.compile(rf"(?<![\d])(?<!\d\s)(?<!\w)km\s*\d+(?:\s*\+\s*\d+)?{_NUM_END}", _F),
 ]
+# The words each pattern needs (`extract/literals.py`): a sentence without them is not searched.
+_ORDINAL_GATES = [gate(p) for p in _ORDINAL_PATTERNS]
 _WEEKDAY_AHEAD = re.compile(
     r"\s*[,(-]?\s*(?:(?:ngày\s+)?\d{1,2}[/.-]\d|(?:ngày|mồng|mùng)(?:\s+(?:mồng|mùng))?\s+\d{1,2}\s+tháng)",
     _F,
@@ -688,7 +693,10 @@ def find_ordinals(text: str) -> list[tuple[int, int]]:
     ['Quốc lộ 14', 'km 25', 'thôn 3', 'đợt 01']
     """
     spans: list[tuple[int, int, int, int]] = []
+    low = lowered(text)
     for rank, pattern in enumerate(_ORDINAL_PATTERNS):
+        if not may_match(_ORDINAL_GATES[rank], low):
+            continue
         for m in pattern.finditer(text):
             groups = m.groupdict()
             weekday = "n" in groups and not groups.get("kw") and groups["n"] in "234567"
@@ -732,10 +740,15 @@ def _join(text: str, a: _Cand, b: _Cand | None) -> tuple[_Cand, bool] | None:
     return _Cand(start, b.end, "period", value, 1, b.year, b.year_given), True
 
 
-def _candidates(text: str, default_year: int | None) -> list[_Cand]:
-    blocked = find_ordinals(text)
+def _candidates(
+    text: str, default_year: int | None, ordinals: list[tuple[int, int]] | None = None
+) -> list[_Cand]:
+    blocked = find_ordinals(text) if ordinals is None else ordinals
     found: list[_Cand] = []
-    for pattern in _PATTERNS:
+    low = lowered(text)
+    for pattern, words in zip(_PATTERNS, _PATTERN_GATES, strict=True):
+        if not may_match(words, low):
+            continue
         for m in pattern.regex.finditer(text):
             cand = pattern.build(m, default_year)
             if cand is None or cand.end <= cand.start:
@@ -759,11 +772,14 @@ def _candidates(text: str, default_year: int | None) -> list[_Cand]:
     return joined
 
 
-def find_times(text: str, default_year: int | None = None) -> list[TimeMatch]:
+def find_times(
+    text: str, default_year: int | None = None, ordinals: list[tuple[int, int]] | None = None
+) -> list[TimeMatch]:
     """Every date, period, duration, year and clock time in `text`, in order, non-overlapping.
 
     `default_year` (usually the article's publication year) fills in "tháng 7", "quý I",
     "năm nay" and "6 tháng đầu năm"; without it their value is None but they are still found.
+    `ordinals`: `find_ordinals(text)`, when the caller has them already.
 
     >>> [(m.text, m.kind, m.value) for m in find_times("Ngày 10/7/2018, lúc 14h00")]
     [('Ngày 10/7/2018', 'date', '2018-07-10'), ('14h00', 'time', '14:00')]
@@ -776,7 +792,7 @@ def find_times(text: str, default_year: int | None = None) -> list[TimeMatch]:
     """
     return [
         TimeMatch(c.start, c.end, text[c.start : c.end], c.kind, c.value)
-        for c in _candidates(text, default_year)
+        for c in _candidates(text, default_year, ordinals)
     ]
 
 

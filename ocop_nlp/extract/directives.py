@@ -13,13 +13,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cache
 
-from ocop_nlp.config import lexicon
 from ocop_nlp.extract.clauses import Piece, colon_split, split_enumeration, split_top, trim
 from ocop_nlp.extract.dates import find_deadline
 from ocop_nlp.extract.officials import UPPER, OfficialMatch, find_officials, match_official_at
-from ocop_nlp.nlp.words import pos_spans
+from ocop_nlp.extract.resources import Resources, per_resources, pos_spans, uses_resources
 from ocop_nlp.records import Directive, Official, Sentence
 
 
@@ -27,10 +25,10 @@ def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-@cache
-def _res() -> dict[str, re.Pattern[str]]:
-    c = lexicon("cues")
-    t = lexicon("titles")
+@per_resources
+def _res(r: Resources) -> dict[str, re.Pattern[str]]:
+    c = r.lexicon("cues")
+    t = r.lexicon("titles")
     strong = [
         w
         for w in c["strong_directive_verbs"] + c["strong_directive_verbs_extra"]
@@ -119,9 +117,9 @@ def _res() -> dict[str, re.Pattern[str]]:
     }
 
 
-@cache
-def _noun_like() -> frozenset[str]:
-    return frozenset(lexicon("cues")["noun_like_verbs"])
+@per_resources
+def _noun_like(r: Resources) -> frozenset[str]:
+    return frozenset(r.lexicon("cues")["noun_like_verbs"])
 
 
 @dataclass(slots=True)
@@ -396,8 +394,9 @@ def _body_reports(text: str, m: re.Match[str], offs: list[OfficialMatch], state:
     return bool(re.search(r"(?i)(?:đã|đang|thường xuyên|tiếp tục)\s+(?:\w+\s+)?$", before))
 
 
+@uses_resources
 def extract_directives(
-    sentences: list[Sentence], default_year: int | None = None
+    sentences: list[Sentence], default_year: int | None = None, resources: Resources | None = None
 ) -> tuple[list[Directive], set[int]]:
     """Directives of the article and the indexes of the sentences they came from."""
     r = _res()
@@ -534,9 +533,9 @@ def upward_request(sentence: str, at: int) -> bool:
     return bool(_UPWARD_REQUEST.search(sentence, 0, at) or _UPWARD_REQUEST.match(sentence, at))
 
 
-@cache
-def _opinion_verbs() -> frozenset[str]:
-    return frozenset(lexicon("cues")["opinion_verbs"])
+@per_resources
+def _opinion_verbs(r: Resources) -> frozenset[str]:
+    return frozenset(r.lexicon("cues")["opinion_verbs"])
 
 
 def _person_before(text: str, pos: int, offs: list[OfficialMatch]) -> bool:

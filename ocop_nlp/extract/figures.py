@@ -12,9 +12,7 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import cache
 
-from ocop_nlp.config import lexicon
 from ocop_nlp.extract.dates import find_ordinals, find_times
 from ocop_nlp.extract.numbers import (
     CLASSIFIERS,
@@ -23,7 +21,8 @@ from ocop_nlp.extract.numbers import (
     find_numbers,
     scale_exponent,
 )
-from ocop_nlp.nlp.words import Words, word_spans
+from ocop_nlp.extract.resources import Resources, per_resources, uses_resources, word_spans
+from ocop_nlp.nlp.words import Words
 from ocop_nlp.records import Figure, Sentence
 
 
@@ -43,9 +42,9 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-@cache
-def _units() -> _Units:
-    u = lexicon("units")
+@per_resources
+def _units(r: Resources) -> _Units:
+    u = r.lexicon("units")
     spell = {s: canon for canon, spellings in u["measures"].items() for s in spellings}
     return _Units(
         spell=spell,
@@ -62,8 +61,9 @@ def _units() -> _Units:
 
 
 def _blocked(sentence: str, default_year: int | None) -> list[tuple[int, int]]:
-    spans = [(t.start, t.end) for t in find_times(sentence, default_year)]
-    spans += list(find_ordinals(sentence))
+    ordinals = find_ordinals(sentence)  # once: find_times needs them too
+    spans = [(t.start, t.end) for t in find_times(sentence, default_year, ordinals)]
+    spans += ordinals
     return spans
 
 
@@ -88,7 +88,10 @@ def _is_stop(word: str, stops: frozenset[str]) -> bool:
     return word.lower() in stops or not any(ch.isalnum() or ch == "%" for ch in word)
 
 
-def extract_figures(sentences: list[Sentence], default_year: int | None = None) -> list[Figure]:
+@uses_resources
+def extract_figures(
+    sentences: list[Sentence], default_year: int | None = None, resources: Resources | None = None
+) -> list[Figure]:
     """Figures of every sentence, offsets into the text the sentences index."""
     out: list[Figure] = []
     for s in sentences:

@@ -8,26 +8,25 @@ chaired by Đỗ Thị Minh Hoa.
 from __future__ import annotations
 
 import re
-from functools import cache
 
-from ocop_nlp.config import lexicon
 from ocop_nlp.extract.dates import find_times
 from ocop_nlp.extract.officials import find_officials
+from ocop_nlp.extract.resources import Resources, current, per_resources, uses_resources
 from ocop_nlp.records import Meeting, Official, Sentence
 
 # The meeting is named in the headline or the lead; later mentions are about other meetings.
 _LEAD_SENTENCES = 4
 
 
-@cache
-def _kind_re() -> re.Pattern[str]:
-    kinds = sorted(lexicon("cues")["meeting_kinds"], key=len, reverse=True)
+@per_resources
+def _kind_re(r: Resources) -> re.Pattern[str]:
+    kinds = sorted(r.lexicon("cues")["meeting_kinds"], key=len, reverse=True)
     return re.compile(r"(?i)(?<![\w])(" + "|".join(map(re.escape, kinds)) + r")(?![\w])")
 
 
-@cache
-def _verb_re() -> re.Pattern[str]:
-    verbs = sorted(lexicon("cues")["meeting_verbs"], key=len, reverse=True)
+@per_resources
+def _verb_re(r: Resources) -> re.Pattern[str]:
+    verbs = sorted(r.lexicon("cues")["meeting_verbs"], key=len, reverse=True)
     return re.compile(
         r"(?i)(?:UBND|HĐND|Ủy ban|Tỉnh ủy|Huyện ủy|Sở|Ban|Đoàn|tỉnh|huyện|Bộ)[^.,;:]{0,40}?\s("
         + "|".join(map(re.escape, verbs))
@@ -41,8 +40,12 @@ _CHAIR_OF = re.compile(
 )
 
 
+@uses_resources
 def extract_meeting(
-    title: str | None, sentences: list[Sentence], default_year: int | None
+    title: str | None,
+    sentences: list[Sentence],
+    default_year: int | None,
+    resources: Resources | None = None,
 ) -> Meeting | None:
     lead = sentences[:_LEAD_SENTENCES]
     kind = None
@@ -62,7 +65,7 @@ def extract_meeting(
         else:
             v = _verb_re().search(title)
             if v:
-                kind = lexicon("cues")["meeting_verbs"][v.group(1).lower()]
+                kind = current().lexicon("cues")["meeting_verbs"][v.group(1).lower()]
                 topic = _topic(title[v.end() :])
     if kind == "hội nghị" and title:
         # "Hội nghị" in the lead, "sơ kết" in the headline: the headline says which kind.

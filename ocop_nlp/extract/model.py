@@ -1,5 +1,6 @@
-"""The clause-type model at run time: loaded lazily, once per process, checked, then used to
-refine the rules' challenges and directives.
+"""The clause-type model at run time: loaded lazily by the `Resources` that name its directory
+(once per process for the default ones), checked, then used to refine the rules' challenges
+and directives.
 
 `models/clause_type.json` (metadata) says which kind `ocop train` kept, next to its file at the
 repository root, found through `OCOP_MODEL_DIR` or next to the package (an editable install):
@@ -21,7 +22,6 @@ import hashlib
 import json
 import logging
 import math
-import os
 import re
 import warnings
 from bisect import bisect_right
@@ -30,8 +30,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ocop_nlp.config import lexicon, rules_version
+from ocop_nlp.config import rules_version
 from ocop_nlp.extract.clause_features import FEATURE_VERSION, clause_features
+from ocop_nlp.extract.resources import Resources, default_model_dir, per_resources
 from ocop_nlp.extract.sequence import SequenceModel, can_be_action
 from ocop_nlp.extract.units import Unit, clause_units
 from ocop_nlp.records import Challenge, Directive, Extraction, Sentence
@@ -41,8 +42,7 @@ MODEL_NAME = "clause_type"
 
 
 def model_dir() -> Path:
-    env = os.environ.get("OCOP_MODEL_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "models"
+    return default_model_dir()
 
 
 @dataclass(slots=True)
@@ -131,12 +131,16 @@ def _installed_version(dist: str) -> str:
         return "none"
 
 
-def check_meta(meta: dict[str, Any], joblib_only: bool = False) -> str | None:
+def check_meta(
+    meta: dict[str, Any], joblib_only: bool = False, rules: str | None = None
+) -> str | None:
     """Why a model with this metadata cannot be used here, or None.
 
     `joblib_only`: the model can only be read from its joblib file, which needs the
-    scikit-learn minor version it was written with; the other files need none.
+    scikit-learn minor version it was written with; the other files need none. `rules`: the
+    rules version it will run with (default: the packaged lexicons').
     """
+    rules = rules or rules_version()
     from ocop_nlp.extract.sequence import SEQUENCE_FEATURE_VERSION
 
     kind = meta.get("kind", "clause")
@@ -146,8 +150,8 @@ def check_meta(meta: dict[str, Any], joblib_only: bool = False) -> str | None:
             f"it was trained on features version {meta.get('feature_version')}, this code "
             f"makes version {want_features}"
         )
-    if clause_rules(meta.get("rules_version")) != clause_rules(rules_version()):
-        return f"it was trained on rules {meta.get('rules_version')}, these are {rules_version()}"
+    if clause_rules(meta.get("rules_version")) != clause_rules(rules):
+        return f"it was trained on rules {meta.get('rules_version')}, these are {rules}"
     if joblib_only:
         want = str(meta.get("versions", {}).get("scikit-learn", ""))
         # The distribution's metadata, not `import sklearn`: the check must stay cheap.
@@ -290,8 +294,11 @@ def _load_compact(directory: Path) -> CompactLinear | None:
         )
 
 
-def load_model(directory: Path | None = None) -> ClauseModel | SequenceModel | None:
-    """The model in `directory` (default `model_dir()`), or None with one warning."""
+def load_model(
+    directory: Path | None = None, rules: str | None = None
+) -> ClauseModel | SequenceModel | None:
+    """The model in `directory` (default `model_dir()`), or None with one warning; `rules`:
+    the rules version it will run with (default: the packaged lexicons')."""
     d = directory or model_dir()
     meta_path = d / f"{MODEL_NAME}.json"
     if not meta_path.exists():
@@ -303,7 +310,7 @@ def load_model(directory: Path | None = None) -> ClauseModel | SequenceModel | N
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("kind") == "sequence":
-            return _load_sequence(d, meta)
+            return _load_sequence(d, meta, rules)
         path = d / f"{MODEL_NAME}.joblib"
         if not path.exists():
             _warn(
@@ -312,7 +319,7 @@ def load_model(directory: Path | None = None) -> ClauseModel | SequenceModel | N
             )
             return None
         estimator: Any = _load_compact(d)
-        why = check_meta(meta, joblib_only=estimator is None)
+        why = check_meta(meta, joblib_only=estimator is None, rules=rules)
         if why:
             _warn(f"The clause-type model at {path} is not used: {why}; retrain with `ocop train`.")
             return None
@@ -326,7 +333,7 @@ def load_model(directory: Path | None = None) -> ClauseModel | SequenceModel | N
     return ClauseModel(estimator, meta)
 
 
-def _load_sequence(d: Path, meta: dict[str, Any]) -> SequenceModel | None:
+def _load_sequence(d: Path, meta: dict[str, Any], rules: str | None) -> SequenceModel | None:
     path = d / f"{MODEL_NAME}.crf"
     if not path.exists():
         _warn(
@@ -334,7 +341,7 @@ def _load_sequence(d: Path, meta: dict[str, Any]) -> SequenceModel | None:
             "challenges and directives come from the rules alone."
         )
         return None
-    why = check_meta(meta)
+    why = check_meta(meta, rules=rules)
     if why:
         _warn(f"The clause-type model at {path} is not used: {why}; retrain with `ocop train`.")
         return None
@@ -343,12 +350,6 @@ def _load_sequence(d: Path, meta: dict[str, Any]) -> SequenceModel | None:
     tagger = CRFTagger()
     tagger.load(str(path))
     return SequenceModel(tagger, meta)
-
-
-@cache
-def default_model() -> ClauseModel | SequenceModel | None:
-    """The process-wide model, loaded on first use."""
-    return load_model()
 
 
 def _overlap(a: int, b: int, c: int, d: int) -> int:
@@ -367,11 +368,11 @@ def _best_unit(preds: list[Prediction], starts: list[int], a: int, b: int) -> Pr
     return best
 
 
-@cache
-def _cue_re(kind: str, whole: bool = True) -> re.Pattern[str]:
+@per_resources
+def _cue_re(r: Resources, kind: str, whole: bool = True) -> re.Pattern[str]:
     """The cue words an addition of `kind` needs. `whole=False` drops the check after the word:
     its matches in a sentence then include every match in any prefix of the sentence."""
-    c = lexicon("cues")
+    c = r.lexicon("cues")
     if kind == "directive":
         words = [*c["strong_directive_verbs"], *c["obligation_after_subject"]]
     else:

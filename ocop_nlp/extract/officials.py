@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
-from ocop_nlp.config import lexicon
+from ocop_nlp.extract.resources import Resources, per_resources
 
 UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ"
 _CAPWORD = rf"[{UPPER}][\w'’]*"
@@ -30,9 +29,9 @@ def _alt(items: list[str]) -> str:
     return "|".join(re.escape(x) for x in sorted(set(items), key=len, reverse=True))
 
 
-@cache
-def _patterns() -> dict[str, re.Pattern[str]]:
-    t = lexicon("titles")
+@per_resources
+def _patterns(r: Resources) -> dict[str, re.Pattern[str]]:
+    t = r.lexicon("titles")
     head = (
         rf"(?:(?:{_alt(t['head_prefixes'])})\s+)?(?:{_alt(t['heads'])})"
         rf"(?:\s+(?:{_alt(t['head_suffixes'])}))?(?![\w])"
@@ -50,9 +49,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-@cache
-def _surnames() -> frozenset[str]:
-    return frozenset(lexicon("titles")["surnames"])
+@per_resources
+def _surnames(r: Resources) -> frozenset[str]:
+    return frozenset(r.lexicon("titles")["surnames"])
 
 
 def _split_name(run: str, after_level: bool) -> tuple[str, str | None]:
@@ -97,6 +96,19 @@ def match_official_at(text: str, pos: int) -> OfficialMatch | None:
         end = r.end() if name else title_end
     title = re.sub(r"\s+", " ", text[pos:title_end]).strip()
     return OfficialMatch(pos, end, title, name)
+
+
+def split_title(title: str) -> tuple[str, str]:
+    """(position, what follows it) of a title as extracted; ("", title) without a known head.
+
+    >>> split_title("Phó Chủ tịch UBND tỉnh Cao Bằng")
+    ('Phó Chủ tịch', 'UBND tỉnh Cao Bằng')
+    """
+    t = " ".join(title.split())
+    m = _patterns()["head"].match(t)
+    if not m:
+        return "", t
+    return t[: m.end()], t[m.end() :].strip()
 
 
 def find_officials(text: str) -> list[OfficialMatch]:

@@ -2,16 +2,19 @@
 
 Each stage declares what it needs and what it adds to the working document; the pipeline
 checks the order once, when it is built, so a misordered custom pipeline fails before any text
-runs. The per-article function `extract_article` is pure and picklable (batch and Dask call it).
+runs. The lexicons, model and segmenter come from one `Resources` given to the pipeline
+(`extract/resources.py`), which the stages find in their `Doc`. The per-article function
+`extract_article` is pure and picklable (batch and Dask call it): it never changes the
+`Article` it is given.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ocop_nlp import __version__
-from ocop_nlp.config import Settings, load_settings, rules_version
+from ocop_nlp.config import Settings, load_settings
 from ocop_nlp.errors import EmptyTextError, OcopError
 from ocop_nlp.extract.achievements import extract_achievements
 from ocop_nlp.extract.captions import reading_sentences
@@ -19,8 +22,9 @@ from ocop_nlp.extract.challenges import extract_challenges
 from ocop_nlp.extract.directives import extract_directives
 from ocop_nlp.extract.figures import extract_figures
 from ocop_nlp.extract.meeting import extract_meeting
+from ocop_nlp.extract.resources import Resources, active, per_resources
 from ocop_nlp.nlp.normalize import normalize_text
-from ocop_nlp.nlp.sentences import split_sentences
+from ocop_nlp.nlp.sentences import abbreviations, split_sentences
 from ocop_nlp.nlp.words import underthesea_version
 from ocop_nlp.parse.encodings import repair_legacy_text
 from ocop_nlp.parse.reader import content_id
@@ -33,6 +37,7 @@ class Doc:
 
     article: Article
     settings: Settings
+    resources: Resources = field(default_factory=Resources.default)
     text: str = ""
     sentences: list = field(default_factory=list)
     default_year: int | None = None
@@ -72,9 +77,14 @@ def _normalise(doc: Doc) -> None:
         doc.warnings.append("The text does not look like Vietnamese; little will be found in it.")
     doc.text = text
     a = doc.article
-    # All text out is NFC (the contract): metadata too, not only the body.
-    a.title, a.author, a.source = (
-        normalize_text(v) if isinstance(v, str) else v for v in (a.title, a.author, a.source)
+    # All text out is NFC (the contract): metadata too, not only the body; in a copy, so the
+    # caller's article stays as it was given.
+    doc.article = replace(
+        a,
+        title=normalize_text(a.title) if isinstance(a.title, str) else a.title,
+        author=normalize_text(a.author) if isinstance(a.author, str) else a.author,
+        source=normalize_text(a.source) if isinstance(a.source, str) else a.source,
+        warnings=list(a.warnings),
     )
     pub = doc.article.published
     doc.default_year = int(pub[:4]) if isinstance(pub, str) and pub[:4].isdigit() else None
@@ -90,28 +100,33 @@ def _looks_vietnamese(text: str) -> bool:
 
 
 def _sentences(doc: Doc) -> None:
-    doc.sentences = split_sentences(doc.text)
+    doc.sentences = split_sentences(doc.text, _abbreviations())
+
+
+@per_resources
+def _abbreviations(r: Resources) -> frozenset[str]:
+    return abbreviations(r.lexicon("cues")["abbreviations"])
 
 
 def _extract(doc: Doc) -> None:
     a = doc.article
     ex = Extraction(id=a.id or content_id(doc.text), article=a, text=doc.text)
-    ex.meeting = extract_meeting(a.title, doc.sentences, doc.default_year)
+    r = doc.resources
+    ex.meeting = extract_meeting(a.title, doc.sentences, doc.default_year, resources=r)
     # Photo captions and credits are read as empty: no item and no speaker come from them.
-    read = reading_sentences(doc.sentences)
-    ex.directives, doc.directive_sentences = extract_directives(read, doc.default_year)
-    ex.challenges = extract_challenges(read, doc.directive_sentences)
-    ex.figures = extract_figures(read, doc.default_year)
-    ex.achievements = extract_achievements(read, doc.directive_sentences)
+    read = reading_sentences(doc.sentences, resources=r)
+    ex.directives, doc.directive_sentences = extract_directives(read, doc.default_year, resources=r)
+    ex.challenges = extract_challenges(read, doc.directive_sentences, resources=r)
+    ex.figures = extract_figures(read, doc.default_year, resources=r)
+    ex.achievements = extract_achievements(read, doc.directive_sentences, resources=r)
     doc.extraction = ex
 
 
 def _model(doc: Doc) -> None:
-    # The learned half (issue 3): loaded once per process; without a usable model file this
-    # warns once and leaves the rules' items as they are.
-    from ocop_nlp.extract.model import default_model
-
-    model = default_model()
+    # The learned half (issue 3): loaded once per resources; without a usable model file this
+    # warns once and leaves the rules' items as they are; without a model directory (rules
+    # alone) it does nothing.
+    model = doc.resources.model()
     if model is None or doc.extraction is None:
         return
     model.refine(doc.extraction, doc.sentences)
@@ -130,7 +145,15 @@ DEFAULT_STAGES: tuple[Stage, ...] = (
 
 
 class Pipeline:
-    def __init__(self, stages: Sequence[Stage] = DEFAULT_STAGES) -> None:
+    """Stages run in order over one article, with one set of resources.
+
+    `resources`: the lexicons, model and segmenter (default: `Resources.default()`, resolved
+    at each call, so `OCOP_MODEL_DIR` set later is seen).
+    """
+
+    def __init__(
+        self, stages: Sequence[Stage] = DEFAULT_STAGES, resources: Resources | None = None
+    ) -> None:
         have = {"article"}
         for st in stages:
             missing = st.requires - have
@@ -141,17 +164,21 @@ class Pipeline:
                 )
             have |= st.provides
         self.stages = tuple(stages)
+        self.resources = resources
 
     def __call__(self, article: Article, settings: Settings | None = None) -> Extraction:
-        doc = Doc(article=article, settings=settings or load_settings())
-        for st in self.stages:
-            st.run(doc)
+        r = self.resources or Resources.default()
+        doc = Doc(article=article, settings=settings or load_settings(), resources=r)
+        # Helpers deep in the rules find the resources as the ones in use (`current()`).
+        with active(r):
+            for st in self.stages:
+                st.run(doc)
         assert doc.extraction is not None
         ex = doc.extraction
         ex.warnings = [*article.warnings, *doc.warnings]
         ex.versions = {
             "ocop_nlp": __version__,
-            "rules": rules_version(),
+            "rules": r.rules_version(),
             "underthesea": underthesea_version(),
         }
         if doc.model:
@@ -162,9 +189,15 @@ class Pipeline:
 _DEFAULT = Pipeline()
 
 
-def extract_article(article: Article, settings: Settings | None = None) -> Extraction:
-    """Extract one article. Pure: the same article always gives the same extraction."""
-    return _DEFAULT(article, settings)
+def extract_article(
+    article: Article, settings: Settings | None = None, resources: Resources | None = None
+) -> Extraction:
+    """Extract one article. Pure: the same article always gives the same extraction, and the
+    article is not changed. `resources`: lexicons, model and segmenter (default: the packaged
+    ones, `Resources.default()`)."""
+    if resources is None:
+        return _DEFAULT(article, settings)
+    return Pipeline(DEFAULT_STAGES, resources)(article, settings)
 
 
 def normalised_text(article: Article, settings: Settings | None = None) -> str:

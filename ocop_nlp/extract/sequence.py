@@ -25,11 +25,10 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from ocop_nlp.config import lexicon
 from ocop_nlp.extract.clause_features import _cues, clause_features, cue_names
+from ocop_nlp.extract.resources import Resources, per_resources
 from ocop_nlp.extract.units import Unit, clause_units
 from ocop_nlp.records import Challenge, Directive, Extraction, Sentence
 
@@ -81,9 +80,9 @@ class SequencePolicy:
         return cls(**{k: float(v) for k, v in d.items() if k in cls.__slots__})  # type: ignore[attr-defined]
 
 
-@cache
-def _announcement() -> re.Pattern[str]:
-    return re.compile(lexicon("cues")["announcement"], re.IGNORECASE)
+@per_resources
+def _announcement(r: Resources) -> re.Pattern[str]:
+    return re.compile(r.lexicon("cues")["announcement"], re.IGNORECASE)
 
 
 def can_be_action(text: str, u: Unit) -> bool:

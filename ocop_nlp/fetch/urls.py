@@ -16,6 +16,7 @@ wire), so "/tin-tức" and "/tin-t%E1%BB%A9c" share one key.
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 __all__ = ["TRACKING_PARAMETERS", "canonical_url", "file_kind", "host_of", "same_host"]
@@ -206,3 +207,64 @@ def file_kind(url: str) -> str | None:
     if ext in _MEDIA_EXTENSIONS:
         return "media"
     return None
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words a calendar or date archive spells its pages with, as slugs write them (no diacritics):
+# Vietnamese months, weekdays and numbers, English months and weekdays.
+_DATE_ANCHORS = _words(
+    "thang ngay tuan quy "
+    "january february march april june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday"
+)
+_DATE_WORDS = _DATE_ANCHORS | _words(
+    "nam thu chu nhat mot hai ba bon tu lam sau bay tam chin muoi linh le gieng chap of "
+    "may jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed fri sat sun"
+)
+_SEGMENT = re.compile(r"[^/]+")
+_SLUG_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _ascii_slug(segment: str) -> str:
+    text = unicodedata.normalize("NFD", unquote(segment).lower().replace("đ", "d"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def is_date_in_words(segment: str) -> bool:
+    """A path segment that is only a date, with at least one word: "thang-muoi-2024",
+    "thu-hai", "15-january-2024", "chu-nhat". A slug with any other word is not."""
+    stem = segment.rsplit(".", 1)[0] if "." in segment else segment
+    tokens = _SLUG_TOKEN.findall(_ascii_slug(stem))
+    words = [t for t in tokens if not t.isdigit()]
+    if not words or any(w not in _DATE_WORDS for w in words):
+        return False
+    # "thu" and "chu" name a weekday only with a number or "nhat" after them ("thu-hai",
+    # "chu-nhat"); alone, or "may" alone, they are words of their own.
+    pairs = zip(tokens, tokens[1:], strict=False)
+    return (
+        any(w in _DATE_ANCHORS for w in words)
+        or any(a in ("thu", "chu") and b in _DATE_WORDS - {"thu", "chu"} for a, b in pairs)
+        or len(words) < len(tokens)
+    )
+
+
+def fold_dates_in_words(path: str) -> str:
+    """`path` with each segment that is a date in words (or a weekday, a month) made "#", the
+    way a URL family folds numbers: a calendar paging "thang-muoi", "thang-muoi-mot" is one path.
+
+    >>> fold_dates_in_words("/lich/thu-hai-ngay-15-thang-muoi.htm")
+    '/lich/#.htm'
+    >>> fold_dates_in_words("/archive/january-2024/"), fold_dates_in_words("/tin/hop-ky-thu-hai.htm")
+    ('/archive/#/', '/tin/hop-ky-thu-hai.htm')
+    """
+
+    def fold(m: re.Match[str]) -> str:
+        seg = m.group(0)
+        if not is_date_in_words(seg):
+            return seg
+        return "#" + (seg[seg.rindex(".") :] if "." in seg else "")
+
+    return _SEGMENT.sub(fold, path)

@@ -9,6 +9,7 @@ sentence, only where an extractor needs it.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from ocop_nlp.config import lexicon
 from ocop_nlp.nlp.words import cut_spans
@@ -25,17 +26,20 @@ _ABBREV_TAIL = re.compile(r"(\S+)\.$")
 SENTENCE_CHARS = 2_000
 
 
-def _abbreviations() -> frozenset[str]:
-    return frozenset(a.lower() for a in lexicon("cues")["abbreviations"])
+def abbreviations(words: Collection[str] | None = None) -> frozenset[str]:
+    """The abbreviations a "." does not end a sentence after, lower-cased: `words`, else the
+    packaged lexicon's."""
+    return frozenset(a.lower() for a in (words or lexicon("cues")["abbreviations"]))
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Split normalised text into sentences; offsets index into `text`.
+def split_sentences(text: str, abbrevs: frozenset[str] | None = None) -> list[Sentence]:
+    """Split normalised text into sentences; offsets index into `text`. `abbrevs`: as
+    `abbreviations()` gives them (default: the packaged lexicon's).
 
     >>> [s.text for s in split_sentences("Sáng 10/7, TP. Bắc Kạn họp. Hội nghị bàn 3 việc…/.\\nAnh")]
     ['Sáng 10/7, TP. Bắc Kạn họp.', 'Hội nghị bàn 3 việc…/.', 'Anh']
     """
-    abbrevs = _abbreviations()
+    abbrevs = abbreviations() if abbrevs is None else abbrevs
     out: list[Sentence] = []
     pos = 0
     for pno, para in enumerate(text.split("\n")):

@@ -1,4 +1,4 @@
-"""Word segmentation (underthesea) with offsets, loaded lazily and once per process.
+"""Word segmentation (underthesea) with offsets, loaded lazily and once per segmenter.
 
 Vietnamese words span several syllables ("hợp tác xã", "tổ chức"); the figure extractor reads
 units and qualifiers in words, not syllables. underthesea returns strings; we map them back to
@@ -23,7 +23,6 @@ _SYLLABLES = re.compile(r"\w+(?:[&'’.\-]\w+)*|[^\w\s]")
 SEGMENT_CHARS = 2_000
 
 
-@cache
 def _tokenizer() -> Callable[[str], list[str]]:
     from underthesea import word_tokenize  # heavy: ~0.4 s, so only when first needed
 
@@ -40,29 +39,77 @@ def underthesea_version() -> str:
         return "unknown"
 
 
-# The caches serve the stages of one article (figures, then the model's features, segment the
-# same sentences); sentences rarely repeat across articles. 1,024 entries hold any ordinary
-# article and keep a worker's memory flat over long batches (4,096 grew it 11% from 1,000 to
-# 10,000 articles while filling).
-@lru_cache(maxsize=1024)
+class Segmenter:
+    """underthesea's word segmenter and POS tagger, loaded on first use, with the words and
+    tags of the last sentences asked (`extract.resources.Resources.words` holds one).
+
+    The caches serve the stages of one article (figures, then the model's features, segment
+    the same sentences); sentences rarely repeat across articles. 1,024 entries hold any
+    ordinary article and keep a worker's memory flat over long batches (4,096 grew it 11% from
+    1,000 to 10,000 articles while filling).
+    """
+
+    def __init__(self) -> None:
+        self._tokenize: Callable[[str], list[str]] | None = None
+        self._tag: Callable[[list[str]], list[str]] | None | bool = False  # False: not loaded
+        self.word_spans: Callable[[str], Words] = lru_cache(maxsize=1024)(self._word_spans)
+        self.pos_spans: Callable[[str], Tagged] = lru_cache(maxsize=1024)(self._pos_spans)
+
+    def cache_clear(self) -> None:
+        self.word_spans.cache_clear()  # type: ignore[attr-defined]
+        self.pos_spans.cache_clear()  # type: ignore[attr-defined]
+
+    def tokenize(self, text: str) -> list[str]:
+        if self._tokenize is None:
+            self._tokenize = _tokenizer()
+        return self._tokenize(text)
+
+    def tagger(self) -> Callable[[list[str]], list[str]] | None:
+        if self._tag is False:
+            self._tag = _tagger()
+        return self._tag  # type: ignore[return-value]
+
+    def _word_spans(self, text: str) -> Words:
+        """[(word, start, end)] for `text`; a word may hold several syllables."""
+        if len(text) > SEGMENT_CHARS:
+            out: list[tuple[str, int, int]] = []
+            for a, b in cut_spans(text, SEGMENT_CHARS):
+                out.extend((w, a + s, a + e) for w, s, e in self.segment(text[a:b]))
+            return tuple(out)
+        return self.segment(text)
+
+    def segment(self, text: str) -> Words:
+        """One call of the segmenter, its words mapped back to offsets in `text`."""
+        return _segment(text, self.tokenize)
+
+    def _pos_spans(self, text: str) -> Tagged:
+        return _pos_spans(text, self.tokenize, self.tagger())
+
+
+_DEFAULT: Segmenter | None = None
+
+
+def default_segmenter() -> Segmenter:
+    """The process's segmenter: underthesea's models are process-wide in underthesea itself."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Segmenter()
+    return _DEFAULT
+
+
 def word_spans(text: str) -> Words:
     """[(word, start, end)] for `text`; a word may hold several syllables.
 
     >>> [w for w, _, _ in word_spans("66 tổ chức, cá nhân với 69 sản phẩm")]  # doctest: +SKIP
     ['66', 'tổ chức', ',', 'cá nhân', 'với', '69', 'sản phẩm']
     """
-    if len(text) > SEGMENT_CHARS:
-        out: list[tuple[str, int, int]] = []
-        for a, b in cut_spans(text, SEGMENT_CHARS):
-            out.extend((w, a + s, a + e) for w, s, e in _segment(text[a:b]))
-        return tuple(out)
-    return _segment(text)
+    return default_segmenter().word_spans(text)
 
 
-def _segment(text: str) -> Words:
+def _segment(text: str, tokenize: Callable[[str], list[str]] | None = None) -> Words:
     """One call of the segmenter, its words mapped back to offsets in `text`."""
     try:
-        words = _tokenizer()(text)
+        words = (tokenize or default_segmenter().tokenize)(text)
     except Exception:  # noqa: BLE001 - the segmenter failing must not lose the sentence
         words = []
     out: list[tuple[str, int, int]] = []
@@ -102,7 +149,6 @@ def syllable_spans(text: str) -> Words:
     return tuple((m.group(0), m.start(), m.end()) for m in _SYLLABLES.finditer(text))
 
 
-@cache
 def _tagger() -> Callable[[list[str]], list[str]] | None:
     """underthesea's CRF POS tagger, fed segmented words.
 
@@ -182,7 +228,6 @@ def _slow_tagger(predictor: object) -> Callable[[list[str]], list[str]]:
     return tag_words
 
 
-@lru_cache(maxsize=1024)
 def pos_spans(text: str) -> Tagged:
     """[(word, tag, start, end)] from underthesea's POS tagger (tags: N, Np, V, A, L, M, CH, …).
 
@@ -190,14 +235,21 @@ def pos_spans(text: str) -> Tagged:
     ven biển | chú trọng ..."), so its cost stays off the hot path. The same as
     `underthesea.pos_tag(text)`: its segmentation of `text`, then its CRF tagger.
     """
+    return default_segmenter().pos_spans(text)
+
+
+def _pos_spans(
+    text: str,
+    tokenize: Callable[[str], list[str]],
+    tag_words: Callable[[list[str]], list[str]] | None,
+) -> Tagged:
     try:
-        tag_words = _tagger()
         if tag_words is None:
             from underthesea import pos_tag
 
             tagged = pos_tag(text)
         else:
-            words = _tokenizer()(text)
+            words = tokenize(text)
             # underthesea pairs them with a plain zip
             tagged = list(zip(words, tag_words(words), strict=False))
     except Exception:  # noqa: BLE001 - a tagger failure must not lose the clause

@@ -10,6 +10,7 @@ from typing import Any
 
 from bs4 import Tag
 
+from ocop_nlp.fetch.urls import is_date_in_words
 from ocop_nlp.parse.link_rules import LinkRules, matches_any, norm
 from ocop_nlp.parse.soup import text_head
 from ocop_nlp.parse.thresholds import HEADLINE_CHARS, HEADLINE_WORDS, ITEM_REPEATS, ITEM_WORDS
@@ -200,7 +201,11 @@ def classify_link(
         return "listing"
     if chrome(a):
         return "other"
-    if matches_any(rules.article_slug, path):
+    # A slug that is only a date in words ("thu-hai-ngay-4-thang-muoi-mot") names a day of an
+    # archive, not a story: left to the URL-family rule like numbered pages.
+    if matches_any(rules.article_slug, path) and not is_date_in_words(
+        path.rstrip("/").rsplit("/", 1)[-1]
+    ):
         return "article"
     words = text.count(" ") + 1 if text else 0
     if (words >= HEADLINE_WORDS and len(text) >= HEADLINE_CHARS) or (

@@ -82,8 +82,9 @@ def _check_is_text(text: str, what: str) -> None:
             f"The text of {what} holds binary data (NUL or control characters), not an article; "
             "give the article's text instead."
         )
-    visible = sum(1 for ch in sample if not ch.isspace()) or 1
-    if sample.count("\ufffd") > 0.3 * visible:
+    undecodable = sample.count("\ufffd")
+    # the visible characters are counted only when there is something to weigh (per article)
+    if undecodable and undecodable > 0.3 * (sum(1 for ch in sample if not ch.isspace()) or 1):
         raise EncodingError(
             f"The text of {what} is mostly undecodable bytes (shown as \ufffd); "
             "decode it with the right charset first."

@@ -11,15 +11,15 @@ Tables:
   tracking who was asked to do what and when.
 - `article_versions` (migration 4): each distinct text an article id arrived with, numbered,
   so a record seen again with another text is a new version, never dropped as "already done";
-  `extractions.source_hash` is the hash of the input text that extraction was made from. A
-  crawled page whose text changed keeps its previous text there (migration 6).
+  `extractions.source_hash` is the hash of the input text that extraction was made from. An
+  article whose text changed, re-crawled or seen again by `batch --db`, keeps its previous
+  text there (migration 6; `Store._keep_previous_text`, one path for both).
 
 A connection belongs to one process: batch workers return results and the parent writes.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -325,6 +325,84 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        7,
+        "addressees: one row per agency a directive names",
+        (
+            # "Sở Tài chính, Sở Xây dựng và UBND các huyện" names three agencies: each gets a
+            # row (its part as written, canonical agency, 2025 successor), so `--addressee`
+            # finds the directive under each. `mentions.agency_id` stays the whole addressee's
+            # agency, the one tracked items are grouped by.
+            """CREATE TABLE mention_agencies (
+                article_id TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                seq INTEGER NOT NULL,
+                addressee TEXT NOT NULL,
+                agency_id TEXT,
+                agency_name TEXT,
+                agency_level TEXT,
+                agency_2025 TEXT,
+                PRIMARY KEY (article_id, position, seq)
+            )""",
+            "CREATE INDEX mention_agencies_agency ON mention_agencies (agency_id)",
+            # Every agency an item's mentions name, first named first (a JSON array).
+            "ALTER TABLE items ADD COLUMN addressees TEXT",
+            # Every article is resolved again on first use, which fills the new table.
+            "INSERT OR IGNORE INTO track_queue SELECT DISTINCT article_id FROM extractions",
+            """CREATE VIEW addressee_rows AS
+                SELECT ma.seq, ma.addressee AS addressee_part, ma.agency_name AS part_agency,
+                       ma.agency_level AS part_level, d.*
+                FROM mention_agencies ma JOIN directive_rows d
+                  ON d.article_id = ma.article_id AND d.position = ma.position""",
+        ),
+    ),
+    (
+        8,
+        "officials by name and title over time",
+        (
+            # One row per official (a chair or an issuer) per article and position. A person
+            # is `person_key`: the folded name, with the province for local officials (two
+            # provinces' "Nguyễn Văn An" are two people); `position_key` the folded position.
+            """CREATE TABLE official_mentions (
+                article_id TEXT NOT NULL,
+                person_key TEXT NOT NULL,
+                position_key TEXT NOT NULL,
+                name TEXT NOT NULL,
+                title TEXT,
+                position TEXT,
+                role TEXT NOT NULL,
+                agency_id TEXT,
+                agency_name TEXT,
+                agency_level TEXT,
+                province TEXT,
+                province_2025 TEXT,
+                published TEXT,
+                name_folded TEXT NOT NULL,
+                PRIMARY KEY (article_id, person_key, position_key)
+            )""",
+            "CREATE INDEX official_mentions_person ON official_mentions (person_key, position_key)",
+            "CREATE INDEX official_mentions_name ON official_mentions (name_folded)",
+            "INSERT OR IGNORE INTO track_queue SELECT DISTINCT article_id FROM extractions",
+            # For sqlite3, datasette and pandas: one row per person and position, over time.
+            """CREATE VIEW officials AS
+                SELECT person_key, position_key,
+                       (SELECT o2.name FROM official_mentions o2
+                        WHERE o2.person_key = o.person_key GROUP BY o2.name
+                        ORDER BY COUNT(*) DESC, o2.name LIMIT 1) AS name,
+                       (SELECT o3.title FROM official_mentions o3
+                        WHERE o3.person_key = o.person_key AND o3.position_key = o.position_key
+                        GROUP BY o3.title ORDER BY COUNT(*) DESC, LENGTH(o3.title) DESC LIMIT 1)
+                         AS title,
+                       MAX(o.position) AS position,
+                       MAX(o.agency_name) AS agency, MAX(o.agency_level) AS agency_level,
+                       MAX(o.province) AS province, MAX(o.province_2025) AS province_2025,
+                       MIN(substr(o.published, 1, 10)) AS first_seen,
+                       MAX(substr(o.published, 1, 10)) AS last_seen,
+                       COUNT(DISTINCT o.article_id) AS articles,
+                       json_group_array(DISTINCT o.article_id) AS article_ids
+                FROM official_mentions o GROUP BY o.person_key, o.position_key""",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -535,11 +613,7 @@ class Store:
         ).fetchone()
         if row:
             return str(row[0])
-        before = c.execute(
-            "SELECT content_hash, text, title, published FROM articles WHERE id = ?", (a.id,)
-        ).fetchone()
-        if before is not None and before[0] != key:
-            self._keep_previous_text(c, a, key, before)
+        self._keep_previous_text(c, a.id, key, a.title, a.published, _now())
         html = zlib.compress(a.raw_html) if a.raw_html is not None else None
         c.execute(
             f"INSERT INTO articles ({_ARTICLE_COLUMNS}) "
@@ -572,21 +646,34 @@ class Store:
         return None
 
     def _keep_previous_text(
-        self, c: sqlite3.Connection, a: StoredArticle, key: str, before: tuple[Any, ...]
+        self,
+        c: sqlite3.Connection,
+        article_id: str,
+        key: str,
+        title: str | None,
+        published: str | None,
+        now: str,
     ) -> None:
-        """`a` replaces a stored text: the old one stays as a numbered version, with its text."""
+        """`article_id` is about to hold the text hashed `key` (a re-crawled page, or a batch
+        record seen again): the text it holds now stays as a numbered version, with its words.
+        The one place both the crawler and `batch --db` keep an earlier text."""
+        before = c.execute(
+            "SELECT content_hash, text, title, published FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if before is None or before[0] == key:
+            return
         old_key, old_text, old_title, old_published = before
-        now = _now()
-        self._add_version(c, a.id, str(old_key), old_title, old_published, now)
+        self._add_version(c, article_id, str(old_key), old_title, old_published, now)
         c.execute(
             "UPDATE article_versions SET text = ? WHERE article_id = ? AND content_hash = ?",
-            (old_text, a.id, old_key),
+            (old_text, article_id, old_key),
         )
-        self._add_version(c, a.id, key, a.title, a.published, now)
+        self._add_version(c, article_id, key, title, published, now)
         # The text it holds now lives in `articles` (a page changed back to an older text).
         c.execute(
             "UPDATE article_versions SET text = NULL WHERE article_id = ? AND content_hash = ?",
-            (a.id, key),
+            (article_id, key),
         )
 
     def content_hash_in(self, c: sqlite3.Connection, article_id: str) -> str | None:
@@ -709,20 +796,20 @@ class Store:
                 (ex.id, a.url, a.source, a.title, a.published, a.author, ex.text, source_hash, now),
             )
         elif row[0] != source_hash:
-            known = c.execute(
-                "SELECT 1 FROM article_versions WHERE article_id = ? AND content_hash = ?",
-                (ex.id, source_hash),
+            holder = c.execute(
+                "SELECT 1 FROM articles WHERE content_hash = ? AND id != ?", (source_hash, ex.id)
             ).fetchone()
-            if known is None:
-                # Keep the text the article had before as its first version.
-                self._add_version(c, ex.id, str(row[0]), None, None, now)
-            # IntegrityError: another id already holds this text; the versions still say so.
-            with contextlib.suppress(sqlite3.IntegrityError):
+            if holder is None:
+                self._keep_previous_text(c, ex.id, source_hash, a.title, a.published, now)
                 c.execute(
                     "UPDATE articles SET text = ?, title = COALESCE(?, title), "
                     "published = COALESCE(?, published), content_hash = ? WHERE id = ?",
                     (ex.text, a.title, a.published, source_hash, ex.id),
                 )
+            else:
+                # Another id already holds this text (content_hash is UNIQUE): the article
+                # keeps its own, and its versions still say it arrived with both.
+                self._add_version(c, ex.id, str(row[0]), None, None, now)
         self._add_version(c, ex.id, source_hash, a.title, a.published, now)
 
     @staticmethod
@@ -763,14 +850,19 @@ class Store:
             )
         ]
 
-    def extracted(self) -> dict[str, list[tuple[str | None, str | None, str | None]]]:
+    def extracted(self, with_model: bool = False) -> dict[str, list[tuple[str | None, ...]]]:
         """{article id: [(source hash, tool version, rules version), ...]} of every extraction:
-        what `batch` into this store needs to tell done, new versions and stale ones apart."""
-        out: dict[str, list[tuple[str | None, str | None, str | None]]] = {}
-        for aid, h, tool, rules in self.conn.execute(
-            "SELECT article_id, source_hash, tool_version, rules_version FROM extractions"
+        what `batch` into this store needs to tell done, new versions and stale ones apart.
+        `with_model` adds the clause-type model version each was made with (its
+        `versions["model"]`, None when the rules ran alone), read from the JSON: slower."""
+        out: dict[str, list[tuple[str | None, ...]]] = {}
+        model = "json_extract(extraction, '$.versions.model')" if with_model else "NULL"
+        for aid, h, tool, rules, m in self.conn.execute(
+            f"SELECT article_id, source_hash, tool_version, rules_version, {model} FROM extractions"
         ):
-            out.setdefault(str(aid), []).append((h, tool, rules))
+            out.setdefault(str(aid), []).append(
+                (h, tool, rules, m) if with_model else (h, tool, rules)
+            )
         return out
 
     def count_extractions(self) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ocop_nlp.store.db import Store
-from ocop_nlp.store.tracking import MentionFilter, _connect_functions, _in
+from ocop_nlp.store.tracking import MentionFilter, _connect_functions, in_keys
 
 _DAY = (
     "substr(COALESCE(a.published, json_extract(e.extraction, '$.article.published'), "
@@ -48,7 +48,7 @@ def extractions_in_period(st: Store, f: MentionFilter) -> Iterator[PeriodRow]:
         where.append(f"{_DAY} <= :until")
         args["until"] = f.until
     if f.provinces is not None:
-        where.append(_in("a.province_2025", f.provinces, "prov", args))
+        where.append(in_keys("a.province_2025", f.provinces, "prov", args))
     if f.province_text:  # a place the gazetteer does not know: its name in the title or row
         where.append("fold(COALESCE(a.title, '') || ' ' || COALESCE(a.province, '')) LIKE :pt")
         args["pt"] = f"%{f.province_text}%"

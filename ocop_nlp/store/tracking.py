@@ -1,5 +1,6 @@
-"""The SQL of directive tracking (tables `mentions`, `progress`, `items`, `track_queue`,
-`track_meta`, and the FTS5 index `mentions_fts`); `ocop_nlp.track` holds the logic.
+"""The SQL of directive tracking (tables `mentions`, `mention_agencies`, `progress`, `items`,
+`track_queue`, `track_meta`, and the FTS5 index `mentions_fts`); `ocop_nlp.track` holds the
+logic.
 
 Search folds case and diacritics twice over: the `folded` column is already lower case without
 diacritics and with "đ" -> "d" (Unicode does not decompose "đ"), and the FTS5 tokenizer runs
@@ -43,6 +44,17 @@ MENTION_COLUMNS = (
     "folded",
     "addressee_folded",
     "issuer_folded",
+)
+# One row per agency a directive names (`mention_agencies`).
+AGENCY_COLUMNS = (
+    "article_id",
+    "position",
+    "seq",
+    "addressee",
+    "agency_id",
+    "agency_name",
+    "agency_level",
+    "agency_2025",
 )
 
 
@@ -117,6 +129,7 @@ def replace_article(
     place: tuple[str | None, ...],
     mentions: Iterable[tuple[Any, ...]],
     progress: Iterable[tuple[Any, ...]],
+    agencies: Iterable[tuple[Any, ...]] = (),
 ) -> None:
     """The tracked rows of one article, replaced (inside the caller's transaction)."""
     c.execute(
@@ -126,6 +139,12 @@ def replace_article(
     )
     c.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
     c.execute("DELETE FROM progress WHERE article_id = ?", (article_id,))
+    c.execute("DELETE FROM mention_agencies WHERE article_id = ?", (article_id,))
+    c.executemany(
+        f"INSERT INTO mention_agencies ({', '.join(AGENCY_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * len(AGENCY_COLUMNS))})",
+        list(agencies),
+    )
     c.executemany(
         f"INSERT INTO mentions ({', '.join(MENTION_COLUMNS)}) "
         f"VALUES ({', '.join('?' * len(MENTION_COLUMNS))})",
@@ -251,8 +270,11 @@ def set_done(c: sqlite3.Connection, done: dict[str, tuple[str, int, int, str] | 
 
 # --- reading -------------------------------------------------------------------------------
 
+# `:today` is the day the status is asked for: a report of done counts from its publication.
 STATUS_SQL = (
-    "CASE WHEN i.done_article IS NOT NULL THEN 'reported done' "
+    "CASE WHEN i.done_article IS NOT NULL AND COALESCE((SELECT substr(p.published, 1, 10) "
+    "FROM progress p WHERE p.article_id = i.done_article AND p.start_offset = i.done_start), "
+    "'') <= :today THEN 'reported done' "
     "WHEN i.due IS NOT NULL AND i.due < :today THEN 'overdue' ELSE 'open' END"
 )
 
@@ -266,7 +288,7 @@ def _where(st: Store, f: MentionFilter, args: dict[str, Any], alias: str = "m") 
         w.append(f"substr({alias}.published, 1, 10) <= :until")
         args["until"] = f.until
     if f.provinces is not None:
-        w.append(_in(f"{alias}.province_2025", f.provinces, "prov", args))
+        w.append(in_keys(f"{alias}.province_2025", f.provinces, "prov", args))
     if f.province_text:
         w.append(f"{alias}.folded LIKE :province_text")
         args["province_text"] = f"%{f.province_text}%"
@@ -279,7 +301,13 @@ def _where(st: Store, f: MentionFilter, args: dict[str, Any], alias: str = "m") 
     if f.agency_ids or f.addressee_text:
         parts = []
         if f.agency_ids:
-            parts.append(_in(f"{alias}.agency_id", f.agency_ids, "ag", args))
+            parts.append(in_keys(f"{alias}.agency_id", f.agency_ids, "ag", args))
+            # One of several agencies the addressee names (a row-value IN: the subquery runs
+            # once on the agency index, not once per mention).
+            parts.append(
+                f"({alias}.article_id, {alias}.position) IN (SELECT article_id, position FROM "
+                "mention_agencies WHERE " + in_keys("agency_id", f.agency_ids, "ag", args) + ")"
+            )
         if f.addressee_text:
             args["addressee"] = f"%{f.addressee_text}%"
             parts.append(f"{alias}.addressee_folded LIKE :addressee")
@@ -318,7 +346,8 @@ def query_items(
                {STATUS_SQL} AS status, i.due, i.due_article, i.due_start, i.due_end,
                (SELECT d.evidence FROM mentions d WHERE d.article_id = i.due_article
                 AND d.start_offset = i.due_start LIMIT 1) AS due_sentence,
-               i.done_article, i.done_start, i.done_end, i.done_sentence, i.continued
+               i.done_article, i.done_start, i.done_end, i.done_sentence, i.continued,
+               i.addressees
         FROM mentions m JOIN items i ON i.id = m.item_id
         WHERE {_where(st, f, args)}
         GROUP BY i.id
@@ -326,7 +355,23 @@ def query_items(
            AND (:recurring = 0 OR COUNT(DISTINCT m.article_id) >= 2)
         ORDER BY articles DESC, mentions DESC, last_seen DESC, i.id
     """
-    return list(_dicts(st, sql, args, limit))
+    return list(dict_rows(st, sql, args, limit))
+
+
+def agencies_of(st: Store, article_ids: Iterable[str]) -> dict[tuple[str, int], list[str]]:
+    """{(article id, position): the canonical names of the agencies that directive names}."""
+    ids = sorted(set(article_ids))
+    out: dict[tuple[str, int], list[str]] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        for aid, pos, name in st.conn.execute(
+            "SELECT article_id, position, COALESCE(agency_name, addressee) FROM "
+            f"mention_agencies WHERE article_id IN ({','.join('?' * len(part))}) "
+            "ORDER BY article_id, position, seq",
+            tuple(part),
+        ):
+            out.setdefault((aid, pos), []).append(name)
+    return out
 
 
 def query_mentions(
@@ -344,10 +389,14 @@ def query_mentions(
         f"LEFT JOIN articles a ON a.id = m.article_id WHERE {where} "
         "ORDER BY m.published, m.article_id, m.position"
     )
-    return list(_dicts(st, sql, args, limit))
+    rows = list(dict_rows(st, sql, args, limit))
+    named = agencies_of(st, (r["article_id"] for r in rows))
+    for r in rows:
+        r["agencies"] = named.get((r["article_id"], r["position"]), [])
+    return rows
 
 
-def _dicts(
+def dict_rows(
     st: Store, sql: str, args: dict[str, Any], limit: int | None = None
 ) -> Iterator[dict[str, Any]]:
     if limit:
@@ -359,7 +408,7 @@ def _dicts(
         yield dict(zip(names, row, strict=True))
 
 
-def _in(column: str, keys: frozenset[str], name: str, args: dict[str, Any]) -> str:
+def in_keys(column: str, keys: frozenset[str], name: str, args: dict[str, Any]) -> str:
     """`column IN (:name0, ...)` with the keys bound; never matches for no keys."""
     ordered = sorted(keys)
     args.update({f"{name}{i}": k for i, k in enumerate(ordered)})
@@ -386,7 +435,7 @@ def view_rows(
         w.append("substr(v.published, 1, 10) <= :until")
         args["until"] = f.until
     if f.provinces is not None:
-        w.append(_in("v.province_2025", f.provinces, "prov", args))
+        w.append(in_keys("v.province_2025", f.provinces, "prov", args))
     if f.site:
         w.append("v.site LIKE :site")
         args["site"] = f"%{f.site}%"
@@ -394,4 +443,4 @@ def view_rows(
         w.append(f"fold(v.{text_column}) LIKE :q")
         args["q"] = f"%{f.q}%"
     sql = f"SELECT v.* FROM {view} v WHERE {' AND '.join(w)} ORDER BY v.published, v.article_id"
-    yield from _dicts(st, sql, args)
+    yield from dict_rows(st, sql, args)

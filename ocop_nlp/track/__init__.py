@@ -20,16 +20,19 @@ from ocop_nlp.track.core import (
     timeline,
     track_version,
 )
+from ocop_nlp.track.officials import Official, query_officials
 
 __all__ = [
     "STATUSES",
     "Evidence",
     "Filters",
     "Mention",
+    "Official",
     "TrackSummary",
     "TrackedItem",
     "query_directives",
     "query_mentions",
+    "query_officials",
     "refresh",
     "timeline",
     "track_version",

@@ -9,6 +9,7 @@ use). Queries return typed rows; the CLI only formats them.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import time
@@ -20,6 +21,7 @@ from typing import Any
 
 from ocop_nlp.config import lexicon
 from ocop_nlp.errors import InputError
+from ocop_nlp.store import officials as officials_sql
 from ocop_nlp.store import tracking as sql
 from ocop_nlp.store.db import Store
 from ocop_nlp.store.fold import fold_words
@@ -27,6 +29,7 @@ from ocop_nlp.track.dates import due_of, parse_day
 from ocop_nlp.track.gazetteer import gazetteer
 from ocop_nlp.track.grouping import Similarity, groups
 from ocop_nlp.track.places import place_of, places
+from ocop_nlp.track.titles import official_rows
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +105,8 @@ class TrackedItem:
     due: str | None = None
     continued: int = 0
     evidence: Evidence | None = None  # for the status: the due date, or the report of done
+    # Every agency its mentions name ("Sở A, Sở B và UBND các huyện": three), first first.
+    addressees: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -125,6 +130,7 @@ class Mention:
     deadline: str | None
     continuation: bool
     evidence: Evidence
+    agencies: list[str] = field(default_factory=list)  # every agency the addressee names
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -144,22 +150,34 @@ class Filters:
     recurring: bool = False
     q: str | None = None
     limit: int | None = None
+    # Status as known on this day (ISO, inclusive): mentions after it are left out, a due date
+    # before it is overdue, and only a report of done published by then counts. None: today.
+    as_of: str | None = None
 
     @classmethod
-    def parse(cls, since: str | None = None, until: str | None = None, **kw: Any) -> Filters:
-        """Filters from text; dates as YYYY, YYYY-MM, YYYY-MM-DD, MM/YYYY or DD/MM/YYYY."""
+    def parse(
+        cls,
+        since: str | None = None,
+        until: str | None = None,
+        as_of: str | None = None,
+        **kw: Any,
+    ) -> Filters:
+        """Filters from text; dates as YYYY, YYYY-MM, YYYY-MM-DD, MM/YYYY or DD/MM/YYYY (an
+        `as_of` of a month or year means its last day)."""
         status = kw.get("status")
         if status is not None and status not in STATUSES:
             raise InputError(f"Unknown status {status!r}; choose one of {', '.join(STATUSES)}.")
         return cls(
             since=parse_day(since) if since else None,
             until=parse_day(until, end=True) if until else None,
+            as_of=parse_day(as_of, end=True) if as_of else None,
             **kw,
         )
 
     def sql(self) -> sql.MentionFilter:
         g = gazetteer()
-        f = sql.MentionFilter(since=self.since, until=self.until, site=self.site)
+        until = min(d for d in (self.until, self.as_of) if d) if self.until or self.as_of else None
+        f = sql.MentionFilter(since=self.since, until=until, site=self.site)
         if self.province:
             same = places().same_place(self.province)
             if same:
@@ -202,13 +220,19 @@ def refresh(st: Store, page: int = 500) -> TrackSummary:
             found = set()
             for aid, doc, meta in sql.latest_of(st, ids):
                 found.add(aid)
-                place, mentions, progress = _resolve(aid, doc, meta, settings)
-                sql.replace_article(c, aid, place, mentions, progress)
+                r = _resolve(aid, doc, meta, settings)
+                sql.replace_article(c, aid, r.place, r.mentions, r.progress, r.agencies)
+                officials_sql.replace_officials(c, aid, r.officials)
+                mentions = r.mentions
                 touched |= {m[_BLOCK] or "" for m in mentions}
                 s.mentions += len(mentions)
             for aid in set(ids) - found:  # queued, but its extraction is gone
                 sql.replace_article(c, aid, (None,) * 5, [], [])
+                officials_sql.replace_officials(c, aid, [])
         s.articles += len(ids)
+    if s.articles:
+        with st.transaction() as c:
+            officials_sql.attach_unplaced(c)
     if not touched and sql.get_meta(st, "version") == track_version():
         s.seconds = time.monotonic() - t0
         return s
@@ -229,9 +253,23 @@ def refresh(st: Store, page: int = 500) -> TrackSummary:
     return s
 
 
+Rows = list[tuple[Any, ...]]
+
+
+@dataclass(slots=True)
+class _Resolved:
+    """One article, resolved: its place and the rows of each tracking table."""
+
+    place: tuple[str | None, ...]
+    mentions: Rows
+    progress: Rows
+    agencies: Rows
+    officials: Rows
+
+
 def _resolve(
     aid: str, doc: dict[str, Any], meta: tuple[Any, ...], settings: TrackSettings
-) -> tuple[tuple[str | None, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+) -> _Resolved:
     site, url, title, published = meta
     text: str = doc.get("text") or ""
     art = doc.get("article") or {}
@@ -242,21 +280,24 @@ def _resolve(
     pub = (published or art.get("published") or meeting_date or "")[:10] or None
     pl = place_of(site, url, title or art.get("title"), text)
     place = (pl.province_id, pl.province, pl.province_2025, pl.district, pl.source)
+    officials = official_rows(aid, doc, pl, pub)
     g = gazetteer()
-    mentions = []
+    mentions: Rows = []
+    agencies: Rows = []
     for i, d in enumerate(doc.get("directives") or []):
         a = g.resolve(d.get("addressee"))
+        named = [p for p in g.split(d.get("addressee")) if not p.junk]
+        agencies += [
+            (aid, i, seq, p.raw, p.agency_id, p.name, p.level, _agency_2025(p.agency_id))
+            for seq, p in enumerate(named)
+        ]
         issuer_d = d.get("issuer") or {}
         issuer = " ".join(p for p in (issuer_d.get("title"), issuer_d.get("name")) if p) or None
         start, end = int(d.get("start") or 0), int(d.get("end") or 0)
         evidence = _sentence_around(text, start, end)
         cue_text = fold_words(evidence or d.get("action") or "")
         cont = int(any(c in cue_text for c in settings.continuation_cues))
-        agency_2025 = None
-        if a.agency_id:
-            agency_2025 = (
-                g.successor(a.agency_id) if not a.agency_id.startswith("raw:") else a.agency_id
-            )
+        agency_2025 = _agency_2025(a.agency_id)
         action = d.get("action") or ""
         folded = fold_words(" ".join(x for x in (action, d.get("addressee"), a.name, issuer) if x))
         mentions.append(
@@ -283,20 +324,31 @@ def _resolve(
                 end,
                 evidence,
                 folded,
-                fold_words(" | ".join(x for x in (d.get("addressee"), a.name) if x)),
+                fold_words(
+                    " | ".join(
+                        x for x in (d.get("addressee"), a.name, *(p.name for p in named)) if x
+                    )
+                ),
                 fold_words(issuer or ""),
             )
         )
-    progress: list[tuple[Any, ...]] = []
+    progress: Rows = []
     whole = fold_words(text)
     if not any(c in whole for c in settings.done_cues):  # most articles: one fold, no split
-        return place, mentions, progress
+        return _Resolved(place, mentions, progress, agencies, officials)
     for m in _SENTENCE.finditer(text):
         sentence = m.group(0).strip()
         f = fold_words(sentence)
         if sentence and any(c in f for c in settings.done_cues):
             progress.append((aid, m.start(), m.end(), pub, pl.province_2025, sentence, f))
-    return place, mentions, progress
+    return _Resolved(place, mentions, progress, agencies, officials)
+
+
+def _agency_2025(agency_id: str | None) -> str | None:
+    """The agency that holds this one's work after 2025 (an unknown agency: itself)."""
+    if not agency_id or agency_id.startswith("raw:"):
+        return agency_id
+    return gazetteer().successor(agency_id)
 
 
 def _sentence_around(text: str, start: int, end: int) -> str | None:
@@ -321,6 +373,7 @@ def _regroup(
         sql.replace_items(c, block, [], {})
         return 0
     by_row = {index[m.rowid]: m for m in rows}
+    named = sql.agencies_of(st, {m.article_id for m in rows})
     items, members = [], {}
     for group in groups(sim, list(by_row), threshold):
         ms = [by_row[r] for r in group]
@@ -347,6 +400,14 @@ def _regroup(
                 "due_article": due.article_id if due else None,
                 "due_start": due.start if due else None,
                 "due_end": due.end if due else None,
+                "addressees": json.dumps(
+                    list(
+                        dict.fromkeys(
+                            n for m in ms for n in named.get((m.article_id, m.position), [])
+                        )
+                    ),
+                    ensure_ascii=False,
+                ),
             }
         )
         members[iid] = [m.rowid for m in ms]
@@ -389,16 +450,19 @@ def _today() -> str:
 def query_directives(
     st: Store, filters: Filters | None = None, today: str | None = None
 ) -> list[TrackedItem]:
-    """Tracked items with at least one mention passing `filters`, most repeated first."""
+    """Tracked items with at least one mention passing `filters`, most repeated first.
+
+    Status is as of `filters.as_of`, else `today`, else the real today: open, overdue (its due
+    date passed by then) or reported done (a later report of done published by then).
+    """
     f = filters or Filters()
     refresh(st)
-    rows = sql.query_items(st, f.sql(), today or _today(), f.status, f.recurring, f.limit)
+    day = f.as_of or today or _today()
+    rows = sql.query_items(st, f.sql(), day, f.status, f.recurring, f.limit)
     return [_item_of_row(r) for r in rows]
 
 
 def _json_list(s: str | None) -> list[str]:
-    import json
-
     return [x for x in json.loads(s or "[]") if x]
 
 
@@ -423,6 +487,7 @@ def _item_of_row(r: dict[str, Any]) -> TrackedItem:
         due=r["due"],
         continued=int(r["continued"] or 0),
         evidence=ev,
+        addressees=_json_list(r["addressees"]),
     )
 
 
@@ -460,4 +525,5 @@ def _mention_of_row(r: dict[str, Any]) -> Mention:
         deadline=r["deadline"],
         continuation=bool(r["continuation"]),
         evidence=Evidence(r["article_id"], r["start_offset"], r["end_offset"], r["evidence"]),
+        agencies=list(r.get("agencies") or []),
     )

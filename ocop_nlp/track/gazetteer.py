@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -112,6 +113,13 @@ class Gazetteer:
             for form in (ag.name, *a.get("aliases", [])):
                 self._alias.setdefault(self.key(form), ag.id)
         self._max_words = max((len(k.split()) for k in self._alias), default=1)
+        # One capturing group, so `split` keeps each joiner as written between the parts.
+        joiners = [str(j) for j in data.get("joiners", [",", ";", "và", "cùng"])]
+        words = [re.escape(j) for j in joiners if j.isalpha()]
+        marks = [re.escape(j) for j in joiners if not j.isalpha()]
+        forms = [rf"\s*(?:{'|'.join(marks)})\s*"] if marks else []
+        forms += [rf"\s+(?:{'|'.join(words)})\s+"] if words else []
+        self._joiners = re.compile("(" + "|".join(forms) + ")" if forms else "(?!)")
 
     def key(self, text: str) -> str:
         """The folded, abbreviation-expanded form that aliases are compared on."""
@@ -150,6 +158,59 @@ class Gazetteer:
         if head in self.named_heads and not _starts_with_a_name(text, len(head.split())):
             return Addressee(text, None, None, None, junk=True)
         return Addressee(text, "raw:" + k, text, _HEAD_LEVEL.get(head))
+
+    def split(self, raw: str | None) -> list[Addressee]:
+        """The agencies one addressee names ("Sở Tài chính, Sở Xây dựng và UBND các huyện"),
+        each canonical, in order, without repeats; `[resolve(raw)]` when it names one.
+
+        A list is cut at ",", ";", "và" and "cùng" only where the next part starts with an
+        agency of the gazetteer, so names that hold those words stay whole ("Bộ Lao động,
+        Thương binh và Xã hội", "Sở NN và PTNT"), and a part that names no agency ("thành
+        phố", "ngành liên quan") stays with the agency before it.
+        """
+        text = (raw or "").strip()
+        parts = self._joiners.split(text)
+        whole = self.resolve(text)
+        if len(parts) < 3:
+            return [whole]
+        pieces, seps = parts[0::2], parts[1::2]
+
+        def run(i: int, j: int) -> str:
+            return pieces[i] + "".join(seps[k] + pieces[k + 1] for k in range(i, j - 1))
+
+        groups: list[list[int]] = []
+        i, n = 0, len(pieces)
+        while i < n:
+            j = self._agency_run(run, i, n)
+            if j is not None:
+                groups.append([i, j])
+                i = j
+                continue
+            if groups:
+                groups[-1][1] = i + 1  # names no agency: part of the one before
+            else:
+                groups.append([i, i + 1])
+            i += 1
+        if len(groups) < 2:
+            return [whole]
+        found: dict[str | None, Addressee] = {}
+        for a in (self.resolve(run(i, j)) for i, j in groups):
+            if not a.junk:
+                found.setdefault(a.agency_id, a)
+        return list(found.values()) if len(found) >= 2 else [whole]
+
+    def _agency_run(self, run: Callable[[int, int], str], i: int, n: int) -> int | None:
+        """The end of the parts from `i` that an agency of the gazetteer covers, when they
+        start with one (the longest alias wins); None when they do not."""
+        words = self.key(run(i, n)).split()
+        for size in range(min(len(words), self._max_words), 0, -1):
+            agency_id = self._alias.get(" ".join(words[:size]))
+            if agency_id is None:
+                continue
+            for j in range(i + 1, n + 1):
+                if len(self.key(run(i, j)).split()) >= size:
+                    return j
+        return None
 
     def _head(self, k: str) -> str | None:
         return next((h for h in self.heads if k == h or k.startswith(h + " ")), None)

@@ -14,10 +14,11 @@ from html import escape
 from typing import Any
 
 from ocop_nlp import __version__
+from ocop_nlp.i18n import tr
 from ocop_nlp.store import tracking as sql
 from ocop_nlp.store.fold import fold_words
 from ocop_nlp.track.core import Filters, Mention, TrackedItem, query_directives, query_mentions
-from ocop_nlp.track.views import open_existing
+from ocop_nlp.track.views import open_existing, status_words
 
 PALETTE = ("#2f6f9f", "#d9822b", "#3a9d5d", "#b8456b", "#7a5cc2", "#8c8c3a", "#4bb3c4", "#999999")
 STATUS_COLOURS = {"open": "#2f6f9f", "overdue": "#c0392b", "reported done": "#3a9d5d"}
@@ -45,16 +46,16 @@ def build_report(
     shown = recurring or items[:TOP_ITEMS]
     parts = [
         _head(store_path, f, len(mentions), len(items)),
-        "<h2>Directives per month, by addressee</h2>",
+        f"<h2>{tr('Directives per month, by addressee')}</h2>",
         monthly_chart(mentions),
-        "<h2>Status of the tracked items</h2>",
+        f"<h2>{tr('Status of the tracked items')}</h2>",
         _status_chart(items),
-        f"<h2>{'Top recurring items' if recurring else 'Items'}</h2>",
+        f"<h2>{tr('Top recurring items') if recurring else tr('Items')}</h2>",
         _items_table(shown),
-        f"<h2>Figures over time: {escape(indicator)}</h2>",
+        f"<h2>{tr('Figures over time: {indicator}').format(indicator=escape(indicator))}</h2>",
         _figures_chart(figures),
         _figures_table(figures),
-        "<h2>Evidence</h2>",
+        f"<h2>{tr('Evidence')}</h2>",
         _evidence(shown, mentions),
         "</body></html>\n",
     ]
@@ -79,14 +80,24 @@ height:.8rem;margin-right:.3rem;vertical-align:middle}svg text{font-size:11px;fi
 
 def _head(store_path: str | os.PathLike[str], f: Filters, n_mentions: int, n_items: int) -> str:
     shown = {k: v for k, v in _fields(f).items() if v not in (None, False)}
-    flt = ", ".join(f"{k} = {escape(str(v))}" for k, v in shown.items()) or "none"
+    flt = ", ".join(f"{k} = {escape(str(v))}" for k, v in shown.items()) or tr("none")
+    title = tr("Directives over time")
+    about = tr(
+        "Store {store}; filters: {filters}; {mentions} directives in {items} tracked items; "
+        "made {day} by ocop-nlp {version}."
+    ).format(
+        store=escape(str(store_path)),
+        filters=flt,
+        mentions=f"{n_mentions:,}",
+        items=f"{n_items:,}",
+        day=date.today().isoformat(),
+        version=escape(__version__),
+    )
     return (
         '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
-        f"<title>Directives over time — {escape(os.path.basename(str(store_path)))}</title>"
+        f"<title>{title} — {escape(os.path.basename(str(store_path)))}</title>"
         f"<style>{_CSS}</style></head><body>"
-        f"<h1>Directives over time</h1><p class='muted'>Store {escape(str(store_path))}; "
-        f"filters: {flt}; {n_mentions:,} directives in {n_items:,} tracked items; made "
-        f"{date.today().isoformat()} by ocop-nlp {escape(__version__)}.</p>"
+        f"<h1>{title}</h1><p class='muted'>{about}</p>"
     )
 
 
@@ -119,7 +130,7 @@ def monthly_chart(mentions: list[Mention]) -> str:
         counts[mo][name] += 1
         totals[name] += 1
     if not counts:
-        return "<p class='muted'>No dated directives.</p>"
+        return f"<p class='muted'>{tr('No dated directives.')}</p>"
     top = [n for n, _ in totals.most_common(TOP_ADDRESSEES)]
     series = [*top, "other"] if len(totals) > len(top) else top
     months = _month_range(min(counts), max(counts))
@@ -148,7 +159,9 @@ def monthly_chart(mentions: list[Mention]) -> str:
             bars.append(f"<text x='{x:.1f}' y='{height - 8}'>{mo}</text>")
     axis = f"<text x='0' y='20'>{peak}</text><line x1='{pad}' y1='{height - 25}' x2='{width}' y2='{height - 25}' stroke='#999'/>"
     note = (
-        f"<p class='muted'>{undated:,} directives have no date and are not drawn.</p>"
+        "<p class='muted'>"
+        + tr("{n} directives have no date and are not drawn.").format(n=f"{undated:,}")
+        + "</p>"
         if undated
         else ""
     )
@@ -171,7 +184,7 @@ def _status_chart(items: list[TrackedItem]) -> str:
     mix = Counter(it.status for it in items)
     total = sum(mix.values())
     if not total:
-        return "<p class='muted'>No tracked items.</p>"
+        return f"<p class='muted'>{tr('No tracked items.')}</p>"
     x, rects, width = 0.0, [], 1000
     for status in ("open", "overdue", "reported done"):
         n = mix.get(status, 0)
@@ -180,11 +193,12 @@ def _status_chart(items: list[TrackedItem]) -> str:
         w = width * n / total
         rects.append(
             f"<rect x='{x:.1f}' y='0' width='{w:.1f}' height='30' fill='{STATUS_COLOURS[status]}'>"
-            f"<title>{status}: {n}</title></rect>"
+            f"<title>{status_words(status)}: {n}</title></rect>"
         )
         x += w
     legend = "".join(
-        f"<span><i class='sw' style='background:{STATUS_COLOURS[s]}'></i>{s}: {mix.get(s, 0):,}</span>"
+        f"<span><i class='sw' style='background:{STATUS_COLOURS[s]}'></i>{status_words(s)}: "
+        f"{mix.get(s, 0):,}</span>"
         for s in ("open", "overdue", "reported done")
     )
     return (
@@ -195,17 +209,18 @@ def _status_chart(items: list[TrackedItem]) -> str:
 
 def _items_table(items: list[TrackedItem]) -> str:
     if not items:
-        return "<p class='muted'>No tracked items match.</p>"
+        return f"<p class='muted'>{tr('No tracked items match.')}</p>"
     rows = [
-        "<table><tr><th>item</th><th>addressee</th><th>action</th><th>first seen</th>"
-        "<th>last seen</th><th class='n'>mentions</th><th class='n'>articles</th><th>status</th></tr>"
+        f"<table><tr><th>{tr('item')}</th><th>{tr('addressee')}</th><th>{tr('action')}</th>"
+        f"<th>{tr('first seen')}</th><th>{tr('last seen')}</th><th class='n'>{tr('mentions')}</th>"
+        f"<th class='n'>{tr('articles')}</th><th>{tr('status')}</th></tr>"
     ]
     for it in items:
         rows.append(
             f"<tr><td><a href='#ev-{it.id}'>{it.id}</a></td><td>{escape(it.addressee or '–')}</td>"
             f"<td>{escape(it.action)}</td><td>{it.first_seen or '?'}</td><td>{it.last_seen or '?'}</td>"
             f"<td class='n'>{it.mentions}</td><td class='n'>{len(it.articles)}</td>"
-            f"<td style='color:{STATUS_COLOURS.get(it.status, '#222')}'>{escape(it.status)}</td></tr>"
+            f"<td style='color:{STATUS_COLOURS.get(it.status, '#222')}'>{escape(status_words(it.status))}</td></tr>"
         )
     return "".join(rows) + "</table>"
 
@@ -217,7 +232,7 @@ def _figures_chart(figures: list[dict[str, Any]]) -> str:
         if mo and r["value"] is not None:
             points[r["province"] or "(unknown province)"].append((mo, float(r["value"])))
     if not points:
-        return "<p class='muted'>No dated figures with this unit.</p>"
+        return f"<p class='muted'>{tr('No dated figures with this unit.')}</p>"
     names = sorted(points, key=lambda n: -len(points[n]))[: len(PALETTE)]
     months = _month_range(
         min(m for n in names for m, _ in points[n]), max(m for n in names for m, _ in points[n])
@@ -254,7 +269,8 @@ def _figures_table(figures: list[dict[str, Any]]) -> str:
     if not figures:
         return ""
     rows = [
-        "<table><tr><th>published</th><th>province</th><th class='n'>value</th><th>as written</th><th>article</th></tr>"
+        f"<table><tr><th>{tr('published')}</th><th>{tr('province')}</th>"
+        f"<th class='n'>{tr('value')}</th><th>{tr('as written')}</th><th>{tr('article')}</th></tr>"
     ]
     for r in figures[:200]:
         rows.append(
@@ -265,7 +281,9 @@ def _figures_table(figures: list[dict[str, Any]]) -> str:
             f"<span class='muted'>[{r['start_offset']}:{r['end_offset']}]</span></td></tr>"
         )
     more = (
-        f"<p class='muted'>{len(figures) - 200:,} more in `ocop export --what figures`.</p>"
+        "<p class='muted'>"
+        + tr("{n} more in `ocop export --what figures`.").format(n=f"{len(figures) - 200:,}")
+        + "</p>"
         if len(figures) > 200
         else ""
     )
@@ -287,7 +305,9 @@ def _evidence(items: list[TrackedItem], mentions: list[Mention]) -> str:
         out.append(f"<h3 id='ev-{it.id}'>{it.id} · {escape(it.addressee or '–')}</h3>")
         for m in by_item.get(it.id, []):
             cont = (
-                " <span class='muted'>(continues an earlier order)</span>" if m.continuation else ""
+                f" <span class='muted'>{tr('(continues an earlier order)')}</span>"
+                if m.continuation
+                else ""
             )
             out.append(
                 f"<div class='ev'>{m.published or '?'} · {_article_link(m.article_id, m.title, m.url)}"
@@ -296,7 +316,11 @@ def _evidence(items: list[TrackedItem], mentions: list[Mention]) -> str:
             )
         if it.evidence and it.status != "open":
             ev = it.evidence
-            what = "Reported done" if it.status == "reported done" else f"Due {it.due}, passed"
+            what = (
+                tr("Reported done")
+                if it.status == "reported done"
+                else tr("Due {due}, passed").format(due=it.due)
+            )
             out.append(
                 f"<div class='ev'><b>{what}</b> <span class='muted'>[{ev.article_id} {ev.start}:{ev.end}]</span>"
                 f"<q>{escape(ev.text or '')}</q></div>"

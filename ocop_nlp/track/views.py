@@ -17,6 +17,7 @@ from ocop_nlp.i18n import tr
 from ocop_nlp.store import tracking as sql
 from ocop_nlp.store.db import Store, open_store
 from ocop_nlp.track.core import Filters, Mention, TrackedItem, query_directives, refresh
+from ocop_nlp.track.officials import Official
 
 FORMATS = ("table", "csv", "jsonl")
 # The columns CONTRACT.md fixes first, then what helps to check them.
@@ -37,6 +38,7 @@ ITEM_COLUMNS = (
     "evidence_start",
     "evidence_end",
     "evidence_text",
+    "addressees",
 )
 MENTION_COLUMNS = (
     "published",
@@ -54,6 +56,7 @@ MENTION_COLUMNS = (
     "start",
     "end",
     "evidence",
+    "agencies",
 )
 
 
@@ -87,6 +90,7 @@ def item_row(it: TrackedItem) -> dict[str, Any]:
         "evidence_start": ev.start if ev else None,
         "evidence_end": ev.end if ev else None,
         "evidence_text": ev.text if ev else None,
+        "addressees": "; ".join(it.addressees),
     }
 
 
@@ -107,6 +111,7 @@ def mention_row(m: Mention) -> dict[str, Any]:
         "start": m.evidence.start,
         "end": m.evidence.end,
         "evidence": m.evidence.text,
+        "agencies": "; ".join(m.agencies),
     }
 
 
@@ -117,14 +122,32 @@ def _cut(v: Any, width: int) -> str:
 
 def items_table(items: list[TrackedItem]) -> str:
     """A fixed-width table of the contract's columns (action cut to fit a terminal)."""
-    head = f"{'id':13} {'addressee':28} {'action':50} {'first':10} {'last':10} {'n':>3} status"
+    head = (
+        f"{tr('id'):13} {tr('addressee'):28} {tr('action'):50} {tr('first'):10} "
+        f"{tr('last'):10} {tr('n'):>3} {tr('status')}"
+    )
     lines = [head, "-" * len(head)]
     for it in items:
+        who = it.addressee or "–"
+        others = len([a for a in it.addressees if a != it.addressee])
+        if others:  # "Sở Tài chính, Sở Xây dựng …": the first, and how many more
+            who = f"{_cut(who, 28 - len(str(others)) - 2)} +{others}"
         lines.append(
-            f"{it.id:13} {_cut(it.addressee or '–', 28):28} {_cut(it.action, 50):50} "
-            f"{it.first_seen or '?':10} {it.last_seen or '?':10} {it.mentions:>3} {it.status}"
+            f"{it.id:13} {_cut(who, 28):28} {_cut(it.action, 50):50} "
+            f"{it.first_seen or '?':10} {it.last_seen or '?':10} {it.mentions:>3} {status_words(it.status)}"
         )
     return "\n".join(lines) + "\n"
+
+
+def status_words(status: str) -> str:
+    """A tracked item's status for a person (tables and the report); CSV and JSON keep the
+    status as stored."""
+    words = {
+        "open": tr("open"),
+        "overdue": tr("overdue"),
+        "reported done": tr("reported done"),
+    }
+    return words.get(status, status)
 
 
 def mentions_table(ms: list[Mention]) -> str:
@@ -180,6 +203,51 @@ def format_mentions(ms: list[Mention], fmt: str) -> str:
     return buf.getvalue()
 
 
+OFFICIAL_COLUMNS = (
+    "name",
+    "position",
+    "title",
+    "agency",
+    "level",
+    "province",
+    "first_seen",
+    "last_seen",
+    "articles",
+    "roles",
+)
+
+
+def official_row(o: Official) -> dict[str, Any]:
+    """A flat row for CSV: lists joined with "; " (articles: how many)."""
+    return {**o.to_dict(), "articles": len(o.articles), "roles": "; ".join(o.roles)}
+
+
+def officials_table(officials: list[Official]) -> str:
+    head = (
+        f"{tr('name'):24} {tr('position'):26} {tr('agency'):28} {tr('province'):14} "
+        f"{tr('first'):10} {tr('last'):10} {tr('n'):>4}"
+    )
+    lines = [head, "-" * len(head)]
+    for o in officials:
+        lines.append(
+            f"{_cut(o.name, 24):24} {_cut(o.position or o.title or '–', 26):26} "
+            f"{_cut(o.agency or '–', 28):28} {_cut(o.province or '–', 14):14} "
+            f"{o.first_seen or '?':10} {o.last_seen or '?':10} {len(o.articles):>4}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def format_officials(officials: list[Official], fmt: str) -> str:
+    if fmt == "table":
+        return officials_table(officials)
+    buf = io.StringIO()
+    if fmt == "jsonl":
+        write_rows((o.to_dict() for o in officials), OFFICIAL_COLUMNS, fmt, buf)
+    else:
+        write_rows((official_row(o) for o in officials), OFFICIAL_COLUMNS, fmt, buf)
+    return buf.getvalue()
+
+
 # --- export -------------------------------------------------------------------------------------
 
 TRACKED_WHAT = ("figures", "challenges", "directives", "items")
@@ -196,10 +264,12 @@ def export_tracked(
     `filters` as CSV or JSON lines; returns the number of rows."""
     if what not in TRACKED_WHAT:
         raise InputError(
-            f"Cannot export {what!r} with filters; choose one of {', '.join(TRACKED_WHAT)}."
+            tr("Cannot export {what!r} with filters; choose one of {choices}.").format(
+                what=what, choices=", ".join(TRACKED_WHAT)
+            )
         )
     if fmt not in ("jsonl", "csv"):
-        raise InputError(f"Unknown format {fmt!r}; choose jsonl or csv.")
+        raise InputError(tr("Unknown format {format!r}; choose jsonl or csv.").format(format=fmt))
     f = filters or Filters()
     with open_existing(store_path) as st:
         refresh(st)
@@ -236,6 +306,7 @@ DIRECTIVE_COLUMNS = (
     "start",
     "end",
     "item_id",
+    "agencies",
 )
 
 
@@ -246,6 +317,7 @@ def _directive_row(r: dict[str, Any]) -> dict[str, Any]:
         "agency": r["agency_name"],
         "start": r["start_offset"],
         "end": r["end_offset"],
+        "agencies": "; ".join(x for x in r.get("agencies") or [] if x),
     }
 
 
