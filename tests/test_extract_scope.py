@@ -350,3 +350,25 @@ def test_a_call_and_an_order_after_a_condition_are_orders():
     ).directives
     assert [d.action.split()[0] for d in ds] == ["khai", "báo", "tích"]
     assert ds[2].addressee == "Chủ tịch UBND các xã, thị trấn"
+
+
+def test_voters_and_deputies_requests_are_not_orders():
+    ds = _ex(
+        "Cử tri huyện Đông Sơn kiến nghị Sở Giao thông vận tải sớm sửa chữa tuyến đường liên xã. "
+        "Đại biểu Trần Văn Nam đề nghị các sở rà soát lại quy hoạch chợ. "
+        "Chủ tịch UBND tỉnh Lê Văn Hòa yêu cầu Sở Giao thông vận tải khảo sát tuyến đường."
+    ).directives
+    assert [(d.issuer.name, d.addressee) for d in ds] == [("Lê Văn Hòa", "Sở Giao thông vận tải")]
+
+
+def test_a_resolution_gives_the_orders_of_the_body_it_is_of():
+    ds = _ex(
+        "Tổng Bí thư Lê Văn Hòa đã ký ban hành Nghị quyết Hội nghị lần thứ ba Ban Chấp hành "
+        "Trung ương về phát triển du lịch.\n"
+        "Nghị quyết nêu rõ, du lịch của nhiều địa phương còn nhỏ lẻ.\n"
+        "Tập trung xây dựng các sản phẩm du lịch đặc trưng.\n"
+        "Tăng cường quảng bá điểm đến trên các nền tảng số."
+    ).directives
+    assert [d.action[:22] for d in ds] == ["Tập trung xây dựng các", "Tăng cường quảng bá đi"]
+    # the body the resolution is of gives its orders, not the official who signed it
+    assert {(d.issuer.name, d.issuer.title) for d in ds} == {(None, "Ban Chấp hành Trung ương")}

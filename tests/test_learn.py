@@ -401,7 +401,15 @@ def test_an_added_directive_continues_the_scope_of_the_one_before():
     apply_sequence(ex, units, probs, SequencePolicy(add_directive=0.5))
     assert [d.addressee for d in ex.directives] == ["Sở Y tế", "Sở Y tế"]
     assert ex.directives[1].issuer == who and ex.directives[1].action.startswith("Cùng với đó")
-    apply_sequence(ex, units, [{"directive": 0.05}, {"directive": 0.05}], SequencePolicy(0.5, 0.1))
+    # a rule directive the model doubts is dropped, unless it was read from an explicit order
+    low = [{"directive": 0.05}, {"directive": 0.05}]
+    apply_sequence(ex, units, low, SequencePolicy(0.5, 0.1))
+    assert [d.action for d in ex.directives] == ["rà soát nhân lực"]
+    text = "Sở Y tế cần rà soát nhân lực. Cùng với đó, phối hợp với các huyện."
+    ex = _extraction(text)
+    a = text.index("rà soát")
+    ex.directives = [Directive(who, "Sở Y tế", "rà soát nhân lực", None, a, a + 16)]
+    apply_sequence(ex, clause_units(text, split_sentences(text)), low, SequencePolicy(0.5, 0.1))
     assert ex.directives == []
 
 
@@ -420,3 +428,42 @@ def test_an_added_directive_is_never_a_list_head_a_purpose_or_a_reported_plan():
     probs = [{"directive": 0.95, "other": 0.05} for _ in units]
     apply_sequence(ex, units, probs, SequencePolicy(add_directive=0.5))
     assert [d.action for d in ex.directives] == ["Rà soát các hợp tác xã cần hỗ trợ"]
+
+
+def test_sequence_features_see_a_documents_sections_and_voices_that_ask_upwards():
+    from ocop_nlp.extract.sequence import sequence_features
+
+    text = (
+        "UBND tỉnh vừa ban hành Kế hoạch phát triển du lịch. II - QUAN ĐIỂM VÀ MỤC TIÊU Phát "
+        "triển du lịch bền vững. III - NHIỆM VỤ VÀ GIẢI PHÁP 1 - Tăng cường quảng bá điểm đến. "
+        "Sở Y tế chủ trì kiểm tra an toàn thực phẩm. Cử tri kiến nghị sửa chữa đường vào bản."
+    )
+    sents = split_sentences(text)
+    units = clause_units(text, sents)
+    feats = sequence_features(text, sents, units, ["other"] * len(units))
+    texts = [text[u.start : u.end] for u in units]
+
+    def of(part: str) -> list[str]:
+        return feats[next(i for i, t in enumerate(texts) if part in t)]
+
+    assert "section=other" in of("bền vững") and "section=task" in of("quảng bá")
+    assert "document" in of("bền vững")
+    assert "opens_body" in of("Sở Y tế") and "upward_voice" in of("sửa chữa")
+
+
+def test_an_added_directive_takes_the_addressee_it_names():
+    from ocop_nlp.extract.sequence import SequencePolicy, apply_sequence
+
+    text = "Chủ tịch yêu cầu Sở Y tế rà soát nhân lực. Sở Tài chính bố trí kinh phí mua thuốc."
+    sents = split_sentences(text)
+    units = clause_units(text, sents)
+    ex = _extraction(text)
+    who = Official("Nguyễn Văn A", "Chủ tịch")
+    a = text.index("rà soát")
+    ex.directives = [Directive(who, "Sở Y tế", "rà soát nhân lực", None, a, a + 16)]
+    probs = [{"directive": 0.9, "other": 0.1}, {"directive": 0.8, "other": 0.2}]
+    apply_sequence(ex, units, probs, SequencePolicy(add_directive=0.5))
+    assert [(d.issuer, d.addressee) for d in ex.directives] == [
+        (who, "Sở Y tế"),
+        (who, "Sở Tài chính"),
+    ]

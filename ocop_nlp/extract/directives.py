@@ -11,6 +11,7 @@ orders.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ocop_nlp.extract.clauses import Piece, colon_split, split_enumeration, split_top, trim
@@ -91,6 +92,10 @@ def _res(r: Resources) -> dict[str, re.Pattern[str]]:
             r"\s+(?:cũng\s+|còn\s+|đồng thời\s+)*$"
         ),
         "doc_intro": re.compile(c["document_intro"]),
+        "document_of": re.compile(
+            r"\s+(?:số\s+\S+\s+)?(?:của\s+|(?:Hội nghị|phiên họp)\s+(?:lần thứ\s+)?\w+\s+)?"
+            rf"((?-i:{_alt(t['bodies'])}))(?![\w])"
+        ),
         "purpose": re.compile(c["purpose_head"]),
         "report": re.compile(rf"(?i)^(?:{_alt(c['report_verbs'])})(?:(?<=[,:])|(?![\w]))"),
         "task_heading": re.compile(c["task_heading"]),
@@ -504,7 +509,28 @@ def extract_directives(
             state.speaker_until_para = s.paragraph + 1
         state.scope = (found[-1].issuer, found[-1].addressee) if found else None
         out.extend(found)
-    return out, used
+    # Voters' and deputies' requests ("Cử tri kiến nghị Bộ ... tiếp tục ...") ask upwards; they
+    # bind nobody (ANNOTATION.md), whatever verb carries them.
+    starts = [s.start for s in sentences]
+    kept = []
+    for d in out:
+        s = sentences[max(0, bisect_right(starts, d.start) - 1)]
+        if not upward_request(s.text, d.start - s.start):
+            kept.append(d)
+    return kept, used
+
+
+_UPWARD_REQUEST = re.compile(
+    r"(?i)(?<![\w])(?:cử tri|đại biểu|người dân|bà con)[^.;:]{0,40}?(?<![\w])"
+    r"(?:kiến nghị|đề nghị|mong muốn|mong|yêu cầu|đề xuất|phản ánh|cho rằng)(?![\w])"
+)
+
+
+def upward_request(sentence: str, at: int) -> bool:
+    """Is the item at `at` of `sentence` a voter's, a deputy's or a citizen's request: the
+    words before it say so, or it opens with them ("Cử tri kiến nghị cần ...")?"""
+    at = max(0, at)
+    return bool(_UPWARD_REQUEST.search(sentence, 0, at) or _UPWARD_REQUEST.match(sentence, at))
 
 
 @per_resources
@@ -582,6 +608,11 @@ def _document_issuer(text: str, offs: list[OfficialMatch], state: _State) -> Off
     m = _res()["doc_intro"].search(text)
     if m is None:
         return None
+    # "Tổng Bí thư ... ký ban hành Nghị quyết Hội nghị lần thứ năm Ban Chấp hành Trung ương":
+    # the body the document is of gives its orders, not the official who signed it.
+    of = _res()["document_of"].match(text, m.end())
+    if of is not None:
+        return Official(None, of.group(1))
     return _speaker_before(text, m.start(), offs, state)
 
 

@@ -27,13 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ocop_nlp.extract.clause_features import clause_features, cue_names
+from ocop_nlp.extract.clause_features import _cues, clause_features, cue_names
 from ocop_nlp.extract.resources import Resources, per_resources
 from ocop_nlp.extract.units import Unit, clause_units
 from ocop_nlp.records import Challenge, Directive, Extraction, Sentence
 
 # Bumped when the sequence features change: a model trained on others is refused at load.
-SEQUENCE_FEATURE_VERSION = 1
+SEQUENCE_FEATURE_VERSION = 2  # 2: document sections, document, upward voices, opening body
 SYLLABLES = True  # syllables, not underthesea words: no sentence is segmented for the model
 
 _MARKER = re.compile(
@@ -43,6 +43,26 @@ _PAST = re.compile(r"(?i)(?<!\w)(?:đã|vừa qua|đã được)(?!\w)")
 _FUTURE = re.compile(r"(?i)(?<!\w)(?:sẽ|dự kiến)(?!\w)")
 _SYLLABLES = re.compile(r"[^\W\d_]+")
 _CAPTION = re.compile(r"(?i)(?:^|\()ảnh\s*[:(]|\(ảnh|ảnh minh họa|nguồn:|quang cảnh")
+# A numbered section title of a document ("III - NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU", "IV. TỔ CHỨC
+# THỰC HIỆN"), often glued into the paragraph around it once the page is flattened: the
+# section of tasks and of implementation holds a document's orders, the others (the situation,
+# the viewpoints, the goals) do not, however imperative their wording.
+_SECTION = re.compile(
+    r"(?<![\w])(?:[IVX]{1,4}|[A-Z])\s*[-–.]\s*([A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ ,]{6,})(?=\s+(?:\d|[A-ZĐÀ-Ỹ][a-zđà-ỹ]))"
+)
+_TASK_SECTION = re.compile(r"NHIỆM VỤ|GIẢI PHÁP|TỔ CHỨC THỰC HIỆN")
+# The first sentences say the article is (or gives the text of) a directive document.
+_DOCUMENT = re.compile(
+    r"(?i)(?<![\w])(?:ban hành|ký|có|gửi|giới thiệu toàn văn|toàn văn)\s+(?:\w+\s+){0,2}?"
+    r"(?:nghị quyết|chỉ thị|công điện|công văn|kế hoạch|thông báo kết luận|kết luận|quyết định|"
+    r"hướng dẫn|thông tư)(?![\w])"
+)
+# Voices that ask upwards or report what others want: citizens' and deputies' requests are
+# not orders (ANNOTATION.md), whatever verb they use.
+_UPWARD = re.compile(
+    r"(?i)(?<![\w])(?:cử tri|kiến nghị|phản ánh|đề xuất|mong muốn|người dân|doanh nghiệp|"
+    r"đại biểu)(?![\w])"
+)
 
 
 @dataclass(slots=True)
@@ -154,6 +174,10 @@ def sequence_features(
     list_par = -10
     prev_par = -1
     caption = is_heading = False
+    section: str | None = None
+    prev_end = 0
+    lead = " ".join(s.text for s in sentences[:3])
+    document = bool(_DOCUMENT.search(lead))
     for i, u in enumerate(units):
         sent = sentences[u.sentence]
         par = sent.paragraph
@@ -209,6 +233,17 @@ def sequence_features(
         else:
             feats.append("no_dir_yet")
         clause = text[u.start : u.end]
+        for m in _SECTION.finditer(text, prev_end, u.end):
+            section = "task" if _TASK_SECTION.search(m.group(1)) else "other"
+        prev_end = u.end
+        if section is not None:
+            feats.append(f"section={section}")
+        if document:
+            feats.append("document")
+        if _UPWARD.search(text, sent.start, u.end):
+            feats.append("upward_voice")
+        if _opens_with_body(clause):
+            feats.append("opens_body")
         if _PAST.search(clause):
             feats.append("past")
         if _FUTURE.search(clause):
@@ -220,6 +255,49 @@ def sequence_features(
             speaker_since = True
         prev_par = par
     return out
+
+
+def _asks_upward(text: str, u: Unit) -> bool:
+    """The clause is a voter's or a deputy's request, by its sentence so far or its opening."""
+    from ocop_nlp.extract.directives import upward_request
+
+    a = max(0, u.start - 200)
+    head = text[a : u.start]
+    cut = max(head.rfind(". "), head.rfind("\n"), head.rfind("? "), head.rfind("! "))
+    return upward_request(text[a + cut + 1 : u.end], len(head) - cut - 1)
+
+
+def _ordered_explicitly(text: str, at: int) -> bool:
+    """An order verb ("yêu cầu", "giao", "chỉ đạo") stands before `at` in its sentence: the
+    rules read the item from an explicit order ("yêu cầu: A; B"), which the model never drops
+    (it misjudges short list items it has not seen the like of)."""
+    a = max(0, at - 300)
+    head = text[a:at]
+    cut = max(head.rfind(". "), head.rfind("\n"), head.rfind("? "), head.rfind("! "))
+    head = head[cut + 1 :]
+    verbs = [m for p in _cues()["strong_directive_verbs"] for m in p.finditer(head)]
+    if not verbs:
+        return False
+    # the items of its list ("yêu cầu: A; B") or the order right after it ("giao Sở X làm A"),
+    # not a noun far before ("Quan điểm chỉ đạo - Doanh nghiệp nhà nước là ...")
+    v = max(verbs, key=lambda m: m.end())
+    rest = head[v.end() :]
+    return ":" in rest or len(rest) <= 60
+
+
+def _own_addressee(clause: str) -> str | None:
+    """The addressee an added clause names at its head, read as the rules read one."""
+    from ocop_nlp.extract.directives import split_addressee
+
+    return split_addressee(clause)[0]
+
+
+def _opens_with_body(clause: str) -> bool:
+    """The clause opens with a known body and goes on with a lower-case word ("Bộ Y tế tiếp
+    tục ...", "UBND các huyện chủ động ..."): the shape of an assignment in a document."""
+    from ocop_nlp.extract.directives import _lexicon_addressee
+
+    return _lexicon_addressee(clause) is not None
 
 
 def _paragraph_text(sentences: Sequence[Sentence], si: int) -> str:
@@ -261,7 +339,10 @@ def apply_sequence(
         return 1.0 if j is None else probs[j].get(label, 0.0)
 
     ex.directives = [
-        d for d in ex.directives if p(unit_of(d.start, d.end), "directive") >= policy.keep_directive
+        d
+        for d in ex.directives
+        if p(unit_of(d.start, d.end), "directive") >= policy.keep_directive
+        or _ordered_explicitly(ex.text, d.start)
     ]
     ex.challenges = [
         c for c in ex.challenges if p(unit_of(c.start, c.end), "challenge") >= policy.keep_challenge
@@ -282,6 +363,7 @@ def apply_sequence(
             and pd >= pc
             and not _states_not_orders(ex.text, u)
             and not _PURPOSE.match(ex.text, u.start)
+            and not _asks_upward(ex.text, u)
         ):
             a = _action_start(ex.text, u)
             added_d.append(Directive(None, None, ex.text[a : u.end], None, a, u.end))
@@ -289,12 +371,17 @@ def apply_sequence(
             added_c.append(Challenge(ex.text[u.start : u.end], u.start, u.end))
     if added_d:
         ex.directives = sorted([*ex.directives, *added_d], key=lambda d: d.start)
-        # scope: an added directive continues the one before it (its speaker and addressee)
+        # scope: an added directive continues the one before it (its speaker and addressee),
+        # unless it names whom it binds itself ("Bộ Y tế tiếp tục ...").
         new = {id(d) for d in added_d}
         prev: Directive | None = None
         for d in ex.directives:
-            if id(d) in new and prev is not None:
-                d.issuer, d.addressee = prev.issuer, prev.addressee
+            if id(d) in new:
+                own = _own_addressee(d.action)
+                if prev is not None:
+                    d.issuer, d.addressee = prev.issuer, prev.addressee
+                if own is not None:
+                    d.addressee = own
             prev = d
     if added_c:
         ex.challenges = sorted([*ex.challenges, *added_c], key=lambda c: c.start)
