@@ -235,7 +235,7 @@ def _cut_short(text: str, addr: str) -> bool:
     rest = text[len(addr) :]
     if _inside_head(text, len(addr)):
         return True
-    if rest[:1] == " " and rest[1:2] in UPPER:
+    if rest[:1] == " " and rest[1:2].isupper():
         return True
     after = rest.lstrip()
     return after[:1] == "," and bool(_res()["addr_start"].match(after[1:].lstrip()))
@@ -306,10 +306,13 @@ def _pos_addressee(text: str, whole: bool = False) -> tuple[str | None, int]:
             seen_noun = True
             continue
         # A capitalised word goes on a name ("Ban Tổ chức", "Ủy ban Kiểm tra"), never an action.
-        name_word = whole and w[:1] in UPPER
+        # (`w[:1] in UPPER` reads UPPER as a string, not the regex class it is, so it misses
+        # "B", "H", "T" ...; the clause decisions and the model's features were made with it,
+        # so only the completion reads capitals right.)
+        name_word = whole and w[:1].isupper()
         starts_action = seen_noun and not name_word and bool(r["action"].match(text, a))
         if (tag.startswith("V") and seen_noun) or starts_action:
-            capital = w[:1] in UPPER
+            capital = name_word or w[:1] in UPPER
             if starts_action or (not capital and w.lower() not in noun_like):
                 addr = _strip_stop_words(text[:a])
                 if not addr or re.search(r"(?i)(?<![\w])(?:đã|đang|sẽ|là|được)(?![\w])", addr):
@@ -572,15 +575,17 @@ def extract_directives(
         s = sentences[max(0, bisect_right(starts, d.start) - 1)]
         if not upward_request(s.text, d.start - s.start):
             kept.append(d)
-    return _completed(kept, sentences, starts), used
+    return kept, used
 
 
-def _completed(
-    found: list[Directive], sentences: list[Sentence], starts: list[int]
-) -> list[Directive]:
+def complete_addressees(found: list[Directive], sentences: list[Sentence]) -> list[Directive]:
     """The directives with their addressees completed where the clause cut them short ("Người |
     đứng đầu các sở ..."), the action starting after the whole addressee; a directive that
-    carries a cut addressee from the one before it (the scope) takes the completed one."""
+    carries a cut addressee from the one before it (the scope) takes the completed one.
+
+    A stage of its own, after the model: the model keeps or drops the rules' items by their
+    spans as they were when it was trained."""
+    starts = [s.start for s in sentences]
     out: list[Directive] = []
     fixed: dict[str, str] = {}
     for d in found:
