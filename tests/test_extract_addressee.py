@@ -45,6 +45,12 @@ _LEAD = "Phát biểu kết luận hội nghị, Chủ tịch UBND tỉnh Trần
             "các Sở, ngành, địa phương",
             "khẩn trương hoàn thành việc sắp xếp trụ sở dôi dư",
         ),
+        # "tổ chức" in a list of bodies is a noun, not the action "tổ chức"
+        (
+            "các trường học, tổ chức, hợp tác xã khẩn trương rà soát hồ sơ đất đai.",
+            "các trường học, tổ chức, hợp tác xã",
+            "khẩn trương rà soát hồ sơ đất đai",
+        ),
         # a negation or modal still opens the action
         (
             "các xã tuyệt đối không được lơ là trong phòng chống dịch.",
@@ -77,6 +83,7 @@ def test_a_directive_carrying_a_cut_addressee_takes_the_whole_one():
         "Sở Y tế chủ động phối hợp với các huyện.",
         "các huyện ven biển chú trọng bảo vệ rừng phòng hộ.",
         "Ngân hàng Nhà nước, một mặt bảo đảm tăng trưởng tín dụng.",
+        "các trường học, tổ chức thực hiện nghiêm quy định về phòng cháy.",
     ],
 )
 def test_a_whole_addressee_is_left_as_it_is(text):

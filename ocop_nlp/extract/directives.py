@@ -228,6 +228,17 @@ def _inside_head(text: str, pos: int) -> bool:
     return any(m.start() < pos < m.end() for m in _WHOLE_HEADS.finditer(text, 0, pos + 40))
 
 
+# "tổ chức" is an action ("tổ chức thực hiện") save in a list of bodies: "các trường học, tổ
+# chức, hợp tác xã", "các bệnh viện, tổ chức đoàn thể".
+_ORGANISATION = re.compile(
+    r"(?i)tổ chức(?=\s*[,;]|\s+(?:và|chính trị|liên quan|hữu quan|đoàn thể|xã hội|cá nhân)(?![\w]))"
+)
+
+
+def _listed_organisation(text: str, pos: int) -> bool:
+    return text[:pos].rstrip().endswith(",") and bool(_ORGANISATION.match(text, pos))
+
+
 def _cut_short(text: str, addr: str) -> bool:
     """`addr`, read at the head of `text`, stops before its noun phrase does: inside a whole
     head ("Thanh tra | chuyên ngành"), before a capitalised name word ("Ban | Tổ chức ..."), or
@@ -238,7 +249,10 @@ def _cut_short(text: str, addr: str) -> bool:
     if rest[:1] == " " and rest[1:2].isupper():
         return True
     after = rest.lstrip()
-    return after[:1] == "," and bool(_res()["addr_start"].match(after[1:].lstrip()))
+    if after[:1] != ",":
+        return False
+    nxt = len(text) - len(after[1:].lstrip())
+    return bool(_res()["addr_start"].match(text, nxt)) or _listed_organisation(text, nxt)
 
 
 def complete_addressee(text: str, addr: str) -> tuple[str, int] | None:
@@ -302,7 +316,7 @@ def _pos_addressee(text: str, whole: bool = False) -> tuple[str | None, int]:
                     len(text[len(addr) :]) - len(text[len(addr) :].lstrip(" ,"))
                 )
             return None, 0
-        if whole and _inside_head(text, a):
+        if whole and (_inside_head(text, a) or _listed_organisation(text, a)):
             seen_noun = True
             continue
         # A capitalised word goes on a name ("Ban Tổ chức", "Ủy ban Kiểm tra"), never an action.
