@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ocop_nlp.extract.clauses import Piece, colon_split, split_enumeration, split_top, trim
 from ocop_nlp.extract.dates import find_deadline
@@ -212,6 +212,64 @@ def _lexicon_addressee(text: str) -> tuple[str, int] | None:
     return m.group(0).rstrip(" ,"), len(text) - len(rest)
 
 
+# Heads whose words underthesea tags apart, so a cut at the first verb would leave the head
+# alone: "Người | đứng | đầu các sở" gave "Người", "Ban | chỉ đạo" gave "Ban". Never cut inside
+# one. Kept here, not in cues.toml, while the shipped model pins the lexicon version (cues
+# 2026.12.2): it changes only the addressee's span, never which clauses are directives.
+_WHOLE_HEADS = re.compile(
+    r"(?i)(?<![\w])(?:người đứng đầu|thanh tra chuyên ngành|ban chỉ đạo|ban quản lý|"
+    r"ban cán sự(?: đảng)?|ban thường vụ|ban tổ chức|tổ công tác|ủy ban kiểm tra|"
+    r"cơ quan ngang bộ|cơ quan soạn thảo|cơ quan tiến hành tố tụng|cơ quan chuyên môn)(?![\w])"
+)
+
+
+def _inside_head(text: str, pos: int) -> bool:
+    """`pos` falls inside one of the `_WHOLE_HEADS` (a cut there would split it)."""
+    return any(m.start() < pos < m.end() for m in _WHOLE_HEADS.finditer(text, 0, pos + 40))
+
+
+# "tổ chức" is an action ("tổ chức thực hiện") save in a list of bodies: "các trường học, tổ
+# chức, hợp tác xã", "các bệnh viện, tổ chức đoàn thể".
+_ORGANISATION = re.compile(
+    r"(?i)tổ chức(?=\s*[,;]|\s+(?:và|chính trị|liên quan|hữu quan|đoàn thể|xã hội|cá nhân)(?![\w]))"
+)
+
+
+def _listed_organisation(text: str, pos: int) -> bool:
+    return text[:pos].rstrip().endswith(",") and bool(_ORGANISATION.match(text, pos))
+
+
+def _cut_short(text: str, addr: str) -> bool:
+    """`addr`, read at the head of `text`, stops before its noun phrase does: inside a whole
+    head ("Thanh tra | chuyên ngành"), before a capitalised name word ("Ban | Tổ chức ..."), or
+    at a comma the list goes on after ("Các Bộ, | ngành, địa phương")."""
+    rest = text[len(addr) :]
+    if _inside_head(text, len(addr)):
+        return True
+    if rest[:1] == " " and rest[1:2].isupper():
+        return True
+    after = rest.lstrip()
+    if after[:1] != ",":
+        return False
+    nxt = len(text) - len(after[1:].lstrip())
+    return bool(_res()["addr_start"].match(text, nxt)) or _listed_organisation(text, nxt)
+
+
+def complete_addressee(text: str, addr: str) -> tuple[str, int] | None:
+    """The whole addressee when `addr` (at the head of `text`) was cut short, with the offset
+    of the action after it; None when `addr` is whole already.
+
+    The rules decide which clauses are directives with the addressee as `split_addressee`
+    reads it (the shipped model's features read it too); only the span given out is
+    completed here, afterwards."""
+    if not text.startswith(addr) or not _cut_short(text, addr):
+        return None
+    longer, at = _pos_addressee(text, whole=True)
+    if longer is None or len(longer) <= len(addr) or not longer.startswith(addr):
+        return None
+    return longer, at
+
+
 def split_addressee(text: str) -> tuple[str | None, int]:
     """'các huyện ven biển chú trọng ...' -> ('các huyện ven biển', offset of 'chú trọng').
 
@@ -219,7 +277,6 @@ def split_addressee(text: str) -> tuple[str | None, int]:
     underthesea's POS tags) that is not part of a name ("Sở ... Phát triển nông thôn",
     "chủ đầu tư", "Huyện ủy").
     """
-    r = _res()
     lex = _lexicon_addressee(text)
     if lex is not None:
         return lex
@@ -231,6 +288,13 @@ def split_addressee(text: str) -> tuple[str | None, int]:
         return text[: om.end].rstrip(" ,"), om.end + (
             len(text[om.end :]) - len(text[om.end :].lstrip())
         )
+    return _pos_addressee(text)
+
+
+def _pos_addressee(text: str, whole: bool = False) -> tuple[str | None, int]:
+    """The noun phrase at the head of `text` by POS tags, up to its first verb or modal; with
+    `whole`, never inside one of the `_WHOLE_HEADS` nor at a capitalised word."""
+    r = _res()
     if not (r["addr_start"].match(text) or r["foreign"].match(text) or text[:1] in UPPER):
         return None, 0
     words = pos_spans(text[:240])
@@ -252,9 +316,17 @@ def split_addressee(text: str) -> tuple[str | None, int]:
                     len(text[len(addr) :]) - len(text[len(addr) :].lstrip(" ,"))
                 )
             return None, 0
-        starts_action = seen_noun and bool(r["action"].match(text, a))
+        if whole and (_inside_head(text, a) or _listed_organisation(text, a)):
+            seen_noun = True
+            continue
+        # A capitalised word goes on a name ("Ban Tổ chức", "Ủy ban Kiểm tra"), never an action.
+        # (`w[:1] in UPPER` reads UPPER as a string, not the regex class it is, so it misses
+        # "B", "H", "T" ...; the clause decisions and the model's features were made with it,
+        # so only the completion reads capitals right.)
+        name_word = whole and w[:1].isupper()
+        starts_action = seen_noun and not name_word and bool(r["action"].match(text, a))
         if (tag.startswith("V") and seen_noun) or starts_action:
-            capital = w[:1] in UPPER
+            capital = name_word or w[:1] in UPPER
             if starts_action or (not capital and w.lower() not in noun_like):
                 addr = _strip_stop_words(text[:a])
                 if not addr or re.search(r"(?i)(?<![\w])(?:đã|đang|sẽ|là|được)(?![\w])", addr):
@@ -518,6 +590,48 @@ def extract_directives(
         if not upward_request(s.text, d.start - s.start):
             kept.append(d)
     return kept, used
+
+
+def complete_addressees(found: list[Directive], sentences: list[Sentence]) -> list[Directive]:
+    """The directives with their addressees completed where the clause cut them short ("Người |
+    đứng đầu các sở ..."), the action starting after the whole addressee; a directive that
+    carries a cut addressee from the one before it (the scope) takes the completed one.
+
+    A stage of its own, after the model: the model keeps or drops the rules' items by their
+    spans as they were when it was trained."""
+    starts = [s.start for s in sentences]
+    out: list[Directive] = []
+    fixed: dict[str, str] = {}
+    for d in found:
+        s = sentences[max(0, bisect_right(starts, d.start) - 1)]
+        at = d.start - s.start
+        head = s.text[:at].rstrip(" ,:")
+        a0 = len(head) - len(d.addressee or "")
+        whole = complete_addressee(s.text[a0:], d.addressee) if d.addressee and a0 >= 0 else None
+        if (
+            whole is None
+            or not head.endswith(d.addressee or "")
+            or a0 + whole[1] >= d.end - s.start
+        ):
+            if d.addressee in fixed:
+                d = replace(d, addressee=fixed[d.addressee])
+            out.append(d)
+            continue
+        act = _action_piece(s.text[a0 + whole[1] : d.end - s.start], a0 + whole[1])
+        if not act.text:
+            out.append(d)
+            continue
+        fixed[d.addressee or ""] = whole[0]
+        out.append(
+            replace(
+                d,
+                addressee=whole[0],
+                action=act.text,
+                start=s.start + act.start,
+                end=s.start + act.end,
+            )
+        )
+    return out
 
 
 _UPWARD_REQUEST = re.compile(

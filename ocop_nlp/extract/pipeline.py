@@ -19,7 +19,7 @@ from ocop_nlp.errors import EmptyTextError, OcopError
 from ocop_nlp.extract.achievements import extract_achievements
 from ocop_nlp.extract.captions import reading_sentences
 from ocop_nlp.extract.challenges import extract_challenges
-from ocop_nlp.extract.directives import extract_directives
+from ocop_nlp.extract.directives import complete_addressees, extract_directives
 from ocop_nlp.extract.figures import extract_figures
 from ocop_nlp.extract.meeting import extract_meeting
 from ocop_nlp.extract.resources import Resources, active, per_resources
@@ -133,14 +133,25 @@ def _model(doc: Doc) -> None:
     doc.model = model.version
 
 
-RULE_STAGES: tuple[Stage, ...] = (
+def _addressees(doc: Doc) -> None:
+    if doc.extraction is not None:
+        ex = doc.extraction
+        ex.directives = complete_addressees(ex.directives, doc.sentences)
+
+
+# The rules' items as the model reads them (and was trained on): `ocop train` builds on these.
+RULE_ITEM_STAGES: tuple[Stage, ...] = (
     Stage("normalise", frozenset({"article"}), frozenset({"text"}), _normalise),
     Stage("sentences", frozenset({"text"}), frozenset({"sentences"}), _sentences),
     Stage("extract", frozenset({"sentences"}), frozenset({"extraction"}), _extract),
 )
+# Addressees are completed after the model: it keeps or drops the rules' items by their spans.
+_ADDRESSEES = Stage("addressees", frozenset({"extraction"}), frozenset({"addressees"}), _addressees)
+RULE_STAGES: tuple[Stage, ...] = (*RULE_ITEM_STAGES, _ADDRESSEES)
 DEFAULT_STAGES: tuple[Stage, ...] = (
-    *RULE_STAGES,
+    *RULE_ITEM_STAGES,
     Stage("model", frozenset({"extraction"}), frozenset({"refined"}), _model),
+    _ADDRESSEES,
 )
 
 

@@ -286,10 +286,13 @@ def _ordered_explicitly(text: str, at: int) -> bool:
 
 
 def _own_addressee(clause: str) -> str | None:
-    """The addressee an added clause names at its head, read as the rules read one."""
-    from ocop_nlp.extract.directives import split_addressee
+    """The addressee an added clause names at its head, read as the rules read one (and
+    completed as they complete one: "Người đứng đầu các sở", not "Người")."""
+    from ocop_nlp.extract.directives import complete_addressee, split_addressee
 
-    return split_addressee(clause)[0]
+    own = split_addressee(clause)[0]
+    whole = complete_addressee(clause, own) if own else None
+    return whole[0] if whole else own
 
 
 def _opens_with_body(clause: str) -> bool:

@@ -35,7 +35,7 @@ from ocop_nlp.extract.model import (
     model_dir,
     write_compact,
 )
-from ocop_nlp.extract.pipeline import RULE_STAGES, Pipeline
+from ocop_nlp.extract.pipeline import RULE_ITEM_STAGES, Pipeline
 from ocop_nlp.extract.sequence import (
     SEQUENCE_FEATURE_VERSION,
     SequencePolicy,
@@ -108,7 +108,7 @@ class ArticleData:
 
 
 def build_dataset(corpus: list[AnnotatedArticle]) -> list[ArticleData]:
-    rules_only = Pipeline(RULE_STAGES)
+    rules_only = Pipeline(RULE_ITEM_STAGES)  # the rules' spans the model reads at run time
     out = []
     for ann in corpus:
         sents = split_sentences(ann.text)
