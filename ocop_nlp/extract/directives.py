@@ -722,7 +722,7 @@ def _document_issuer(text: str, offs: list[OfficialMatch], state: _State) -> Off
     m = _res()["doc_intro"].search(text)
     if m is None:
         return None
-    # "Tổng Bí thư ... ký ban hành Nghị quyết Hội nghị lần thứ năm Ban Chấp hành Trung ương":
+    # "<chức danh> ... ký ban hành Nghị quyết Hội nghị lần thứ ... của <cơ quan>":
     # the body the document is of gives its orders, not the official who signed it.
     of = _res()["document_of"].match(text, m.end())
     if of is not None:
