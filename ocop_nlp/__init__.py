@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from ocop_nlp.errors import OcopError  # noqa: E402
 from ocop_nlp.records import Article, Extraction  # noqa: E402
