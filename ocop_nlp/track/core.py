@@ -462,8 +462,9 @@ def query_directives(
     return [_item_of_row(r) for r in rows]
 
 
-def _json_list(s: str | None) -> list[str]:
-    return [x for x in json.loads(s or "[]") if x]
+def json_list(s: str | None) -> list[str]:
+    """The non-empty strings of a JSON array column (NULL: none)."""
+    return [str(x) for x in json.loads(s or "[]") if x]
 
 
 def _item_of_row(r: dict[str, Any]) -> TrackedItem:
@@ -480,14 +481,14 @@ def _item_of_row(r: dict[str, Any]) -> TrackedItem:
         last_seen=r["last_seen"],
         mentions=int(r["mentions"]),
         status=r["status"],
-        articles=_json_list(r["article_ids"]),
-        issuers=_json_list(r["issuers"]),
-        provinces=_json_list(r["provinces"]),
+        articles=json_list(r["article_ids"]),
+        issuers=json_list(r["issuers"]),
+        provinces=json_list(r["provinces"]),
         level=r["agency_level"],
         due=r["due"],
         continued=int(r["continued"] or 0),
         evidence=ev,
-        addressees=_json_list(r["addressees"]),
+        addressees=json_list(r["addressees"]),
     )
 
 

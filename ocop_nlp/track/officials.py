@@ -16,14 +16,13 @@ as two rows of one person, each with its first and last seen.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ocop_nlp.store import officials as sql
 from ocop_nlp.store.db import Store
 from ocop_nlp.store.fold import fold_words
-from ocop_nlp.track.core import refresh
+from ocop_nlp.track.core import json_list, refresh
 from ocop_nlp.track.dates import parse_day
 from ocop_nlp.track.places import places
 
@@ -89,10 +88,7 @@ def _official(r: dict[str, Any]) -> Official:
         province=r["province"],
         first_seen=r["first_seen"],
         last_seen=r["last_seen"],
-        articles=_strings(r["article_ids"]),
-        roles=sorted({role for roles in _strings(r["roles"]) for role in roles.split(", ")}),
+        articles=json_list(r["article_ids"]),
+        roles=sorted({role for roles in json_list(r["roles"]) for role in roles.split(", ")}),
     )
 
-
-def _strings(doc: str | None) -> list[str]:
-    return [str(x) for x in json.loads(doc or "[]") if x]
