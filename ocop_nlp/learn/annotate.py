@@ -149,28 +149,9 @@ def decide(
     for s, (label, edits) in zip(shown, tokens, strict=True):
         u = s.unit
         iss, adr = (s.issuer, s.addressee) if label == "directive" else (None, None)
-        figs = list(s.figures)
-        drop: set[int] = set()
-        for e in edits:
-            if e.startswith(("A=", "I=")):
-                val = e[2:].strip()
-                span = None if val == "-" else _find_before(text, val, u.end)
-                if val != "-" and span is None:
-                    raise OcopError(f"{article_id}: {val!r} is not in the text.")
-                if e[0] == "A":
-                    adr = span
-                else:
-                    iss = span
-            elif e.startswith("x"):
-                drop.add(int(e[1:]))
-            elif e.startswith("+"):
-                i = text.find(e[1:], u.start, u.end)
-                if i < 0:
-                    raise OcopError(f"{article_id}: figure {e[1:]!r} is not in clause {u}.")
-                figs.append({"span": [i, i + len(e) - 1], "value": None, "unit": None})
-            else:
-                raise OcopError(f"{article_id}: unknown edit {e!r}.")
-        figs = [f for n, f in enumerate(figs, 1) if n not in drop]
+        spans, figs = _read_edits(text, u, edits, list(s.figures), article_id)
+        iss = spans.get("issuer", iss)
+        adr = spans.get("addressee", adr)
         out.append(
             {
                 "article": article_id,
@@ -201,7 +182,18 @@ def _edit(
     elif label != "directive":
         out["issuer"] = out["addressee"] = None
     out["label"] = label
-    figs = list(line.get("figures") or [])
+    spans, out["figures"] = _read_edits(text, u, edits, list(line.get("figures") or []), aid)
+    for key, span in spans.items():
+        out[key] = list(span) if span else None
+    return out
+
+
+def _read_edits(
+    text: str, u: Unit, edits: list[str], figs: list[dict], aid: str
+) -> tuple[dict[str, tuple[int, int] | None], list[dict]]:
+    """The edits of one decision (`A=`/`I=` spans, `xN` figure drops, `+text` figures): the
+    issuer/addressee spans they set (None: "-", none) and the clause's figures after them."""
+    spans: dict[str, tuple[int, int] | None] = {}
     drop: set[int] = set()
     for e in edits:
         if e.startswith(("A=", "I=")):
@@ -209,7 +201,7 @@ def _edit(
             span = None if val == "-" else _find_before(text, val, u.end)
             if val != "-" and span is None:
                 raise OcopError(f"{aid}: {val!r} is not in the text.")
-            out["addressee" if e[0] == "A" else "issuer"] = list(span) if span else None
+            spans["addressee" if e[0] == "A" else "issuer"] = span
         elif e.startswith("x"):
             drop.add(int(e[1:]))
         elif e.startswith("+"):
@@ -219,8 +211,7 @@ def _edit(
             figs.append({"span": [i, i + len(e) - 1], "value": None, "unit": None})
         else:
             raise OcopError(f"{aid}: unknown edit {e!r}.")
-    out["figures"] = [f for n, f in enumerate(figs, 1) if n not in drop]
-    return out
+    return spans, [f for n, f in enumerate(figs, 1) if n not in drop]
 
 
 def _article_lines(lines: list[dict], aid: str) -> list[dict]:
