@@ -44,6 +44,13 @@ def fast_settings(**kw):
     return load_settings(**base)
 
 
+def crawl_fixture(urls: list[str], db: Path, **kw):
+    """Crawl a fixture site with no delay, the short fault settings and no progress output."""
+    return crawl(
+        urls, db, options=CrawlOptions(delay=0.0, **kw), settings=fast_settings(), progress=None
+    )
+
+
 def _flat(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFC", text or "").split())
 
@@ -209,13 +216,7 @@ def test_a_newspaper_is_collected_through_its_sitemap_index_and_feed(tmp_path):
     site = newspaper_site(30)
     db = tmp_path / "paper.db"
     with FixtureServer(site) as server:
-        s = crawl(
-            [server.url("/")],
-            db,
-            options=CrawlOptions(delay=0.0),
-            settings=fast_settings(),
-            progress=None,
-        )
+        s = crawl_fixture([server.url("/")], db)
         sitemap_hits = [r.path for r in server.log if "sitemap" in r.path]
     stored = _articles(db)
     assert s.stored == len(site.articles)

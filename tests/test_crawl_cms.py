@@ -20,7 +20,7 @@ from fixture_sites import (
     newspaper_site,
     portal_site,
 )
-from test_crawl import _articles, _flat, _frontier, fast_settings
+from test_crawl import _articles, _flat, _frontier, crawl_fixture, fast_settings
 
 from ocop_nlp.crawl.crawler import CrawlOptions, crawl, url_family
 from ocop_nlp.store import open_store
@@ -31,13 +31,7 @@ def cms_crawl(tmp_path_factory):
     site = cms_paper_site(20)
     db = tmp_path_factory.mktemp("cms") / "cms.db"
     with FixtureServer(site) as server:
-        summary = crawl(
-            [server.url("/")],
-            db,
-            options=CrawlOptions(delay=0.0),
-            settings=fast_settings(),
-            progress=None,
-        )
+        summary = crawl_fixture([server.url("/")], db)
         paths = [r.path for r in server.log]
     return site, server, db, summary, paths
 
@@ -102,13 +96,7 @@ def test_an_article_is_stored_under_its_final_address_and_the_first_is_its_alias
     with FixtureServer(site) as server:
         # The crawler picks pages that read as articles first; the seed sets which comes first.
         first = server.url("/tin-cu/bai-cu.aspx" if old_first else real)
-        s = crawl(
-            [first, server.url("/")],
-            db,
-            options=CrawlOptions(delay=0.0),
-            settings=fast_settings(),
-            progress=None,
-        )
+        s = crawl_fixture([first, server.url("/")], db)
         real_hits = sum(1 for r in server.log if r.path == real)
     stored = _articles(db)
     assert s.stored == len(site.articles) == len(stored)
@@ -414,12 +402,6 @@ def test_a_page_without_a_date_takes_its_sitemap_date(tmp_path):
     site.add("/sitemap.xml", Route(body=sitemap, content_type="application/xml"), "sitemap")
     db = tmp_path / "nodate.db"
     with FixtureServer(site) as server:
-        crawl(
-            [server.url("/")],
-            db,
-            options=CrawlOptions(delay=0.0),
-            settings=fast_settings(),
-            progress=None,
-        )
+        crawl_fixture([server.url("/")], db)
         url = server.url("/tin/bai-khong-ngay.htm")
     assert _articles(db)[url]["published"] == "2024-05-06"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from fixture_sites import FixtureServer, Route, cms_paper_site, portal_site
-from test_crawl import _articles, _frontier, fast_settings
+from test_crawl import _articles, _frontier, crawl_fixture, fast_settings
 
 from ocop_nlp.crawl.crawler import CrawlOptions, crawl
 from ocop_nlp.store import open_store
@@ -32,13 +32,7 @@ def test_a_recheck_asks_conditionally_and_updates_only_the_changed_page_keeping_
     site.routes[bare].etag = site.routes[bare].last_modified = None
     db = tmp_path / "re.db"
     with FixtureServer(site) as server:
-        first = crawl(
-            [server.url("/")],
-            db,
-            options=CrawlOptions(delay=0.0),
-            settings=fast_settings(),
-            progress=None,
-        )
+        first = crawl_fixture([server.url("/")], db)
         assert first.stored == len(site.articles)
         old_text = _articles(db)[server.url(changed)]["text"]
 
@@ -99,21 +93,9 @@ def test_articles_are_not_rechecked_before_their_time(tmp_path):
     site = portal_site(4, faults=False)
     db = tmp_path / "wait.db"
     with FixtureServer(site) as server:
-        crawl(
-            [server.url("/")],
-            db,
-            options=CrawlOptions(delay=0.0),
-            settings=fast_settings(),
-            progress=None,
-        )
+        crawl_fixture([server.url("/")], db)
         server.clear_log()
-        again = crawl(
-            [server.url("/")],
-            db,
-            options=CrawlOptions(delay=0.0),
-            settings=fast_settings(),
-            progress=None,
-        )
+        again = crawl_fixture([server.url("/")], db)
         paths = {r.path for r in server.log}
     assert again.rechecked == 0
     assert not paths & set(site.articles)
@@ -148,13 +130,7 @@ def test_a_page_without_a_date_takes_the_date_of_the_feed_that_listed_it(tmp_pat
     )
     db = tmp_path / "feed.db"
     with FixtureServer(site) as server:
-        crawl(
-            [server.url("/")],
-            db,
-            options=CrawlOptions(delay=0.0),
-            settings=fast_settings(),
-            progress=None,
-        )
+        crawl_fixture([server.url("/")], db)
         url = server.url("/tin/bai-khong-ngay.htm")
         assert server.hits("/rss.xml") == 1
     assert _articles(db)[url]["published"] == "2024-05-06"
