@@ -21,6 +21,7 @@ from ocop_nlp.learn.annotate import (
     decide,
     parse_tokens,
     render,
+    review,
     shown_clauses,
 )
 from ocop_nlp.learn.evaluate import ItemCounts, combine_labels, item_counts
@@ -319,6 +320,19 @@ def test_a_blind_show_hides_the_rules_labels_figures_and_spans(shared):
     blind = render(aid, blind=True).splitlines()[1:]
     assert all(line[3:6] == " | " and "‖" not in line for line in blind)
     assert len(blind) == len(shown_clauses(aid)[1])
+
+
+def test_a_blind_review_numbers_the_files_clauses_without_their_labels(shared):
+    f = corpus.annotation_files(1)[0]
+    aid = next(iter(corpus.read_annotation_lines([f])))["article"]
+    seen = review(f, aid).splitlines()[1:]
+    blind = [line for line in review(f, aid, blind=True).splitlines()[1:] if line]
+    # the same clauses under the same numbers (amend reads them), the label and spans gone
+    assert [line.split(" | ", 1)[1] for line in blind] == [
+        line.split(" | ", 1)[1].split("  ‖ ")[0] for line in seen
+    ]
+    assert [line[:3] for line in blind] == [line[:3] for line in seen]
+    assert all(line[3:6] == " | " and "‖" not in line for line in blind)
 
 
 def test_a_recheck_is_applied_in_place_one_line_per_clause(shared, tmp_path):

@@ -5,6 +5,8 @@ stand-off JSONL with offsets computed here (nobody types an offset).
     python -m ocop_nlp.learn.annotate label ID --pass 1 -o FILE   # interactive, on a terminal
     python -m ocop_nlp.learn.annotate apply DECISIONS --pass 1 -o FILE   # batch, scripted
     python -m ocop_nlp.learn.annotate review FILE ID [ID ...]     # clauses with FILE's labels
+    python -m ocop_nlp.learn.annotate review --blind FILE ID ...  # the same, unlabelled
+    python -m ocop_nlp.learn.annotate review --blind FILE ID ...  # the same clauses, unlabelled
     python -m ocop_nlp.learn.annotate amend CORRECTIONS FILE --by c1   # re-check FILE in place
 
 A decisions file has one line per article: `ID<TAB>TOKENS`, one token per clause in the order
@@ -223,11 +225,24 @@ def _article_lines(lines: list[dict], aid: str) -> list[dict]:
     return mine
 
 
-def review(path: Path, article_id: str) -> str:
-    """The clauses of one article with the labels, issuer and addressee `path` gives them."""
+def review(path: Path, article_id: str, blind: bool = False) -> str:
+    """The clauses of one article with the labels, issuer and addressee `path` gives them.
+
+    `blind` shows the file's clauses, numbered as `amend` reads them, without their labels,
+    and marks paragraph breaks: a re-check made without seeing the first annotator's label
+    (nor any model's) is one that can go either way."""
     text = indexed_text(article_id)
     lines = _article_lines(list(read_annotation_lines([path])), article_id)
     out = [f"## {article_id} ({len(lines)} clauses) labels of {path.name}"]
+    if blind:
+        out[0] = f"## {article_id} ({len(lines)} clauses, blind)"
+        prev = 0
+        for k, a in enumerate(lines):
+            if "\n" in text[prev : a["start"]]:
+                out.append("")
+            out.append(f"{k:3} | {text[a['start'] : a['end']]}")
+            prev = a["end"]
+        return "\n".join(out)
     for k, a in enumerate(lines):
         spans = " ".join(
             f"{n}=«{text[a[key][0] : a[key][1]]}»"
@@ -388,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("review", help="an annotation file's labels on the numbered clauses")
     r.add_argument("file")
     r.add_argument("ids", nargs="+")
+    r.add_argument("--blind", action="store_true", help="hide the file's labels and spans")
     m = sub.add_parser("amend", help="apply a re-check (ID N TOKEN lines) to a file in place")
     m.add_argument("corrections")
     m.add_argument("file")
@@ -406,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if a.cmd == "review":
             for aid in a.ids:
-                print(review(Path(a.file), aid))
+                print(review(Path(a.file), aid, blind=a.blind))
             return 0
         if a.cmd == "amend":
             counts = amend(Path(a.corrections), Path(a.file), a.by)
