@@ -256,6 +256,10 @@ def review(path: Path, article_id: str, blind: bool = False) -> str:
     return "\n".join(out)
 
 
+def _joined(before: str | None, by: str) -> str:
+    return by if not before or by in before.split("+") else f"{before}+{by}"
+
+
 def amend(corrections: Path, path: Path, by: str) -> dict[str, int]:
     """Apply a re-check to an annotation file in place; counts of what changed, by kind."""
     lines = list(read_annotation_lines([path]))
@@ -279,7 +283,8 @@ def amend(corrections: Path, path: Path, by: str) -> dict[str, int]:
         mine = _article_lines(lines, aid)
         counts["articles"] += 1
         counts["clauses"] += len(mine)
-        new = [dict(a, recheck=by) for a in mine]
+        # every re-check stays on record ("c1+c2"): a line read twice is not one read once
+        new = [dict(a, recheck=_joined(a.get("recheck"), by)) for a in mine]
         for k, token in fixes:
             ((label, edits),) = parse_tokens(token)
             before = new[k]
