@@ -38,7 +38,7 @@ from ocop_nlp.extract.sequence import (  # noqa: E402
     sequence_features,
     unit_rule_labels,
 )
-from ocop_nlp.learn.corpus import load_corpus  # noqa: E402
+from ocop_nlp.learn.corpus import action_span, load_corpus  # noqa: E402
 from ocop_nlp.learn.evaluate import GROUPS, Syllables, grouped_counts, match_spans  # noqa: E402
 from ocop_nlp.learn.train import (  # noqa: E402
     _folds,
@@ -101,7 +101,7 @@ def classify(data, exs, probs, pol):
         ann, text = d.ann, d.ann.text
         syl = Syllables(text)
         gold = [c for c in ann.clauses if c.label == "directive"]
-        gspans = [(c.start, c.end) for c in gold]
+        gspans = [action_span(text, c) for c in gold]
         pspans = [(x.start, x.end) for x in ex.directives]
         pairs = match_spans(syl, gspans, pspans)
         mg, mp = {g for g, _ in pairs}, {p for _, p in pairs}
@@ -120,16 +120,16 @@ def classify(data, exs, probs, pol):
             gd = [c for c in over if c.label == "directive"]
             seg = text[a:b]
             if gd:
-                best = max(gd, key=lambda c: syl.f1((a, b), (c.start, c.end)))
+                bs, be = max((action_span(text, c) for c in gd), key=lambda g: syl.f1((a, b), g))
                 if len(gd) > 1:
                     kind = "boundary:item covers several gold clauses"
-                elif a >= best.start and b <= best.end:
+                elif a >= bs and b <= be:
                     kind = "boundary:item inside a longer gold clause"
-                elif a <= best.start and b >= best.end:
+                elif a <= bs and b >= be:
                     kind = "boundary:item longer than the gold clause"
                 else:
                     kind = "boundary:shifted"
-                if gspans.index((best.start, best.end)) in mg:
+                if gspans.index((bs, be)) in mg:
                     kind += " (gold already matched: duplicate)"
             elif not over:
                 kind = "fp:unannotated text"
@@ -163,7 +163,8 @@ def classify(data, exs, probs, pol):
                 continue
             seg = text[a:b]
             overp = [x for x in ex.directives if _ov(a, b, x.start, x.end)]
-            j = _unit_at(units, a, b)
+            # the clause unit is the annotated clause's, the span matched its action's
+            j = _unit_at(units, gold[gi].start, gold[gi].end)
             u = units[j] if j is not None else None
             p = pr[j] if j is not None else {}
             pd, pc = p.get("directive", 0.0), p.get("challenge", 0.0)
@@ -181,7 +182,7 @@ def classify(data, exs, probs, pol):
                     kind += ":shifted"
             elif u is None:
                 kind = "fn:no run unit"
-            elif u.start != a or u.end != b:
+            elif u.start != gold[gi].start or u.end != gold[gi].end:
                 kind = "fn:gold clause is not a run unit"
             elif any(_ov(a, b, c.start, c.end) for c in ex.challenges):
                 kind = "fn:taken by a challenge item"

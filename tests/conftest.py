@@ -401,7 +401,9 @@ def docx_text(data: bytes) -> str:
 RESOURCE_TEXT = (
     "Chiều 12/3, UBND huyện Đồng Xuân tổ chức hội nghị sơ kết chương trình OCOP. "
     "Năm qua, toàn huyện có 12 sản phẩm đạt 3 sao.\n"
-    "Nhiều hợp tác xã làm nấm lâm vào cảnh bế tắc về đầu ra.\n"
+    # "Tuy nhiên": the clause type model keeps the rule challenge only where the text reads as
+    # one; this text is about which lexicons reach a worker, not about the model's judgement
+    "Tuy nhiên, nhiều hợp tác xã làm nấm lâm vào cảnh bế tắc về đầu ra.\n"
     "Chủ tịch UBND huyện Lê Văn Tâm yêu cầu các xã tiếp tục hỗ trợ các chủ thể."
 )
 EXTRA_CUE = "lâm vào cảnh bế tắc"

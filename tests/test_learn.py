@@ -358,6 +358,11 @@ def test_a_recheck_is_applied_in_place_one_line_per_clause(shared, tmp_path):
     assert after[0]["label"] != mine[0]["label"] and after[k]["addressee"] is None
     assert all(a["recheck"] == "t" for a in after)
     assert counts["articles"] == 1 and counts["label"] == 1
+    # a second re-check is kept on record beside the first
+    fixes.write_text(f"{aid}\tchecked\n", encoding="utf-8")
+    amend(fixes, f, by="u")
+    assert {a["recheck"] for a in corpus.read_annotation_lines([f])} == {"t+u"}
+    fixes.write_text(f"{aid}\t0\t{flip}\n{aid}\t{k}\td{{A=-}}\n", encoding="utf-8")
     with pytest.raises(OcopError, match="not in the text"):
         fixes.write_text(f"{aid}\t{k}\td{{A=no such words here at all}}\n", encoding="utf-8")
         amend(fixes, f, by="t")

@@ -57,6 +57,12 @@ def _res(r: Resources) -> dict[str, re.Pattern[str]]:
             r"(?:cũng\s+|còn\s+|đã\s+|tiếp tục\s+|đồng thời\s+)*$"
         ),
         "lead": re.compile(rf"(?i)^(?:{_alt(c['lead_adverbials'])})(?:[^,]{{0,60}}),\s*"),
+        # words that open an action or a request: never inside the subject of an order
+        "action_word": re.compile(
+            rf"(?<![\w])(?:{_alt([w for w in c['imperative_starts'] if len(w) > 3] + c['obligation_after_subject'] + ['kiến nghị', 'đồng thời'])})(?![\w])"
+        ),
+        # heads an addressee is never cut inside ("Người | đứng đầu ...", "Ban | chỉ đạo")
+        "whole_heads": re.compile(rf"(?i)(?<![\w])(?:{_alt(c['whole_addressee_heads'])})(?![\w])"),
         "addr_head": re.compile(r"(?i)^(?:riêng đối với|đối với|riêng|về phía)\s+"),
         "addr_start": re.compile(
             rf"(?:(?i:{_alt(c['addressee_starts'])})|{_alt(t['bodies'])})(?![\w])"
@@ -212,20 +218,10 @@ def _lexicon_addressee(text: str) -> tuple[str, int] | None:
     return m.group(0).rstrip(" ,"), len(text) - len(rest)
 
 
-# Heads whose words underthesea tags apart, so a cut at the first verb would leave the head
-# alone: "Người | đứng | đầu các sở" gave "Người", "Ban | chỉ đạo" gave "Ban". Never cut inside
-# one. Kept here, not in cues.toml, while the shipped model pins the lexicon version (cues
-# 2026.12.2): it changes only the addressee's span, never which clauses are directives.
-_WHOLE_HEADS = re.compile(
-    r"(?i)(?<![\w])(?:người đứng đầu|thanh tra chuyên ngành|ban chỉ đạo|ban quản lý|"
-    r"ban cán sự(?: đảng)?|ban thường vụ|ban tổ chức|tổ công tác|ủy ban kiểm tra|"
-    r"cơ quan ngang bộ|cơ quan soạn thảo|cơ quan tiến hành tố tụng|cơ quan chuyên môn)(?![\w])"
-)
-
-
 def _inside_head(text: str, pos: int) -> bool:
-    """`pos` falls inside one of the `_WHOLE_HEADS` (a cut there would split it)."""
-    return any(m.start() < pos < m.end() for m in _WHOLE_HEADS.finditer(text, 0, pos + 40))
+    """`pos` falls inside one of the whole heads (`whole_addressee_heads`, cues.toml) (a cut there would split it)."""
+    heads = _res()["whole_heads"]
+    return any(m.start() < pos < m.end() for m in heads.finditer(text, 0, pos + 40))
 
 
 # "tổ chức" is an action ("tổ chức thực hiện") save in a list of bodies: "các trường học, tổ
@@ -293,9 +289,9 @@ def split_addressee(text: str) -> tuple[str | None, int]:
 
 def _pos_addressee(text: str, whole: bool = False) -> tuple[str | None, int]:
     """The noun phrase at the head of `text` by POS tags, up to its first verb or modal; with
-    `whole`, never inside one of the `_WHOLE_HEADS` nor at a capitalised word."""
+    `whole`, never inside one of the whole heads (`whole_addressee_heads`, cues.toml) nor at a capitalised word."""
     r = _res()
-    if not (r["addr_start"].match(text) or r["foreign"].match(text) or text[:1] in UPPER):
+    if not (r["addr_start"].match(text) or r["foreign"].match(text) or text[:1].isupper()):
         return None, 0
     words = pos_spans(text[:240])
     # A capitalised opening counts only as a proper noun: "đề nghị Singapore tiếp tục ...".
@@ -320,13 +316,10 @@ def _pos_addressee(text: str, whole: bool = False) -> tuple[str | None, int]:
             seen_noun = True
             continue
         # A capitalised word goes on a name ("Ban Tổ chức", "Ủy ban Kiểm tra"), never an action.
-        # (`w[:1] in UPPER` reads UPPER as a string, not the regex class it is, so it misses
-        # "B", "H", "T" ...; the clause decisions and the model's features were made with it,
-        # so only the completion reads capitals right.)
         name_word = whole and w[:1].isupper()
         starts_action = seen_noun and not name_word and bool(r["action"].match(text, a))
         if (tag.startswith("V") and seen_noun) or starts_action:
-            capital = name_word or w[:1] in UPPER
+            capital = w[:1].isupper()
             if starts_action or (not capital and w.lower() not in noun_like):
                 addr = _strip_stop_words(text[:a])
                 if not addr or re.search(r"(?i)(?<![\w])(?:đã|đang|sẽ|là|được)(?![\w])", addr):
@@ -419,8 +412,24 @@ def _strong_verb(
     for m in r["strong"].finditer(text):
         if r["not_verb_before"].search(text[: m.start()]):
             continue
-        if re.match(r"\s*[,.]", text[m.end() :]):
+        if (
+            _NAMED_NOT_GIVEN.match(text, m.end())
+            or _NAMED_BEFORE.search(text, 0, m.start())
+            or (
+                m.group(0).lower() in ("chỉ đạo", "chỉ thị")
+                and _DOCUMENT_NAME.search(text, 0, m.start())
+            )
+        ):
+            continue  # "chỉ đạo như vậy tại ...", "Chỉ thị số 12", "thời hạn mà Sở yêu cầu"
+        if re.match(r"\s*\.", text[m.end() :]) or (
+            re.match(r"\s*,", text[m.end() :])
+            and not re.search(r"\w\s+(?:cũng\s+)?$", text[: m.start()])
+        ):
             continue  # "Phát biểu chỉ đạo, ..." names the speech, not an order
+        if re.match(r"\s*,", text[m.end() :]) and re.search(
+            r"(?i)(?:phát biểu|ý kiến|kết luận|lãnh đạo|sự|công tác)\s+$", text[: m.start()]
+        ):
+            continue
         who = _speaker_before(text, m.start(), offs, state)
         carried = state.speaker or (state.scope[0] if state.scope else None)
         if (
@@ -446,11 +455,64 @@ def _strong_verb(
         if who is None and r["doc_subject"].search(text[: m.start()]):
             # "Công văn cũng chỉ đạo ...": the document speaks for its issuer.
             who = (state.scope[0] if state.scope else None) or state.doc_issuer or state.speaker
+        if who is None:
+            who = _named_subject(text[: m.start()])
+            if who is not None and who.name is None:
+                known = state.speaker
+                if known is None and re.match(r"(?i)lãnh đạo|người đứng đầu", who.title or ""):
+                    known = state.last_named  # "Lãnh đạo thành phố yêu cầu ...": one named
+                # "Ủy ban Kinh tế đề nghị ..." read out by the official speaking: theirs
+                who = known or who
         if who is not None and _body_reports(text, m, offs, state):
             continue
         if who is not None:
             return m, who
     return None
+
+
+# The subject that opens a sentence (after its lead: "Theo đó,", "Cuối cùng,"): a body or a
+# person the title lists do not know ("UBKT Trung ương", "Ủy ban Pháp luật", "Đồng chí Tô
+# Lâm", "Lãnh đạo thành phố") still gives the order its verb states.
+_SUBJECT = re.compile(
+    r"^(?:[^,]{0,40},\s*)?((?:(?i:đồng chí|ông|bà)\s+)?[A-ZĐÀ-Ỹ][^\s,;:.!?]*(?:\s+[^\s,;:.!?]+){0,8}?)"
+    r"(?:\s+(?:cũng|đã|vừa|tiếp tục|còn|thì|mới))*\s*$"
+)
+_NOT_SUBJECT = re.compile(
+    r"(?i)(?<![\w])(?:cử tri|đại biểu|người dân|nhân dân|doanh nghiệp|bà con|chúng ta|chúng tôi|tôi|"
+    r"ý kiến|báo cáo|dự thảo|nghị quyết|chỉ thị|kế hoạch|là|của|và|có|được|khi|nếu|để|với|về)(?![\w])"
+)
+
+
+def _named_subject(head: str) -> Official | None:
+    """The subject of the sentence before an order verb, when it names a body or a person."""
+    m = _SUBJECT.match(head.strip())
+    if m is None:
+        return None
+    subject = m.group(1)
+    if _NOT_SUBJECT.search(subject) or re.search(r"\d", subject):
+        return None
+    if _res()["action_word"].search(subject):
+        return None  # "Sở Y tế khẩn trương ...": the action began already
+    first = subject.split()[0]
+    if not (
+        _res()["addr_start"].match(subject)
+        or re.match(r"(?i)(?:đồng chí|ông|bà|lãnh đạo|ủy ban|ubkt|ubnd|hđnd)(?!\w)", subject)
+        or (len(first) >= 2 and first.isupper())
+    ):
+        return None
+    person = re.match(r"(?i)(?:đồng chí|ông|bà)\s+(.+)", subject)
+    if person is not None:
+        # "Đồng chí Tô Lâm": a person named without a title
+        return Official(person.group(1), None) if person.group(1)[:1].isupper() else None
+    return Official(None, subject)
+
+
+# An order verb that names an order rather than gives one: followed by "như vậy" or a
+# document's number, or inside a relative clause ("thời hạn mà UBND tỉnh yêu cầu, ...") or a
+# document's name ("văn bản chỉ đạo", "ban hành Chỉ thị").
+_NAMED_NOT_GIVEN = re.compile(r"(?i)\s*(?:như vậy|như thế|như trên|số\s|\d|mang số)")
+_NAMED_BEFORE = re.compile(r"(?i)(?<![\w])mà\s+(?:[^\s,.;:]+\s+){0,5}$")
+_DOCUMENT_NAME = re.compile(r"(?i)(?<![\w])(?:văn bản|ban hành|ký)\s+$")
 
 
 def _body_reports(text: str, m: re.Match[str], offs: list[OfficialMatch], state: _State) -> bool:
@@ -587,9 +649,16 @@ def extract_directives(
     kept = []
     for d in out:
         s = sentences[max(0, bisect_right(starts, d.start) - 1)]
-        if not upward_request(s.text, d.start - s.start):
-            kept.append(d)
+        if upward_request(s.text, d.start - s.start):
+            continue
+        # proposals between states ("đề nghị hai bên ...", "đề nghị phía Lào ...") bind nobody
+        if r["foreign"].match(d.addressee or "") or _BETWEEN_STATES.match(d.action):
+            continue
+        kept.append(d)
     return kept, used
+
+
+_BETWEEN_STATES = re.compile(r"(?i)\s*(?:hai bên|các bên|hai nước|hai quốc gia)(?![\w])")
 
 
 def complete_addressees(found: list[Directive], sentences: list[Sentence]) -> list[Directive]:
@@ -635,7 +704,8 @@ def complete_addressees(found: list[Directive], sentences: list[Sentence]) -> li
 
 
 _UPWARD_REQUEST = re.compile(
-    r"(?i)(?<![\w])(?:cử tri|đại biểu|người dân|bà con)[^.;:]{0,40}?(?<![\w])"
+    r"(?i)(?<![\w])(?:cử tri|đại biểu|người dân|bà con|doanh nghiệp|công ty|cty|hiệp hội|"
+    r"nhà đầu tư)[^.;:]{0,40}?(?<![\w])"
     r"(?:kiến nghị|đề nghị|mong muốn|mong|yêu cầu|đề xuất|phản ánh|cho rằng)(?![\w])"
 )
 

@@ -33,7 +33,7 @@ from ocop_nlp.extract.units import Unit, clause_units
 from ocop_nlp.records import Challenge, Directive, Extraction, Sentence
 
 # Bumped when the sequence features change: a model trained on others is refused at load.
-SEQUENCE_FEATURE_VERSION = 2  # 2: document sections, document, upward voices, opening body
+SEQUENCE_FEATURE_VERSION = 3  # 2: document sections, upward voices, opening body; 3: the article
 SYLLABLES = True  # syllables, not underthesea words: no sentence is segmented for the model
 
 _MARKER = re.compile(
@@ -178,10 +178,12 @@ def sequence_features(
     prev_end = 0
     lead = " ".join(s.text for s in sentences[:3])
     document = bool(_DOCUMENT.search(lead))
+    art = _article_features(text, units, cues, rule_labels)
     for i, u in enumerate(units):
         sent = sentences[u.sentence]
         par = sent.paragraph
-        feats = [*base[i], f"rule={rule_labels[i]}"]
+        feats = [*base[i], f"rule={rule_labels[i]}", *art]
+        feats += [f"{f}|rule={rule_labels[i]}" for f in art]
         for k in (-2, -1, 1):
             j = i + k
             if 0 <= j < n:
@@ -257,6 +259,38 @@ def sequence_features(
     return out
 
 
+def _article_features(
+    text: str, units: Sequence[Unit], cues: Sequence[Sequence[str]], rule_labels: Sequence[str]
+) -> list[str]:
+    """What the whole article is: whether anyone titled gives an order in it at all, how many
+    directives the rules read, whether it speaks as "we" (an essay or a speech to the reader)
+    or reports voters' requests. An imperative in an essay or a government's report on itself
+    reads like an order in a meeting report; only the article tells them apart."""
+    by_sentence: dict[int, set[str]] = {}
+    for u, c in zip(units, cues, strict=True):
+        by_sentence.setdefault(u.sentence, set()).update(c)
+    orders = sum(
+        1
+        for c in by_sentence.values()
+        if "cue:title_heads" in c and "cue:strong_directive_verbs" in c
+    )
+    rules = sum(1 for r in rule_labels if r == "directive")
+    low = text.lower()
+    out = [
+        f"art_orders={_count_bucket(orders)}",
+        f"art_rules={_count_bucket(rules)}",
+    ]
+    if low.count("chúng ta") >= 2:
+        out.append("art_we")
+    if "cử tri" in low:
+        out.append("art_voters")
+    return out
+
+
+def _count_bucket(n: int) -> str:
+    return "0" if n == 0 else "1" if n == 1 else "2-4" if n <= 4 else "5-10" if n <= 10 else "11+"
+
+
 def _asks_upward(text: str, u: Unit) -> bool:
     """The clause is a voter's or a deputy's request, by its sentence so far or its opening."""
     from ocop_nlp.extract.directives import upward_request
@@ -275,6 +309,11 @@ def _ordered_explicitly(text: str, at: int) -> bool:
     head = text[a:at]
     cut = max(head.rfind(". "), head.rfind("\n"), head.rfind("? "), head.rfind("! "))
     head = head[cut + 1 :]
+    marker = _MARKER.match(head)
+    if marker is not None and not any(ch.isalpha() for ch in head[marker.end() :]):
+        # a line of an announced list ("... hai nhóm nhiệm vụ.\nMột là, ...", "...:\n- ..."):
+        # the order stands in the head above its lines
+        return _list_head_orders(text, a + cut + 1)
     verbs = [m for p in _cues()["strong_directive_verbs"] for m in p.finditer(head)]
     if not verbs:
         return False
@@ -282,7 +321,37 @@ def _ordered_explicitly(text: str, at: int) -> bool:
     # not a noun far before ("Quan điểm chỉ đạo - Doanh nghiệp nhà nước là ...")
     v = max(verbs, key=lambda m: m.end())
     rest = head[v.end() :]
-    return ":" in rest or len(rest) <= 60
+    if not (":" in rest or len(rest) <= 60):
+        return False
+    # what only reports an order or names one is no order to protect: "Thủ tướng đã chỉ đạo
+    # ...", "sẽ ký chỉ thị ...", "Chỉ thị số 13"; nor are proposals between states ("đề nghị
+    # hai bên ...")
+    if _REPORTED_ORDER.search(head[max(0, v.start() - 30) : v.start()]):
+        return False
+    if v.group(0).lower() == "chỉ thị" and ":" not in rest:
+        return False
+    return not _BETWEEN_STATES.match(rest)
+
+
+def _list_head_orders(text: str, line_start: int) -> bool:
+    """The line at `line_start` belongs to a list whose head (the nearest line above that is
+    no list line, within 1,500 characters) gives an explicit order."""
+    lo = max(0, line_start - 1500)
+    end = line_start
+    while end > lo:
+        nl = text.rfind("\n", lo, end - 1)
+        start = nl + 1 if nl >= 0 else lo
+        line = text[start:end].strip()
+        if line and not _MARKER.match(line):
+            return _ordered_explicitly(text, start + len(text[start:end].rstrip()))
+        if nl < 0:
+            break
+        end = nl
+    return False
+
+
+_REPORTED_ORDER = re.compile(r"(?i)(?<!\w)(?:đã|vừa|từng|sẽ|đã có|đã được)(?:\s+\w+){0,2}\s*$")
+_BETWEEN_STATES = re.compile(r"(?i)\s*(?:hai bên|hai nước|phía|các nước|hai quốc gia)(?!\w)")
 
 
 def _own_addressee(clause: str) -> str | None:

@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,6 +28,48 @@ from ocop_nlp.records import Article
 LABELS = ("figure", "challenge", "directive", "achievement", "other")
 REPO = Path(__file__).resolve().parents[2]
 ANNOTATIONS = REPO / "corpora" / "annotations"
+
+
+# What precedes a directive's action inside its clause: the issuer, an order verb, the
+# addressee, a leading connective ("Đồng thời, ..."); ANNOTATION.md trims them all.
+_ORDER_VERB = re.compile(
+    r"(?i)(?<![\w])(?:yêu cầu|đề nghị|chỉ đạo|giao cho|giao|lưu ý|đôn đốc|nhắc nhở|chỉ thị|"
+    r"quán triệt|kêu gọi)(?![\w])[\s,:]*"
+)
+_CONNECTIVE = re.compile(
+    r"(?i)^(?:\W*(?:tuy nhiên|bên cạnh đó|đồng thời|cùng với đó|ngoài ra|mặt khác|theo đó|"
+    r"trong đó|riêng|đặc biệt|và)\s*,?\s*)+"
+)
+_SYL = re.compile(r"\w+")
+
+
+def action_span(text: str, c: Clause) -> tuple[int, int]:
+    """The span a directive is matched by: its action, "from its verb" (ANNOTATION.md).
+
+    A directive is annotated as its whole clause with issuer and addressee spans; where the
+    clause holds them ("Chủ tịch UBND tỉnh yêu cầu các sở, ngành | tăng cường kiểm tra"), the
+    action starts after the addressee, or after the order verb that follows the issuer, and a
+    leading connective is trimmed. A clause that is all action stays as it is."""
+    a, b = c.start, c.end
+    cut = a
+    # (an addressee late in the clause is an object of the action: "... và các cơ quan")
+    if (
+        c.addressee
+        and a <= c.addressee[0]
+        and c.addressee[1] <= b
+        and c.addressee[0] - a < (b - a) / 2
+    ):
+        cut = c.addressee[1]
+    elif c.issuer and a <= c.issuer[0] and c.issuer[1] <= b:
+        m = _ORDER_VERB.search(text, c.issuer[1], min(b, c.issuer[1] + 60))
+        if m is not None:
+            cut = m.end()
+    body = text[cut:b]
+    lead = len(body) - len(body.lstrip(" ,:;-–"))
+    m2 = _CONNECTIVE.match(body[lead:])
+    start = cut + lead + (m2.end() if m2 else 0)
+    # an action of fewer than two syllables is a cut gone wrong: keep the clause
+    return (start, b) if len(_SYL.findall(text[start:b])) >= 2 else (a, b)
 
 
 class SharedDataMissing(OcopError):

@@ -4,7 +4,9 @@ whole extraction on the annotated articles (the gate and the held-out comparison
 Item level, per annotated article, one-to-one:
 - challenges and directives: an extracted item and an annotated clause of that label match
   when the syllable-F1 of their spans is at least 0.5 (syllables: runs of word characters);
-  pairs are taken greedily, best F1 first, so each item and each clause is used once;
+  pairs are taken greedily, best F1 first, so each item and each clause is used once; an
+  annotated directive is matched by its action ("from its verb", ANNOTATION.md), the clause
+  after the issuer, order verb and addressee it holds (`corpus.action_span`);
 - figures: an extracted figure matches an annotated one with the same value and unit whose
   span overlaps it, one-to-one;
 - addressee and issuer: accuracy over the matched directives whose annotation names one;
@@ -23,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ocop_nlp.extract.model import Policy, Prediction, refine
-from ocop_nlp.learn.corpus import LABELS, AnnotatedArticle
+from ocop_nlp.learn.corpus import LABELS, AnnotatedArticle, action_span
 from ocop_nlp.records import Extraction, Official, Sentence
 
 ITEM_FIELDS = ("figures", "challenges", "directives", "addressee", "issuer", "challenge_span")
@@ -149,7 +151,10 @@ def item_counts(ann: AnnotatedArticle, ex: Extraction) -> dict[str, ItemCounts]:
         ("directives", "directive", ex.directives),
     ):
         gold_clauses = [c for c in ann.clauses if c.label == label]
-        gold = [(c.start, c.end) for c in gold_clauses]
+        gold = [
+            action_span(ann.text, c) if label == "directive" else (c.start, c.end)
+            for c in gold_clauses
+        ]
         pred = [(i.start, i.end) for i in items]
         pairs = match_spans(syl, gold, pred)
         pairs_by_key[key] = pairs

@@ -91,4 +91,3 @@ def _official(r: dict[str, Any]) -> Official:
         articles=json_list(r["article_ids"]),
         roles=sorted({role for roles in json_list(r["roles"]) for role in roles.split(", ")}),
     )
-
