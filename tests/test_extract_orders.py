@@ -93,3 +93,17 @@ def test_the_article_tells_an_essay_and_voters_requests_from_a_meeting():
     units = clause_units(text)
     feats = _article_features(text, units, [[] for _ in units], ["other"] * len(units))
     assert {"art_we", "art_voters", "art_orders=0", "art_rules=0"} <= set(feats)
+
+
+def test_a_capitalised_action_or_opener_is_no_name_and_needs_no_tagger(monkeypatch):
+    import ocop_nlp.extract.directives as d
+
+    def no_tagger(*a, **k):
+        raise AssertionError("the POS tagger ran")
+
+    monkeypatch.setattr(d, "pos_spans", no_tagger)
+    assert d._pos_addressee("Tăng cường kiểm tra các chợ đầu mối") == (None, 0)
+    assert d._pos_addressee("Theo Sở Tài chính, dự toán đã được giao") == (None, 0)
+    monkeypatch.undo()
+    # a proper noun still opens an addressee ("đề nghị Singapore tiếp tục ...")
+    assert d._pos_addressee("Singapore tiếp tục hỗ trợ đào tạo cán bộ")[0] == "Singapore"

@@ -128,6 +128,87 @@ def _noun_like(r: Resources) -> frozenset[str]:
     return frozenset(r.lexicon("cues")["noun_like_verbs"])
 
 
+# Sentence openers that are never a name ("Theo", "Trong", "Việc", "Không", "Chúng"), beside
+# the words of the lexicon's action and lead lists.
+_COMMON_OPENERS = [
+    "theo",
+    "trong",
+    "việc",
+    "tại",
+    "về",
+    "sau",
+    "với",
+    "không",
+    "nhưng",
+    "một",
+    "trên",
+    "trước",
+    "từ",
+    "hiện",
+    "hai",
+    "ba",
+    "các",
+    "những",
+    "chúng",
+    "ông",
+    "bà",
+    "anh",
+    "chị",
+    "đồng",
+    "khi",
+    "nếu",
+    "để",
+    "do",
+    "vì",
+    "đây",
+    "đó",
+    "này",
+    "cùng",
+    "ngoài",
+    "bên",
+    "ngày",
+    "năm",
+    "tháng",
+    "đến",
+    "qua",
+    "còn",
+    "mỗi",
+    "tất",
+    "toàn",
+    "nhiều",
+    "đối",
+    "riêng",
+    "nhằm",
+    "là",
+    "có",
+    "được",
+    "thì",
+    "đã",
+    "đang",
+    "sẽ",
+    "cũng",
+    "rất",
+    "kết",
+    "phê",
+    "tình",
+    "điều",
+    "bởi",
+    "biết",
+    "quá",
+    "thứ",
+    "kỳ",
+]
+
+
+@per_resources
+def _common_words(r: Resources) -> frozenset[str]:
+    """First syllables of the lexicon's actions, leads and modals: a capitalised opening that
+    is one of them starts an action or a sentence, never a proper noun, so it needs no tagger."""
+    c = r.lexicon("cues")
+    lists = ("action_starts", "imperative_starts", "lead_adverbials", "obligation_modals")
+    return frozenset([*(w.split()[0] for name in lists for w in c[name]), *_COMMON_OPENERS])
+
+
 @dataclass(slots=True)
 class _State:
     speaker: Official | None = None
@@ -293,6 +374,10 @@ def _pos_addressee(text: str, whole: bool = False) -> tuple[str | None, int]:
     r = _res()
     if not (r["addr_start"].match(text) or r["foreign"].match(text) or text[:1].isupper()):
         return None, 0
+    if not (r["addr_start"].match(text) or r["foreign"].match(text)):
+        first = text.split(maxsplit=1)[0].lower() if text.strip() else ""
+        if first in _common_words():
+            return None, 0  # "Tăng cường ...", "Theo ...": no proper noun opens it
     words = pos_spans(text[:240])
     # A capitalised opening counts only as a proper noun: "đề nghị Singapore tiếp tục ...".
     if not (r["addr_start"].match(text) or r["foreign"].match(text)) and (
