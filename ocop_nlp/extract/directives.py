@@ -130,74 +130,16 @@ def _noun_like(r: Resources) -> frozenset[str]:
 
 # Sentence openers that are never a name ("Theo", "Trong", "Việc", "Không", "Chúng"), beside
 # the words of the lexicon's action and lead lists.
-_COMMON_OPENERS = [
-    "theo",
-    "trong",
-    "việc",
-    "tại",
-    "về",
-    "sau",
-    "với",
-    "không",
-    "nhưng",
-    "một",
-    "trên",
-    "trước",
-    "từ",
-    "hiện",
-    "hai",
-    "ba",
-    "các",
-    "những",
-    "chúng",
-    "ông",
-    "bà",
-    "anh",
-    "chị",
-    "đồng",
-    "khi",
-    "nếu",
-    "để",
-    "do",
-    "vì",
-    "đây",
-    "đó",
-    "này",
-    "cùng",
-    "ngoài",
-    "bên",
-    "ngày",
-    "năm",
-    "tháng",
-    "đến",
-    "qua",
-    "còn",
-    "mỗi",
-    "tất",
-    "toàn",
-    "nhiều",
-    "đối",
-    "riêng",
-    "nhằm",
-    "là",
-    "có",
-    "được",
-    "thì",
-    "đã",
-    "đang",
-    "sẽ",
-    "cũng",
-    "rất",
-    "kết",
-    "phê",
-    "tình",
-    "điều",
-    "bởi",
-    "biết",
-    "quá",
-    "thứ",
-    "kỳ",
-]
+# fmt: off
+_COMMON_OPENERS = (
+    "theo", "trong", "việc", "tại", "về", "sau", "với", "không", "nhưng", "một", "trên", "trước",
+    "từ", "hiện", "hai", "ba", "các", "những", "chúng", "ông", "bà", "anh", "chị", "đồng", "khi",
+    "nếu", "để", "do", "vì", "đây", "đó", "này", "cùng", "ngoài", "bên", "ngày", "năm", "tháng",
+    "đến", "qua", "còn", "mỗi", "tất", "toàn", "nhiều", "đối", "riêng", "nhằm", "là", "có",
+    "được", "thì", "đã", "đang", "sẽ", "cũng", "rất", "kết", "phê", "tình", "điều", "bởi",
+    "biết", "quá", "thứ", "kỳ",
+)
+# fmt: on
 
 
 @per_resources
@@ -300,7 +242,8 @@ def _lexicon_addressee(text: str) -> tuple[str, int] | None:
 
 
 def _inside_head(text: str, pos: int) -> bool:
-    """`pos` falls inside one of the whole heads (`whole_addressee_heads`, cues.toml) (a cut there would split it)."""
+    """`pos` falls inside one of the whole heads (`whole_addressee_heads` in cues.toml): a cut
+    there would split it."""
     heads = _res()["whole_heads"]
     return any(m.start() < pos < m.end() for m in heads.finditer(text, 0, pos + 40))
 
@@ -370,7 +313,8 @@ def split_addressee(text: str) -> tuple[str | None, int]:
 
 def _pos_addressee(text: str, whole: bool = False) -> tuple[str | None, int]:
     """The noun phrase at the head of `text` by POS tags, up to its first verb or modal; with
-    `whole`, never inside one of the whole heads (`whole_addressee_heads`, cues.toml) nor at a capitalised word."""
+    `whole`, never inside one of the whole heads (`whole_addressee_heads` in cues.toml) nor at
+    a capitalised word."""
     r = _res()
     if not (r["addr_start"].match(text) or r["foreign"].match(text) or text[:1].isupper()):
         return None, 0
@@ -546,7 +490,7 @@ def _strong_verb(
                 known = state.speaker
                 if known is None and re.match(r"(?i)lãnh đạo|người đứng đầu", who.title or ""):
                     known = state.last_named  # "Lãnh đạo thành phố yêu cầu ...": one named
-                # "Ủy ban Kinh tế đề nghị ..." read out by the official speaking: theirs
+                # "Hội đồng thẩm định đề nghị ..." read out by the official speaking: theirs
                 who = known or who
         if who is not None and _body_reports(text, m, offs, state):
             continue
@@ -556,8 +500,8 @@ def _strong_verb(
 
 
 # The subject that opens a sentence (after its lead: "Theo đó,", "Cuối cùng,"): a body or a
-# person the title lists do not know ("UBKT Trung ương", "Ủy ban Pháp luật", "Đồng chí Tô
-# Lâm", "Lãnh đạo thành phố") still gives the order its verb states.
+# person the title lists do not know ("Hội đồng thi đua tỉnh", "Ban Kiểm tra Huyện ủy",
+# "Đồng chí Lê Văn Bình", "Lãnh đạo thành phố") still gives the order its verb states.
 _SUBJECT = re.compile(
     r"^(?:[^,]{0,40},\s*)?((?:(?i:đồng chí|ông|bà)\s+)?[A-ZĐÀ-Ỹ][^\s,;:.!?]*(?:\s+[^\s,;:.!?]+){0,8}?)"
     r"(?:\s+(?:cũng|đã|vừa|tiếp tục|còn|thì|mới))*\s*$"
@@ -587,7 +531,7 @@ def _named_subject(head: str) -> Official | None:
         return None
     person = re.match(r"(?i)(?:đồng chí|ông|bà)\s+(.+)", subject)
     if person is not None:
-        # "Đồng chí Tô Lâm": a person named without a title
+        # "Đồng chí Lê Văn Bình": a person named without a title
         return Official(person.group(1), None) if person.group(1)[:1].isupper() else None
     return Official(None, subject)
 
