@@ -282,6 +282,23 @@ def _day(end: bool):  # noqa: ANN202
     return parse
 
 
+def _add_store(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", required=True, help=i18n.tr("the store (made by `ocop batch --db`)"))
+
+
+def _add_table_format(p: argparse.ArgumentParser) -> None:
+    """--format of the query commands: a table for a terminal, csv or jsonl for scripts."""
+    p.add_argument(
+        "--format",
+        choices=["table", "csv", "jsonl"],
+        default="table",
+        help=i18n.tr(
+            "table for a terminal; csv (UTF-8 with a BOM) or jsonl keep the same keys in every "
+            "language"
+        ),
+    )
+
+
 def _add_filters(p: argparse.ArgumentParser, status: bool = True) -> None:
     p.add_argument(
         "--since",
@@ -533,7 +550,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=i18n.tr("export articles, extractions or directives from a store"),
         description=i18n.tr("Rows of a store as JSON lines or CSV (UTF-8 with a BOM, for Excel)."),
     )
-    x.add_argument("--db", required=True, help=i18n.tr("the store (made by `ocop batch --db`)"))
+    _add_store(x)
     x.add_argument(
         "--what",
         choices=[
@@ -576,17 +593,9 @@ def build_parser() -> argparse.ArgumentParser:
             "or one addressee's mentions over time with their evidence."
         ),
     )
-    dv.add_argument("--db", required=True, help=i18n.tr("the store (made by `ocop batch --db`)"))
+    _add_store(dv)
     _add_filters(dv)
-    dv.add_argument(
-        "--format",
-        choices=["table", "csv", "jsonl"],
-        default="table",
-        help=i18n.tr(
-            "table for a terminal; csv (UTF-8 with a BOM) or jsonl keep the same keys in every "
-            "language"
-        ),
-    )
+    _add_table_format(dv)
     dv.add_argument(
         "--timeline", metavar="ITEM|ADDRESSEE", help=i18n.tr("an item id or an addressee")
     )
@@ -602,7 +611,7 @@ def build_parser() -> argparse.ArgumentParser:
             "as a second row). --name ignores case and diacritics."
         ),
     )
-    of.add_argument("--db", required=True, help=i18n.tr("the store (made by `ocop batch --db`)"))
+    _add_store(of)
     of.add_argument("--name", help=i18n.tr("part of the name (nguyen van an finds Nguyễn Văn An)"))
     of.add_argument(
         "--province",
@@ -615,15 +624,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     of.add_argument("--until", type=_day(True), help=i18n.tr("seen up to this day, inclusive"))
     of.add_argument("--limit", type=int, help=i18n.tr("at most this many rows"))
-    of.add_argument(
-        "--format",
-        choices=["table", "csv", "jsonl"],
-        default="table",
-        help=i18n.tr(
-            "table for a terminal; csv (UTF-8 with a BOM) or jsonl keep the same keys in every "
-            "language"
-        ),
-    )
+    _add_table_format(of)
     of.add_argument("-o", "--output", help=i18n.tr("write here instead of stdout"))
     of.set_defaults(func=cmd_officials)
 
@@ -636,7 +637,7 @@ def build_parser() -> argparse.ArgumentParser:
             "One HTML file with inline SVG: no network needed to open it."
         ),
     )
-    rp.add_argument("--db", required=True, help=i18n.tr("the store (made by `ocop batch --db`)"))
+    _add_store(rp)
     _add_filters(rp, status=False)
     rp.add_argument(
         "--indicator",
