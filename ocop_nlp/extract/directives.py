@@ -316,17 +316,16 @@ def _pos_addressee(text: str, whole: bool = False) -> tuple[str | None, int]:
     `whole`, never inside one of the whole heads (`whole_addressee_heads` in cues.toml) nor at
     a capitalised word."""
     r = _res()
-    if not (r["addr_start"].match(text) or r["foreign"].match(text) or text[:1].isupper()):
-        return None, 0
-    if not (r["addr_start"].match(text) or r["foreign"].match(text)):
-        first = text.split(maxsplit=1)[0].lower() if text.strip() else ""
-        if first in _common_words():
-            return None, 0  # "Tăng cường ...", "Theo ...": no proper noun opens it
-    words = pos_spans(text[:240])
-    # A capitalised opening counts only as a proper noun: "đề nghị Singapore tiếp tục ...".
-    if not (r["addr_start"].match(text) or r["foreign"].match(text)) and (
-        not words or words[0][1] != "Np"
+    known_start = bool(r["addr_start"].match(text) or r["foreign"].match(text))
+    # A capitalised opening counts only as a proper noun: "đề nghị Singapore tiếp tục ..."; one
+    # that is an action, a lead or a common opener ("Tăng cường ...", "Theo ...") needs no
+    # tagger to say it is none.
+    if not known_start and (
+        not text[:1].isupper() or text.split(maxsplit=1)[0].lower() in _common_words()
     ):
+        return None, 0
+    words = pos_spans(text[:240])
+    if not known_start and (not words or words[0][1] != "Np"):
         return None, 0
     noun_like = _noun_like()
     seen_noun = False
@@ -441,23 +440,18 @@ def _strong_verb(
     for m in r["strong"].finditer(text):
         if r["not_verb_before"].search(text[: m.start()]):
             continue
+        before, after = text[: m.start()], text[m.end() :]
         if (
-            _NAMED_NOT_GIVEN.match(text, m.end())
-            or _NAMED_BEFORE.search(text, 0, m.start())
-            or (
-                m.group(0).lower() in ("chỉ đạo", "chỉ thị")
-                and _DOCUMENT_NAME.search(text, 0, m.start())
-            )
+            _NAMED_NOT_GIVEN.match(after)
+            or _NAMED_BEFORE.search(before)
+            or (m.group(0).lower() in ("chỉ đạo", "chỉ thị") and _DOCUMENT_NAME.search(before))
         ):
             continue  # "chỉ đạo như vậy tại ...", "Chỉ thị số 12", "thời hạn mà Sở yêu cầu"
-        if re.match(r"\s*\.", text[m.end() :]) or (
-            re.match(r"\s*,", text[m.end() :])
-            and not re.search(r"\w\s+(?:cũng\s+)?$", text[: m.start()])
+        if re.match(r"\s*\.", after) or (
+            re.match(r"\s*,", after)
+            and (not re.search(r"\w\s+(?:cũng\s+)?$", before) or _SPEECH_NOUN.search(before))
         ):
-            continue  # "Phát biểu chỉ đạo, ..." names the speech, not an order
-        if re.match(r"\s*,", text[m.end() :]) and re.search(
-            r"(?i)(?:phát biểu|ý kiến|kết luận|lãnh đạo|sự|công tác)\s+$", text[: m.start()]
-        ):
+            # "Phát biểu chỉ đạo, ..." names the speech; "bà X đề nghị, TP ... cần ..." orders
             continue
         who = _speaker_before(text, m.start(), offs, state)
         carried = state.speaker or (state.scope[0] if state.scope else None)
@@ -542,6 +536,7 @@ def _named_subject(head: str) -> Official | None:
 _NAMED_NOT_GIVEN = re.compile(r"(?i)\s*(?:như vậy|như thế|như trên|số\s|\d|mang số)")
 _NAMED_BEFORE = re.compile(r"(?i)(?<![\w])mà\s+(?:[^\s,.;:]+\s+){0,5}$")
 _DOCUMENT_NAME = re.compile(r"(?i)(?<![\w])(?:văn bản|ban hành|ký)\s+$")
+_SPEECH_NOUN = re.compile(r"(?i)(?:phát biểu|ý kiến|kết luận|lãnh đạo|sự|công tác)\s+$")
 
 
 def _body_reports(text: str, m: re.Match[str], offs: list[OfficialMatch], state: _State) -> bool:
