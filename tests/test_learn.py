@@ -406,16 +406,21 @@ def test_sequence_features_see_the_open_scope_headings_markers_and_captions():
     assert "dir_open_prev_par" not in feats[item]
 
 
-def test_an_added_directive_continues_the_scope_of_the_one_before():
-    from ocop_nlp.extract.sequence import SequencePolicy, apply_sequence
-
-    text = "Chủ tịch yêu cầu Sở Y tế rà soát nhân lực. Cùng với đó, phối hợp với các huyện."
-    sents = split_sentences(text)
-    units = clause_units(text, sents)
+def _one_order(text: str):
+    """An extraction of `text` holding one rule directive to Sở Y tế ("rà soát nhân lực"), the
+    clause units the model sees, and its issuer."""
     ex = _extraction(text)
     who = Official("Nguyễn Văn A", "Chủ tịch")
     a = text.index("rà soát")
     ex.directives = [Directive(who, "Sở Y tế", "rà soát nhân lực", None, a, a + 16)]
+    return ex, clause_units(text, split_sentences(text)), who
+
+
+def test_an_added_directive_continues_the_scope_of_the_one_before():
+    from ocop_nlp.extract.sequence import SequencePolicy, apply_sequence
+
+    text = "Chủ tịch yêu cầu Sở Y tế rà soát nhân lực. Cùng với đó, phối hợp với các huyện."
+    ex, units, who = _one_order(text)
     probs = [{"directive": 0.9, "other": 0.1}, {"directive": 0.8, "other": 0.2}]
     apply_sequence(ex, units, probs, SequencePolicy(add_directive=0.5))
     assert [d.addressee for d in ex.directives] == ["Sở Y tế", "Sở Y tế"]
@@ -424,11 +429,8 @@ def test_an_added_directive_continues_the_scope_of_the_one_before():
     low = [{"directive": 0.05}, {"directive": 0.05}]
     apply_sequence(ex, units, low, SequencePolicy(0.5, 0.1))
     assert [d.action for d in ex.directives] == ["rà soát nhân lực"]
-    text = "Sở Y tế cần rà soát nhân lực. Cùng với đó, phối hợp với các huyện."
-    ex = _extraction(text)
-    a = text.index("rà soát")
-    ex.directives = [Directive(who, "Sở Y tế", "rà soát nhân lực", None, a, a + 16)]
-    apply_sequence(ex, clause_units(text, split_sentences(text)), low, SequencePolicy(0.5, 0.1))
+    ex, units, _ = _one_order("Sở Y tế cần rà soát nhân lực. Cùng với đó, phối hợp với các huyện.")
+    apply_sequence(ex, units, low, SequencePolicy(0.5, 0.1))
     assert ex.directives == []
 
 
@@ -474,12 +476,7 @@ def test_an_added_directive_takes_the_addressee_it_names():
     from ocop_nlp.extract.sequence import SequencePolicy, apply_sequence
 
     text = "Chủ tịch yêu cầu Sở Y tế rà soát nhân lực. Sở Tài chính bố trí kinh phí mua thuốc."
-    sents = split_sentences(text)
-    units = clause_units(text, sents)
-    ex = _extraction(text)
-    who = Official("Nguyễn Văn A", "Chủ tịch")
-    a = text.index("rà soát")
-    ex.directives = [Directive(who, "Sở Y tế", "rà soát nhân lực", None, a, a + 16)]
+    ex, units, who = _one_order(text)
     probs = [{"directive": 0.9, "other": 0.1}, {"directive": 0.8, "other": 0.2}]
     apply_sequence(ex, units, probs, SequencePolicy(add_directive=0.5))
     assert [(d.issuer, d.addressee) for d in ex.directives] == [
