@@ -31,7 +31,9 @@ ANNOTATIONS = REPO / "corpora" / "annotations"
 
 
 # What precedes a directive's action inside its clause: the issuer, an order verb, the
-# addressee, a leading connective ("Đồng thời, ..."); ANNOTATION.md trims them all.
+# addressee, a leading connective ("Đồng thời, ..."); ANNOTATION.md trims them all. The lists
+# are ANNOTATION.md's own, not cues.toml's on purpose: a gold span must not move when the
+# extractor's lexicon does.
 _ORDER_VERB = re.compile(
     r"(?i)(?<![\w])(?:yêu cầu|đề nghị|chỉ đạo|giao cho|giao|lưu ý|đôn đốc|nhắc nhở|chỉ thị|"
     r"quán triệt|kêu gọi)(?![\w])[\s,:]*"
